@@ -1,0 +1,263 @@
+//! `sso-launcher accounts ...`
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+
+use serde_json::{Value, json};
+
+use super::args::{AccountsCommand, AddArgs, EditArgs, RemoveArgs};
+use super::output::Output;
+use super::report::CliError;
+use super::secrets_input;
+use crate::core::account::{Account, ProviderKind};
+use crate::core::engine::{AccountEdit, Engine};
+use crate::core::error::ErrorKind;
+use crate::core::provider::require_provider;
+use crate::core::store::atomic::write_atomically;
+
+pub async fn run(command: AccountsCommand, engine: &Engine, out: &Output) -> Result<(), CliError> {
+    match command {
+        AccountsCommand::Add(args) => add(args, engine, out),
+        AccountsCommand::Edit(args) => edit(args, engine, out).await,
+        AccountsCommand::List => list(engine, out),
+        AccountsCommand::Show(args) => show(&args.name, engine, out),
+        AccountsCommand::Remove(args) => remove(args, engine, out).await,
+        AccountsCommand::Check(args) => super::launch::check(&args.name, engine, out).await,
+        AccountsCommand::Export { file } => {
+            let text = engine.export_accounts()?;
+            match file {
+                Some(path) => {
+                    write_atomically(&path, text.as_bytes()).map_err(|err| {
+                        CliError::new(
+                            ErrorKind::Config,
+                            format!("could not write {}: {err}", path.display()),
+                        )
+                    })?;
+                    out.status(format!(
+                        "Exported the accounts to {} (no secrets).",
+                        path.display()
+                    ));
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        AccountsCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file).map_err(|err| {
+                CliError::new(
+                    ErrorKind::Config,
+                    format!("could not read {}: {err}", file.display()),
+                )
+            })?;
+            let imported = engine.import_accounts(&text)?;
+            out.data(
+                || format!("Imported {} account(s). Add their secrets with `sso-launcher accounts edit NAME --prompt-secret NAME`.", imported.len()),
+                || json!({"imported": imported.iter().map(account_json).collect::<Vec<_>>()}),
+            );
+            Ok(())
+        }
+    }
+}
+
+fn add(args: AddArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
+    let kind: ProviderKind = args.provider.parse().map_err(CliError::usage)?;
+    let provider = require_provider(kind)?;
+    let mut account = Account::new(args.name.trim(), kind);
+    account.settings = parse_settings(&args.fields.set)?;
+    account.tags = clean_tags(&args.fields.tags);
+    account.favourite = args.favourite;
+    account.notes = args.fields.notes.clone().unwrap_or_default();
+    // Check the settings before asking for any secret.
+    crate::core::engine::check_account(&account)?;
+    let secrets =
+        secrets_input::collect(provider, &args.fields, &provider.required_secrets(&account))?;
+    let saved = engine.add_account(account, secrets)?;
+    out.data(
+        || {
+            format!(
+                "Added '{}' ({}), id {}.",
+                saved.name,
+                saved.provider.display_name(),
+                saved.id
+            )
+        },
+        || account_json(&saved),
+    );
+    Ok(())
+}
+
+async fn edit(args: EditArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
+    let current = engine.find_account(&args.name)?;
+    let provider = require_provider(current.provider)?;
+    let secrets = secrets_input::collect(provider, &args.fields, &[])?;
+    let edit = AccountEdit {
+        rename: args.rename,
+        set: parse_settings(&args.fields.set)?,
+        unset: args.unset,
+        tags: if args.clear_tags {
+            Some(Vec::new())
+        } else {
+            Some(clean_tags(&args.fields.tags)).filter(|tags| !tags.is_empty())
+        },
+        favourite: match (args.favourite, args.no_favourite) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        notes: args.fields.notes.clone(),
+    };
+    let saved = engine
+        .edit_account(&current.id.to_string(), edit, secrets)
+        .await?;
+    out.data(
+        || format!("Saved '{}'.", saved.name),
+        || account_json(&saved),
+    );
+    Ok(())
+}
+
+fn list(engine: &Engine, out: &Output) -> Result<(), CliError> {
+    let mut accounts = engine.accounts()?;
+    accounts.sort_by(|a, b| {
+        b.favourite
+            .cmp(&a.favourite)
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
+    out.data(
+        || {
+            if accounts.is_empty() {
+                return "No accounts yet. Add one with `sso-launcher accounts add NAME --provider KIND --set KEY=VALUE`.".into();
+            }
+            let width = accounts.iter().map(|a| a.name.chars().count()).max().unwrap_or(4).max(4);
+            let mut lines = vec![format!("  {:width$}  {:13}  TAGS", "NAME", "PROVIDER")];
+            for account in &accounts {
+                let star = if account.favourite { "*" } else { " " };
+                lines.push(format!("{star} {:width$}  {:13}  {}", account.name, account.provider.id(), account.tags.join(", ")));
+            }
+            lines.join("\n")
+        },
+        || Value::Array(accounts.iter().map(account_json).collect()),
+    );
+    Ok(())
+}
+
+fn show(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
+    let account = engine.find_account(name)?;
+    let secrets = engine.secret_status(&account)?;
+    out.data(
+        || {
+            let mut lines = vec![
+                format!("name:      {}", account.name),
+                format!("id:        {}", account.id),
+                format!("provider:  {}", account.provider.display_name()),
+                format!(
+                    "favourite: {}",
+                    if account.favourite { "yes" } else { "no" }
+                ),
+                format!("tags:      {}", account.tags.join(", ")),
+            ];
+            if !account.notes.is_empty() {
+                lines.push(format!("notes:     {}", account.notes));
+            }
+            lines.push("settings:".into());
+            lines.extend(
+                account
+                    .settings
+                    .iter()
+                    .map(|(key, value)| format!("  {key} = {value}")),
+            );
+            lines.push("secrets (in the OS keyring):".into());
+            lines.extend(
+                secrets.iter().map(|(name, set)| {
+                    format!("  {name}: {}", if *set { "set" } else { "not set" })
+                }),
+            );
+            lines.join("\n")
+        },
+        || {
+            let mut value = account_json(&account);
+            value["secrets"] = secrets
+                .iter()
+                .map(|(name, set)| (name.to_string(), Value::Bool(*set)))
+                .collect::<serde_json::Map<_, _>>()
+                .into();
+            value
+        },
+    );
+    Ok(())
+}
+
+async fn remove(args: RemoveArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
+    let account = engine.find_account(&args.name)?;
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(
+                CliError::usage(format!("removing '{}' needs confirmation", account.name))
+                    .with_hint("Pass --yes to remove without asking."),
+            );
+        }
+        eprint!(
+            "Remove '{}', its keyring entries and cached tokens? [y/N] ",
+            account.name
+        );
+        std::io::stderr().flush().ok();
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).ok();
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            out.status("Nothing removed.");
+            return Ok(());
+        }
+    }
+    let removed = engine.remove_account(&account.id.to_string()).await?;
+    out.data(
+        || format!("Removed '{}'.", removed.name),
+        || json!({"removed": account_json(&removed)}),
+    );
+    Ok(())
+}
+
+pub fn account_json(account: &Account) -> Value {
+    json!({
+        "id": account.id.to_string(),
+        "name": account.name,
+        "provider": account.provider.id(),
+        "tags": account.tags,
+        "favourite": account.favourite,
+        "notes": account.notes,
+        "settings": account.settings,
+    })
+}
+
+fn parse_settings(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+    let mut settings = BTreeMap::new();
+    for pair in pairs {
+        let Some((key, value)) = pair.split_once('=') else {
+            return Err(CliError::usage(format!("--set '{pair}' needs KEY=VALUE")));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(CliError::usage(format!("--set '{pair}' has an empty key")));
+        }
+        if settings
+            .insert(key.to_string(), value.trim().to_string())
+            .is_some()
+        {
+            return Err(CliError::usage(format!("--set {key} is given twice")));
+        }
+    }
+    Ok(settings)
+}
+
+fn clean_tags(tags: &[String]) -> Vec<String> {
+    let mut cleaned: Vec<String> = Vec::new();
+    for tag in tags
+        .iter()
+        .map(|tag| tag.trim())
+        .filter(|tag| !tag.is_empty())
+    {
+        if !cleaned.iter().any(|have| have.eq_ignore_ascii_case(tag)) {
+            cleaned.push(tag.to_string());
+        }
+    }
+    cleaned
+}

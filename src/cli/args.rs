@@ -1,0 +1,190 @@
+//! The command line, as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use super::report::EXIT_CODES_HELP;
+
+#[derive(Debug, Parser)]
+#[command(name = "sso-launcher", version, about = "Open a provider's sign-on page, or hand out a fresh token, from saved accounts.", after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Folder for accounts.toml and settings.toml.
+    #[arg(
+        long,
+        global = true,
+        env = "SSO_LAUNCHER_CONFIG_DIR",
+        value_name = "DIR"
+    )]
+    pub config_dir: Option<PathBuf>,
+    /// Folder for the audit log and lock files (default: beside an overridden config dir).
+    #[arg(long, global = true, env = "SSO_LAUNCHER_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Where secrets are kept: the OS keyring, or memory (forgotten at exit; tests and demos).
+    #[arg(
+        long,
+        global = true,
+        env = "SSO_LAUNCHER_VAULT",
+        value_enum,
+        default_value = "keyring"
+    )]
+    pub vault: VaultChoice,
+    /// Print data as JSON on stdout, and errors as JSON on stderr.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Browser command for this run, with {url} where the URL goes (e.g. "firefox --private-window {url}").
+    #[arg(long, global = true, value_name = "CMD")]
+    pub browser: Option<String>,
+    /// HTTP timeout in seconds for this run (default: settings.toml, else 30).
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub http_timeout: Option<f64>,
+    /// Run against the built-in sandbox with demo accounts, in a temporary folder and the memory vault.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// More logging on stderr (-v, -vv). Secrets are never logged.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VaultChoice {
+    Keyring,
+    Memory,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, edit, list, check, import and export accounts.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+    /// Open the account's sign-on page with a fresh one-time link.
+    Launch(LaunchArgs),
+    /// Print a valid session token for scripts (signing in first when needed).
+    Token(NameArg),
+    /// Forget the account's cached tokens.
+    Logout(NameArg),
+    /// Serve the strict local sandbox of the providers and print its base URLs as JSON.
+    Sandbox(SandboxArgs),
+    /// Check the keyring, the config and data folders, the browser and the proxy.
+    Doctor,
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NameArg {
+    /// Account id, name, or a unique start of a name (case-insensitive).
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LaunchArgs {
+    /// Account id, name, or a unique start of a name (case-insensitive).
+    pub name: String,
+    /// Print the one-time link instead of opening a browser.
+    #[arg(long, conflicts_with = "copy")]
+    pub print_url: bool,
+    /// Copy the one-time link to the clipboard; it is cleared when it expires.
+    #[arg(long)]
+    pub copy: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// Save a new account. Secrets are prompted for, or read from stdin.
+    Add(AddArgs),
+    /// Change an account.
+    Edit(EditArgs),
+    /// List the accounts.
+    List,
+    /// Show one account (secrets only as set / not set).
+    Show(NameArg),
+    /// Remove an account, its keyring entries and cached tokens.
+    Remove(RemoveArgs),
+    /// Sign in and fetch a sign-on link without opening it, to test a setup.
+    Check(NameArg),
+    /// Write all accounts (never secrets) as JSON to FILE or stdout.
+    Export { file: Option<PathBuf> },
+    /// Add the accounts from an export file; a bad file changes nothing.
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct FieldArgs {
+    /// A provider setting, KEY=VALUE (repeatable). Secrets are refused here.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// A tag (repeatable); given tags replace the current ones.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Free-text notes.
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Read secrets as NAME=VALUE lines from stdin.
+    #[arg(long)]
+    pub secrets_from_stdin: bool,
+    /// Prompt (without echo) for this secret (repeatable).
+    #[arg(long = "prompt-secret", value_name = "NAME")]
+    pub prompt_secrets: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    pub name: String,
+    /// assuresign, ags, licensespring, signnow or sovos.
+    #[arg(long)]
+    pub provider: String,
+    /// Mark as a favourite.
+    #[arg(long)]
+    pub favourite: bool,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    pub name: String,
+    /// Remove a setting (repeatable).
+    #[arg(long = "unset", value_name = "KEY")]
+    pub unset: Vec<String>,
+    /// New name.
+    #[arg(long)]
+    pub rename: Option<String>,
+    /// Mark as a favourite.
+    #[arg(long, conflicts_with = "no_favourite")]
+    pub favourite: bool,
+    /// No longer a favourite.
+    #[arg(long)]
+    pub no_favourite: bool,
+    /// Remove all tags.
+    #[arg(long, conflicts_with = "tags")]
+    pub clear_tags: bool,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    pub name: String,
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    pub yes: bool,
+}

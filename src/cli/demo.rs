@@ -1,0 +1,128 @@
+//! `--demo`: any command against an in-process sandbox with ready demo accounts, in a
+//! temporary folder and the memory vault, so it needs no credentials and leaves nothing behind.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::Done;
+use super::args::GlobalArgs;
+use super::output::Output;
+use super::report::CliError;
+use crate::core::engine::Engine;
+use crate::core::error::ErrorKind;
+use crate::core::paths::AppPaths;
+use crate::core::store::vault::MemoryVault;
+use crate::sandbox::SandboxHandle;
+use crate::sandbox::fixtures::{assuresign, demo_accounts};
+
+/// How long a demo keeps its sandbox up for the browser to load the page.
+const LINGER: Duration = Duration::from_secs(60);
+
+pub struct DemoEnvironment {
+    pub engine: Engine,
+    sandbox: SandboxHandle,
+    pages_seen: u64,
+    _dir: tempfile::TempDir,
+}
+
+impl DemoEnvironment {
+    pub async fn start(global: &GlobalArgs) -> Result<Self, CliError> {
+        let internal = |what: &str, err: std::io::Error| {
+            CliError::new(
+                ErrorKind::Internal,
+                format!("could not {what} for the demo: {err}"),
+            )
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("sso-launcher-demo-")
+            .tempdir()
+            .map_err(|err| internal("create a temporary folder", err))?;
+        let sandbox = SandboxHandle::start(0)
+            .await
+            .map_err(|err| internal("start the sandbox", err))?;
+        let paths = AppPaths {
+            config_dir: dir.path().join("config"),
+            data_dir: dir.path().join("data"),
+        };
+        let engine = Engine::open(super::engine_options(
+            global,
+            paths,
+            Arc::new(MemoryVault::new()),
+        )?)?;
+        for (account, secrets) in demo_accounts(sandbox.sandbox().assuresign_origin()) {
+            engine.add_account(account, secrets)?;
+        }
+        tracing::info!(
+            sandbox = sandbox.sandbox().assuresign_origin(),
+            "demo sandbox running"
+        );
+        let pages_seen = sandbox.signed_in_pages();
+        Ok(Self {
+            engine,
+            sandbox,
+            pages_seen,
+            _dir: dir,
+        })
+    }
+
+    /// After a launch that opened a browser, keeps the sandbox serving until the browser has
+    /// loaded the signed-in page (or a minute has passed).
+    pub async fn linger_after(&self, result: &Result<Done, CliError>, out: &Output) {
+        if !matches!(result, Ok(Done::OpenedBrowser)) {
+            return;
+        }
+        out.status(format!(
+            "Keeping the demo sandbox up until the browser loads the page (at most {} s)...",
+            LINGER.as_secs()
+        ));
+        if self
+            .sandbox
+            .wait_for_signed_in_page(self.pages_seen, LINGER)
+            .await
+        {
+            out.status("The browser loaded the signed-in page.");
+        } else {
+            out.status("No browser loaded the page in time; stopping the demo sandbox.");
+        }
+    }
+}
+
+/// `sso-launcher sandbox`: serves until interrupted, after printing its base URLs as JSON.
+pub async fn serve_sandbox(port: u16, out: &Output) -> Result<(), CliError> {
+    let handle = SandboxHandle::start(port).await.map_err(|err| {
+        CliError::new(
+            ErrorKind::Config,
+            format!("could not listen on 127.0.0.1:{port}: {err}"),
+        )
+        .with_hint("Pick another --port, or 0 for any free port.")
+    })?;
+    let mut urls = handle.sandbox().urls_json();
+    urls["demo_credentials"] = json!({"assuresign": {
+        "api_username": assuresign::API_USERNAME,
+        "api_key": assuresign::API_KEY,
+        "context_usernames": assuresign::CONTEXT_USERS,
+        "username": assuresign::USERNAME,
+        "password": assuresign::PASSWORD,
+    }});
+    println!("{urls}");
+    out.status("The sandbox is serving on 127.0.0.1; press Ctrl-C to stop it.");
+    wait_for_shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

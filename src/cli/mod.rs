@@ -1,0 +1,171 @@
+//! The command-line front end: parses arguments, calls the core, prints results.
+
+mod accounts;
+pub mod args;
+mod demo;
+mod doctor;
+mod launch;
+mod output;
+pub mod report;
+mod secrets_input;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{CommandFactory, Parser};
+
+use self::args::{Cli, Command, GlobalArgs, VaultChoice};
+use self::output::Output;
+use self::report::{CliError, report};
+use crate::core::engine::{Engine, EngineOptions};
+use crate::core::error::ErrorKind;
+use crate::core::paths::AppPaths;
+use crate::core::store::vault::{KeyringVault, MemoryVault, SecretVault};
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> i32 {
+    let json_requested = std::env::args().any(|arg| arg == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            use clap::error::ErrorKind as Clap;
+            if matches!(err.kind(), Clap::DisplayHelp | Clap::DisplayVersion) || !json_requested {
+                let _ = err.print();
+                return if err.use_stderr() {
+                    ErrorKind::Usage.exit_code()
+                } else {
+                    0
+                };
+            }
+            let message = err.render().to_string();
+            let first_line = message
+                .lines()
+                .next()
+                .unwrap_or("bad command line")
+                .trim_start_matches("error: ");
+            return report(
+                &CliError::usage(first_line).with_hint("See `sso-launcher --help`."),
+                true,
+            );
+        }
+    };
+    init_logging(cli.global.verbose);
+    let json_output = cli.global.json;
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            return report(
+                &CliError::new(ErrorKind::Internal, format!("could not start: {err}")),
+                json_output,
+            );
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => 0,
+        Err(err) => report(&err, json_output),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let out = Output::new(cli.global.json);
+    let Some(command) = cli.command else {
+        let mut help = Cli::command();
+        help.print_help()
+            .map_err(|err| CliError::new(ErrorKind::Internal, err.to_string()))?;
+        return Err(CliError::usage("no command given").with_hint("The desktop window arrives in a later release; use a command above, e.g. `sso-launcher --demo launch \"AssureSign demo\"`."));
+    };
+    match command {
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "sso-launcher",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
+        Command::Sandbox(args) if !cli.global.demo => demo::serve_sandbox(args.port, &out).await,
+        command if cli.global.demo => {
+            let demo = demo::DemoEnvironment::start(&cli.global).await?;
+            let result = dispatch(command, &demo.engine, &out).await;
+            demo.linger_after(&result, &out).await;
+            result.map(|_| ())
+        }
+        command => {
+            let engine = open_engine(&cli.global)?;
+            dispatch(command, &engine, &out).await.map(|_| ())
+        }
+    }
+}
+
+/// What a command did, for demo mode to decide whether to keep the sandbox up.
+pub(crate) enum Done {
+    Nothing,
+    OpenedBrowser,
+}
+
+async fn dispatch(command: Command, engine: &Engine, out: &Output) -> Result<Done, CliError> {
+    match command {
+        Command::Accounts(command) => accounts::run(command, engine, out)
+            .await
+            .map(|()| Done::Nothing),
+        Command::Launch(args) => launch::launch(args, engine, out).await,
+        Command::Token(args) => launch::token(&args.name, engine, out)
+            .await
+            .map(|()| Done::Nothing),
+        Command::Logout(args) => launch::logout(&args.name, engine, out)
+            .await
+            .map(|()| Done::Nothing),
+        Command::Doctor => doctor::run(engine, out).await.map(|()| Done::Nothing),
+        Command::Sandbox(_) => Err(CliError::usage(
+            "`--demo sandbox` is the same as `sandbox`; drop --demo",
+        )),
+        Command::Completions { .. } => Ok(Done::Nothing),
+    }
+}
+
+fn open_engine(global: &GlobalArgs) -> Result<Engine, CliError> {
+    let paths = AppPaths::resolve(global.config_dir.clone(), global.data_dir.clone())
+        .map_err(|message| CliError::new(ErrorKind::Config, message))?;
+    let vault: Arc<dyn SecretVault> = match global.vault {
+        VaultChoice::Keyring => Arc::new(KeyringVault::new()),
+        VaultChoice::Memory => Arc::new(MemoryVault::new()),
+    };
+    Ok(Engine::open(engine_options(global, paths, vault)?)?)
+}
+
+fn engine_options(
+    global: &GlobalArgs,
+    paths: AppPaths,
+    vault: Arc<dyn SecretVault>,
+) -> Result<EngineOptions, CliError> {
+    let mut options = EngineOptions::new(paths, vault);
+    options.browser_override = global.browser.clone();
+    if let Some(seconds) = global.http_timeout {
+        if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
+            return Err(CliError::usage(
+                "--http-timeout takes seconds between 0 and 3600",
+            ));
+        }
+        options.http_timeout = Some(Duration::from_secs_f64(seconds));
+    }
+    Ok(options)
+}
+
+fn init_logging(verbosity: u8) {
+    // Only this crate logs beyond warnings: dependency debug output can include raw headers.
+    let filter = match verbosity {
+        0 => "warn",
+        1 => "warn,sso_launcher=info",
+        _ => "warn,sso_launcher=debug",
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

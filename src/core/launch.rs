@@ -1,0 +1,297 @@
+//! The launch engine: account -> session token -> fresh one-time URL -> browser.
+
+use std::time::{Duration, Instant};
+
+use crate::core::account::Account;
+use crate::core::audit::AuditRecord;
+use crate::core::browser::{self, BrowserChoice};
+use crate::core::engine::{Engine, EngineError};
+use crate::core::error::UserFacing;
+use crate::core::provider::{
+    Provider, ProviderContext, ProviderError, Secrets, SessionToken, require_provider,
+};
+use crate::core::secret::OneTimeUrl;
+use crate::core::store::vault::SecretKey;
+use crate::core::tokens::{TokenError, TokenSource};
+
+/// What to do with the fresh URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaunchTarget {
+    /// Open it in the account's browser (or the system browser).
+    Browser,
+    /// Hand it back for printing.
+    PrintOnly,
+    /// Hand it back for the clipboard.
+    Copy,
+}
+
+/// The steps of a launch, reported as they start and timed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaunchStep {
+    Authenticating,
+    FetchingSignOn,
+    OpeningBrowser,
+}
+
+impl LaunchStep {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Authenticating => "authenticating",
+            Self::FetchingSignOn => "fetching sign-on token",
+            Self::OpeningBrowser => "opening browser",
+        }
+    }
+}
+
+/// Where the URL went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Browser(BrowserChoice),
+    /// Returned to the caller (print or copy), as asked.
+    ToCaller,
+    /// The browser could not be started; the URL is returned so it can be shown instead.
+    BrowserFailed(String),
+}
+
+#[derive(Debug)]
+pub struct LaunchOutcome {
+    /// The URL when the caller must deliver it (print, copy, or a failed browser).
+    pub url: Option<OneTimeUrl>,
+    pub delivery: Delivery,
+    /// How long the URL can be used.
+    pub lifetime: Duration,
+    pub steps: Vec<(LaunchStep, Duration)>,
+    pub session_source: TokenSource,
+    /// Whether the session was rejected and signed in afresh on the way.
+    pub reauthenticated: bool,
+}
+
+/// A session token handed to a script.
+#[derive(Debug)]
+pub struct TokenOutcome {
+    pub token: SessionToken,
+    pub source: TokenSource,
+}
+
+impl Engine {
+    /// Launches the account: a fresh sign-on URL, opened or handed back.
+    pub async fn launch(
+        &self,
+        account: &Account,
+        target: LaunchTarget,
+        on_step: &(dyn Fn(LaunchStep) + Send + Sync),
+    ) -> Result<LaunchOutcome, EngineError> {
+        let started = Instant::now();
+        let result = self.launch_inner(account, target, on_step).await;
+        let detail = match &result {
+            Ok(outcome) => Some(match &outcome.delivery {
+                Delivery::Browser(BrowserChoice::System) => {
+                    "opened in the system browser".to_string()
+                }
+                Delivery::Browser(BrowserChoice::Command(_)) => {
+                    "opened with the browser command".to_string()
+                }
+                Delivery::ToCaller if target == LaunchTarget::Copy => {
+                    "copied to the clipboard".to_string()
+                }
+                Delivery::ToCaller => "printed".to_string(),
+                Delivery::BrowserFailed(reason) => format!("browser failed ({reason}); printed"),
+            }),
+            Err(_) => None,
+        };
+        self.audit_result(account, "launch", started, &result, detail);
+        result
+    }
+
+    async fn launch_inner(
+        &self,
+        account: &Account,
+        target: LaunchTarget,
+        on_step: &(dyn Fn(LaunchStep) + Send + Sync),
+    ) -> Result<LaunchOutcome, EngineError> {
+        let provider = require_provider(account.provider)?;
+        provider.validate(account)?;
+        let mut steps = Vec::new();
+
+        on_step(LaunchStep::Authenticating);
+        let timer = Instant::now();
+        let (mut session, session_source) = self.session(provider, account).await?;
+        steps.push((LaunchStep::Authenticating, timer.elapsed()));
+
+        on_step(LaunchStep::FetchingSignOn);
+        let timer = Instant::now();
+        let mut reauthenticated = false;
+        let sign_on = match provider.sign_on(self.context(), account, &session).await {
+            Err(ProviderError::SessionRejected { .. }) => {
+                // The cached session died early (revoked, server restart): sign in once more.
+                tracing::info!(account = %account.name, "session rejected; signing in again");
+                self.tokens.invalidate(account.id, &session).await?;
+                reauthenticated = true;
+                session = self.session(provider, account).await?.0;
+                provider.sign_on(self.context(), account, &session).await?
+            }
+            other => other?,
+        };
+        steps.push((LaunchStep::FetchingSignOn, timer.elapsed()));
+
+        if target != LaunchTarget::Browser {
+            return Ok(LaunchOutcome {
+                url: Some(sign_on.url),
+                delivery: Delivery::ToCaller,
+                lifetime: sign_on.lifetime,
+                steps,
+                session_source,
+                reauthenticated,
+            });
+        }
+        on_step(LaunchStep::OpeningBrowser);
+        let timer = Instant::now();
+        let choice = self.browser_for(account);
+        let (url, delivery) = match browser::open(&sign_on.url, &choice) {
+            Ok(()) => (None, Delivery::Browser(choice)),
+            Err(err) => {
+                tracing::warn!("browser failed: {err}");
+                (Some(sign_on.url), Delivery::BrowserFailed(err.to_string()))
+            }
+        };
+        steps.push((LaunchStep::OpeningBrowser, timer.elapsed()));
+        Ok(LaunchOutcome {
+            url,
+            delivery,
+            lifetime: sign_on.lifetime,
+            steps,
+            session_source,
+            reauthenticated,
+        })
+    }
+
+    /// A valid session token for scripts: cached, or signed in afresh.
+    pub async fn token(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
+        let started = Instant::now();
+        let result = async {
+            let provider = require_provider(account.provider)?;
+            provider.validate(account)?;
+            let (token, source) = self.session(provider, account).await?;
+            Ok(TokenOutcome { token, source })
+        }
+        .await;
+        self.audit_result(account, "token", started, &result, None);
+        result
+    }
+
+    /// Signs in afresh and fetches a sign-on URL without opening it, to test a setup.
+    pub async fn check(
+        &self,
+        account: &Account,
+    ) -> Result<Vec<(LaunchStep, Duration)>, EngineError> {
+        let started = Instant::now();
+        let result = async {
+            self.tokens.forget(account.id).await?;
+            let outcome = self
+                .launch_inner(account, LaunchTarget::PrintOnly, &|_| {})
+                .await?;
+            Ok(outcome.steps)
+        }
+        .await;
+        self.audit_result(account, "check", started, &result, None);
+        result
+    }
+
+    /// Drops the account's cached tokens.
+    pub async fn logout(&self, account: &Account) -> Result<(), EngineError> {
+        Ok(self.tokens.forget(account.id).await?)
+    }
+
+    async fn session(
+        &self,
+        provider: &'static dyn Provider,
+        account: &Account,
+    ) -> Result<(SessionToken, TokenSource), EngineError> {
+        let result = self
+            .tokens
+            .session(account.id, || async {
+                let secrets = self.load_secrets(provider, account).await?;
+                Ok::<_, EngineError>(
+                    provider
+                        .authenticate(self.context(), account, &secrets)
+                        .await?,
+                )
+            })
+            .await;
+        result.map_err(|err| match err {
+            TokenError::Vault(err) => err.into(),
+            TokenError::Lock { path, source } => EngineError::Lock { path, source },
+            TokenError::Authenticate(err) => err,
+        })
+    }
+
+    async fn load_secrets(
+        &self,
+        provider: &'static dyn Provider,
+        account: &Account,
+    ) -> Result<Secrets, EngineError> {
+        let names = provider.required_secrets(account);
+        let vault = self.vault.clone();
+        let id = account.id;
+        let loaded = tokio::task::spawn_blocking(move || {
+            names
+                .into_iter()
+                .map(|name| Ok((name, vault.get(&SecretKey::new(id, name))?)))
+                .collect::<Result<Vec<_>, crate::core::store::vault::VaultError>>()
+        })
+        .await
+        .unwrap_or_else(|join| panic!("vault worker panicked: {join}"))?;
+        let mut secrets = Secrets::default();
+        for (name, value) in loaded {
+            match value {
+                Some(value) => secrets.insert(name, value),
+                None => {
+                    return Err(ProviderError::MissingSecret {
+                        name: name.to_string(),
+                    }
+                    .into());
+                }
+            }
+        }
+        Ok(secrets)
+    }
+
+    fn context(&self) -> ProviderContext<'_> {
+        ProviderContext {
+            http: &self.http,
+            clock: self.clock.as_ref(),
+        }
+    }
+
+    /// `--browser`, then the account's `browser_command`, then settings.toml, then the system.
+    pub fn browser_for(&self, account: &Account) -> BrowserChoice {
+        self.browser_override
+            .clone()
+            .or_else(|| account.setting("browser_command").map(str::to_string))
+            .or_else(|| self.settings.browser_command.clone())
+            .filter(|command| !command.trim().is_empty())
+            .map(BrowserChoice::Command)
+            .unwrap_or(BrowserChoice::System)
+    }
+
+    fn audit_result<T>(
+        &self,
+        account: &Account,
+        action: &'static str,
+        started: Instant,
+        result: &Result<T, EngineError>,
+        detail: Option<String>,
+    ) {
+        let mut record = AuditRecord::new(account, action, self.clock.now(), started.elapsed());
+        match result {
+            Ok(_) => record.detail = detail,
+            Err(err) => {
+                record.outcome = err.kind().code().to_string();
+                record.detail = Some(err.to_string());
+            }
+        }
+        if let Err(err) = self.audit.append(&record) {
+            tracing::warn!(path = %self.audit.path().display(), "could not write the audit log: {err}");
+        }
+    }
+}

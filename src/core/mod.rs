@@ -1,0 +1,17 @@
+//! The core: accounts, secrets, providers, tokens and launching. No GUI or CLI code here.
+
+pub mod account;
+pub mod audit;
+pub mod browser;
+pub mod clipboard;
+pub mod clock;
+pub mod engine;
+pub mod error;
+pub mod http;
+pub mod launch;
+pub mod paths;
+pub mod provider;
+pub mod secret;
+pub mod store;
+pub mod tokens;
+pub mod transfer;

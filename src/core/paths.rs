@@ -1,0 +1,62 @@
+//! Where the app keeps its files. Overridable so that tests and demos never touch the real home.
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct AppPaths {
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl AppPaths {
+    /// Resolves the directories: explicit overrides first; the data dir follows an overridden
+    /// config dir (as `<config>/data`) so that overriding one isolates both.
+    pub fn resolve(
+        config_override: Option<PathBuf>,
+        data_override: Option<PathBuf>,
+    ) -> Result<Self, String> {
+        let platform = || {
+            directories::ProjectDirs::from("", "", "sso-launcher").ok_or_else(|| {
+                "could not find your home directory; pass --config-dir and --data-dir".to_string()
+            })
+        };
+        let config_dir = match &config_override {
+            Some(dir) => dir.clone(),
+            None => platform()?.config_dir().to_path_buf(),
+        };
+        let data_dir = match (data_override, &config_override) {
+            (Some(dir), _) => dir,
+            (None, Some(config)) => config.join("data"),
+            (None, None) => platform()?.data_dir().to_path_buf(),
+        };
+        Ok(Self {
+            config_dir,
+            data_dir,
+        })
+    }
+
+    pub fn accounts_file(&self) -> PathBuf {
+        self.config_dir.join("accounts.toml")
+    }
+
+    pub fn settings_file(&self) -> PathBuf {
+        self.config_dir.join("settings.toml")
+    }
+
+    pub fn audit_file(&self) -> PathBuf {
+        self.data_dir.join("audit.jsonl")
+    }
+
+    pub fn locks_dir(&self) -> PathBuf {
+        self.data_dir.join("locks")
+    }
+}
+
+/// Creates a directory (and its parents) readable only by the user on Unix.
+pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}

@@ -1,0 +1,464 @@
+//! AssureSign DocumentNOW v3.5: apiUser (or legacy credentials) login gives a session token;
+//! `authentication/sso` turns it into a 30-second ssoToken for the Simple Setup page.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use serde_json::{Value, json};
+use url::Url;
+
+use super::json::{body_as_json, string_at};
+use super::{
+    BoxFuture, Provider, ProviderContext, ProviderError, SecretSpec, Secrets, SessionToken,
+    SettingSpec, SignOn,
+};
+use crate::core::account::{Account, ProviderKind};
+use crate::core::http::{HttpResponse, ensure_url_allowed};
+use crate::core::secret::{AccessToken, OneTimeUrl};
+
+const NAME: &str = "AssureSign";
+/// The seed documents the ssoToken's life as 30 seconds.
+pub const SSO_TOKEN_LIFETIME: Duration = Duration::from_secs(30);
+pub const ENVIRONMENTS: [&str; 5] = ["www", "na1", "sb", "ca1", "au"];
+const DEFAULT_SESSION_MINUTES: u32 = 60;
+const MAX_SESSION_MINUTES: u32 = 1440;
+
+pub const AUTH_API_USER_PATH: &str = "/api/v3.5/authentication/apiUser";
+pub const AUTH_CREDENTIALS_PATH: &str = "/api/documentnow/v3.0/authentication/credentials";
+pub const SSO_PATH: &str = "/api/documentnow/v3.5/authentication/sso";
+pub const SIMPLE_SETUP_PATH: &str = "/ui/simpleSetup";
+
+const SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
+        key: "environment",
+        help: "www (US West), na1 (US East), sb (sandbox), ca1 (Canada) or au (Australia).",
+    },
+    SettingSpec {
+        key: "auth_base_url",
+        help: "Origin of the authentication host (default https://account.assuresign.net, au-account for au).",
+    },
+    SettingSpec {
+        key: "api_base_url",
+        help: "Origin of the DocumentNOW host (default https://{environment}.assuresign.net).",
+    },
+    SettingSpec {
+        key: "auth_mode",
+        help: "api_user (default) or credentials (the deprecated username/password login).",
+    },
+    SettingSpec {
+        key: "api_username",
+        help: "The API user's name (api_user mode).",
+    },
+    SettingSpec {
+        key: "context_username",
+        help: "E-mail of the AssureSign user to act as (api_user mode).",
+    },
+    SettingSpec {
+        key: "username",
+        help: "AssureSign user name (credentials mode).",
+    },
+    SettingSpec {
+        key: "session_minutes",
+        help: "Session length requested, 1 to 1440 minutes (default 60).",
+    },
+    SettingSpec {
+        key: "user_context",
+        help: "Optional X-AS-UserContext header, {username}:{contextId}.",
+    },
+    SettingSpec {
+        key: "envelope_id",
+        help: "A prepared envelope id to open in Simple Setup.",
+    },
+    SettingSpec {
+        key: "landing_url",
+        help: "Another page to open, on the API origin; the ssoToken is appended.",
+    },
+];
+
+const SECRETS: &[SecretSpec] = &[
+    SecretSpec {
+        name: "api_key",
+        help: "The API user's key (api_user mode).",
+    },
+    SecretSpec {
+        name: "password",
+        help: "The user's password (credentials mode).",
+    },
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AuthMode {
+    ApiUser,
+    Credentials,
+}
+
+/// An account's settings, parsed and checked.
+#[derive(Debug)]
+struct Config {
+    auth_origin: Url,
+    api_origin: Url,
+    mode: AuthMode,
+    api_username: String,
+    context_username: String,
+    username: String,
+    session_minutes: u32,
+    user_context: Option<String>,
+    landing: Url,
+}
+
+pub struct AssureSign;
+
+impl Provider for AssureSign {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Assuresign
+    }
+
+    fn settings(&self) -> &'static [SettingSpec] {
+        SETTINGS
+    }
+
+    fn secrets(&self) -> &'static [SecretSpec] {
+        SECRETS
+    }
+
+    fn validate(&self, account: &Account) -> Result<(), ProviderError> {
+        Config::parse(account).map(|_| ())
+    }
+
+    fn required_secrets(&self, account: &Account) -> Vec<&'static str> {
+        match account.setting("auth_mode") {
+            Some("credentials") => vec!["password"],
+            _ => vec!["api_key"],
+        }
+    }
+
+    fn authenticate<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        secrets: &'a Secrets,
+    ) -> BoxFuture<'a, Result<SessionToken, ProviderError>> {
+        Box::pin(async move {
+            let config = Config::parse(account)?;
+            let (url, body, token_paths, scheme): (Url, Value, &[&[&str]], &str) = match config.mode
+            {
+                AuthMode::ApiUser => (
+                    join(&config.auth_origin, AUTH_API_USER_PATH),
+                    json!({"request": {
+                        "apiUsername": config.api_username,
+                        "key": secrets.require("api_key")?.expose_secret(),
+                        "contextUsername": config.context_username,
+                        "sessionLengthInMinutes": config.session_minutes,
+                    }}),
+                    // The docs show `{"token":..}`; some clients read `{"result":{"token":..}}`.
+                    &[&["token"], &["result", "token"]],
+                    "bearer",
+                ),
+                AuthMode::Credentials => (
+                    join(&config.api_origin, AUTH_CREDENTIALS_PATH),
+                    json!({"request": {"authRequest": {
+                        "username": config.username,
+                        "password": secrets.require("password")?.expose_secret(),
+                        "sessionLength": config.session_minutes,
+                    }}}),
+                    &[&["result", "sessionToken"]],
+                    "X-AS-UserSessionToken",
+                ),
+            };
+            let issued_at = ctx.clock.now();
+            let request = ctx
+                .http
+                .request(Method::POST, &url)?
+                .header(ACCEPT, "application/json")
+                .json(&body);
+            let response = ctx.http.send(request).await?;
+            let answer = read_answer(&response, Stage::Authentication)?;
+            let token = token_paths
+                .iter()
+                .find_map(|path| string_at(&answer, path))
+                .ok_or_else(|| ProviderError::Malformed {
+                    provider: NAME,
+                    what: "the sign-in answer has no token".into(),
+                })?;
+            Ok(SessionToken {
+                value: AccessToken::new(token),
+                scheme: scheme.to_string(),
+                issued_at,
+                expires_at: issued_at + time::Duration::minutes(config.session_minutes.into()),
+            })
+        })
+    }
+
+    fn sign_on<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        session: &'a SessionToken,
+    ) -> BoxFuture<'a, Result<SignOn, ProviderError>> {
+        Box::pin(async move {
+            let config = Config::parse(account)?;
+            let mut request = ctx
+                .http
+                .request(Method::POST, &join(&config.api_origin, SSO_PATH))?
+                .header(ACCEPT, "application/json")
+                .header(CONTENT_TYPE, "application/json")
+                .header(
+                    AUTHORIZATION,
+                    format!("{} {}", session.scheme, session.value.expose_secret()),
+                );
+            if let Some(context) = &config.user_context {
+                request = request.header("X-AS-UserContext", context);
+            }
+            // The seed says no request body is required; none is sent.
+            let response = ctx.http.send(request).await?;
+            let answer = read_answer(&response, Stage::SsoToken)?;
+            let sso_token = string_at(&answer, &["result", "ssoToken"]).ok_or_else(|| {
+                ProviderError::Malformed {
+                    provider: NAME,
+                    what: "the authentication/sso answer has no result.ssoToken".into(),
+                }
+            })?;
+            Ok(SignOn {
+                url: landing_url_with_token(&config.landing, sso_token),
+                lifetime: SSO_TOKEN_LIFETIME,
+            })
+        })
+    }
+}
+
+/// Appends `ssoToken` with `?` or `&` as the URL needs, percent-encoded.
+fn landing_url_with_token(landing: &Url, sso_token: &str) -> OneTimeUrl {
+    let mut url = landing.clone();
+    url.query_pairs_mut().append_pair("ssoToken", sso_token);
+    OneTimeUrl::new(url)
+}
+
+#[derive(Clone, Copy)]
+enum Stage {
+    Authentication,
+    SsoToken,
+}
+
+/// Reads an AssureSign answer: the JSON on success, or its error envelope
+/// (`{"errorCode","summary","details"}`) turned into a clear error.
+fn read_answer(response: &HttpResponse, stage: Stage) -> Result<Value, ProviderError> {
+    let answer = body_as_json(NAME, response)?;
+    let error_code = string_at(&answer, &["errorCode"]);
+    if response.status.is_success() && error_code.is_none() {
+        return Ok(answer);
+    }
+    let code = error_code.unwrap_or("").to_string();
+    let summary = string_at(&answer, &["summary"]).unwrap_or("");
+    let details: Vec<&str> = answer
+        .get("details")
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut message = match (code.is_empty(), summary.is_empty()) {
+        (false, false) => format!("{code}: {summary}"),
+        (false, true) => code.clone(),
+        (true, false) => format!("HTTP {}: {summary}", response.status.as_u16()),
+        (true, true) => format!("HTTP {}", response.status.as_u16()),
+    };
+    if !details.is_empty() {
+        message.push_str(&format!(" ({})", details.join("; ")));
+    }
+    if response.status.is_server_error() || code == "INTERNAL_SERVER_ERROR" {
+        return Err(ProviderError::ServerFailure {
+            provider: NAME,
+            message,
+        });
+    }
+    match (stage, code.as_str()) {
+        (Stage::SsoToken, "FORBIDDEN") => Err(ProviderError::SessionRejected { provider: NAME }),
+        (Stage::Authentication, "FORBIDDEN") => Err(ProviderError::Rejected {
+            provider: NAME,
+            code,
+            message,
+            hint: "Check api_username, context_username and the API key (or username and password in credentials mode), and that the API user is enabled.".into(),
+        }),
+        (_, "NOT_FOUND") => Err(ProviderError::Rejected {
+            provider: NAME,
+            code,
+            message,
+            hint: "Check the environment and base URLs, and the envelope id if one is set.".into(),
+        }),
+        _ => Err(ProviderError::Rejected {
+            provider: NAME,
+            code,
+            message,
+            hint: "Check the account settings with `sso-launcher accounts show NAME`.".into(),
+        }),
+    }
+}
+
+fn join(origin: &Url, path: &str) -> Url {
+    origin
+        .join(path)
+        .expect("documented paths join onto an origin")
+}
+
+impl Config {
+    fn parse(account: &Account) -> Result<Self, ProviderError> {
+        let environment = account.setting("environment");
+        if let Some(env) = environment
+            && !ENVIRONMENTS.contains(&env)
+        {
+            return Err(settings_error(format!(
+                "environment '{env}' is not one of {}",
+                ENVIRONMENTS.join(", ")
+            )));
+        }
+        let api_origin = match (account.setting("api_base_url"), environment) {
+            (Some(value), _) => parse_origin("api_base_url", value)?,
+            (None, Some(env)) => {
+                Url::parse(&format!("https://{env}.assuresign.net")).expect("static URL")
+            }
+            (None, None) => {
+                return Err(settings_error(
+                    "set environment (www, na1, sb, ca1, au) or api_base_url".into(),
+                ));
+            }
+        };
+        let auth_origin = match (account.setting("auth_base_url"), environment) {
+            (Some(value), _) => parse_origin("auth_base_url", value)?,
+            // Seen in third-party code for the Australian region.
+            (None, Some("au")) => {
+                Url::parse("https://au-account.assuresign.net").expect("static URL")
+            }
+            (None, _) => Url::parse("https://account.assuresign.net").expect("static URL"),
+        };
+        let mode = match account.setting("auth_mode") {
+            None | Some("api_user") => AuthMode::ApiUser,
+            Some("credentials") => AuthMode::Credentials,
+            Some(other) => {
+                return Err(settings_error(format!(
+                    "auth_mode '{other}' must be api_user or credentials"
+                )));
+            }
+        };
+        let required = |key: &str| {
+            account
+                .setting(key)
+                .map(str::to_string)
+                .ok_or_else(|| settings_error(format!("{key} is required")))
+        };
+        let (api_username, context_username, username) = match mode {
+            AuthMode::ApiUser => {
+                let context = required("context_username")?;
+                if !looks_like_email(&context) {
+                    return Err(settings_error(format!(
+                        "context_username '{context}' should be the user's e-mail address"
+                    )));
+                }
+                (required("api_username")?, context, String::new())
+            }
+            AuthMode::Credentials => (String::new(), String::new(), required("username")?),
+        };
+        let session_minutes = match account.setting("session_minutes") {
+            None => DEFAULT_SESSION_MINUTES,
+            Some(text) => text
+                .parse::<u32>()
+                .ok()
+                .filter(|minutes| (1..=MAX_SESSION_MINUTES).contains(minutes))
+                .ok_or_else(|| settings_error(format!("session_minutes '{text}' must be a whole number from 1 to {MAX_SESSION_MINUTES}")))?,
+        };
+        let user_context = account.setting("user_context").map(str::to_string);
+        if let Some(context) = &user_context
+            && !context
+                .split_once(':')
+                .is_some_and(|(user, id)| !user.is_empty() && !id.is_empty())
+        {
+            return Err(settings_error(format!(
+                "user_context '{context}' must look like username:contextId"
+            )));
+        }
+        let landing = landing_page(account, &api_origin)?;
+        Ok(Self {
+            auth_origin,
+            api_origin,
+            mode,
+            api_username,
+            context_username,
+            username,
+            session_minutes,
+            user_context,
+            landing,
+        })
+    }
+}
+
+/// The page the ssoToken is sent to. Only the account's API origin is allowed, so the token
+/// can never be handed to another site.
+fn landing_page(account: &Account, api_origin: &Url) -> Result<Url, ProviderError> {
+    if let Some(text) = account.setting("landing_url") {
+        let url = Url::parse(text)
+            .map_err(|err| settings_error(format!("landing_url '{text}' is not a URL: {err}")))?;
+        if url.origin() != api_origin.origin() {
+            return Err(settings_error(format!(
+                "landing_url must be on the account's API origin {} (it is on {}), so the ssoToken is never sent elsewhere",
+                api_origin.origin().ascii_serialization(),
+                url.origin().ascii_serialization()
+            )));
+        }
+        if url.fragment().is_some() {
+            return Err(settings_error(
+                "landing_url must not have a #fragment".into(),
+            ));
+        }
+        return Ok(url);
+    }
+    let mut url = join(api_origin, SIMPLE_SETUP_PATH);
+    if let Some(envelope) = account.setting("envelope_id") {
+        url.path_segments_mut()
+            .expect("http URL has a path")
+            .push(envelope);
+    }
+    Ok(url)
+}
+
+/// Parses `scheme://host[:port]`; anything after the authority is refused so the documented
+/// paths can be appended without surprises.
+pub fn parse_origin(key: &str, value: &str) -> Result<Url, ProviderError> {
+    let url = Url::parse(value)
+        .map_err(|err| settings_error(format!("{key} '{value}' is not a URL: {err}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(settings_error(format!(
+            "{key} '{value}' must be an http(s) origin like https://host[:port]"
+        )));
+    }
+    if url.path() != "/"
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(settings_error(format!(
+            "{key} '{value}' must be an origin only (scheme://host[:port]); the API paths are added by the app"
+        )));
+    }
+    ensure_url_allowed(&url).map_err(|_| {
+        settings_error(format!(
+            "{key} '{value}' must use https (plain http only for loopback)"
+        ))
+    })?;
+    Ok(url)
+}
+
+fn looks_like_email(text: &str) -> bool {
+    text.split_once('@').is_some_and(|(user, domain)| {
+        !user.is_empty() && domain.contains('.') && !text.contains(char::is_whitespace)
+    })
+}
+
+fn settings_error(message: String) -> ProviderError {
+    ProviderError::Settings {
+        provider: NAME,
+        message,
+    }
+}
+
+#[cfg(test)]
+#[path = "assuresign_tests.rs"]
+mod tests;

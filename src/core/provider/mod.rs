@@ -1,0 +1,206 @@
+//! Providers: small, stateless clients of one identity provider each.
+//!
+//! A provider takes an account, its secrets and a context, and returns a session token or a
+//! one-time sign-on URL. Caching, retries and the browser are the launch engine's business.
+
+pub mod assuresign;
+mod json;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::core::account::{Account, ProviderKind};
+use crate::core::clock::Clock;
+use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::http::{HttpClient, HttpError};
+use crate::core::secret::{AccessToken, OneTimeUrl, SecretString};
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What a provider needs from the app for one call.
+#[derive(Clone, Copy)]
+pub struct ProviderContext<'a> {
+    pub http: &'a HttpClient,
+    pub clock: &'a dyn Clock,
+}
+
+/// A setting an account of this provider may have.
+#[derive(Debug)]
+pub struct SettingSpec {
+    pub key: &'static str,
+    pub help: &'static str,
+}
+
+/// A secret an account of this provider may have (kept in the vault).
+#[derive(Debug)]
+pub struct SecretSpec {
+    pub name: &'static str,
+    pub help: &'static str,
+}
+
+/// Settings every account accepts, whatever its provider.
+pub const COMMON_SETTINGS: &[SettingSpec] = &[SettingSpec {
+    key: "browser_command",
+    help: "Browser command for this account, with {url} where the URL goes (default: settings.toml, then the system browser).",
+}];
+
+/// A session token that outlives one launch (AssureSign's bearer, later refresh tokens).
+#[derive(Debug, Clone)]
+pub struct SessionToken {
+    pub value: AccessToken,
+    /// The `Authorization` scheme it is sent with (`bearer`, `X-AS-UserSessionToken` ...).
+    pub scheme: String,
+    pub issued_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+impl SessionToken {
+    /// Still good for at least the safety margin: a quarter of its life, at most a minute.
+    pub fn is_fresh(&self, now: OffsetDateTime) -> bool {
+        let lifetime = self.expires_at - self.issued_at;
+        let margin = (lifetime / 4_i32).min(time::Duration::minutes(1));
+        now + margin < self.expires_at
+    }
+}
+
+/// A fresh sign-on URL and how long it can be used.
+#[derive(Debug)]
+pub struct SignOn {
+    pub url: OneTimeUrl,
+    pub lifetime: Duration,
+}
+
+/// An account's secrets, loaded from the vault for one call.
+#[derive(Debug, Default)]
+pub struct Secrets(HashMap<String, SecretString>);
+
+impl Secrets {
+    pub fn insert(&mut self, name: impl Into<String>, value: SecretString) {
+        self.0.insert(name.into(), value);
+    }
+
+    pub fn require(&self, name: &str) -> Result<&SecretString, ProviderError> {
+        self.0
+            .get(name)
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| ProviderError::MissingSecret {
+                name: name.to_string(),
+            })
+    }
+}
+
+pub trait Provider: Send + Sync {
+    fn kind(&self) -> ProviderKind;
+    /// Setting keys this provider understands (besides [`COMMON_SETTINGS`]).
+    fn settings(&self) -> &'static [SettingSpec];
+    /// Secrets this provider understands.
+    fn secrets(&self) -> &'static [SecretSpec];
+    /// Checks the account's settings, as when it is saved.
+    fn validate(&self, account: &Account) -> Result<(), ProviderError>;
+    /// The secrets this account needs to authenticate, given its settings.
+    fn required_secrets(&self, account: &Account) -> Vec<&'static str>;
+    /// Signs in and returns a session token that can be cached.
+    fn authenticate<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        secrets: &'a Secrets,
+    ) -> BoxFuture<'a, Result<SessionToken, ProviderError>>;
+    /// Turns a session into a fresh one-time sign-on URL.
+    fn sign_on<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        session: &'a SessionToken,
+    ) -> BoxFuture<'a, Result<SignOn, ProviderError>>;
+}
+
+static ASSURESIGN: assuresign::AssureSign = assuresign::AssureSign;
+
+/// The provider for a kind, or `None` while that provider is not built yet.
+pub fn provider_for(kind: ProviderKind) -> Option<&'static dyn Provider> {
+    match kind {
+        ProviderKind::Assuresign => Some(&ASSURESIGN),
+        ProviderKind::Ags
+        | ProviderKind::Licensespring
+        | ProviderKind::Signnow
+        | ProviderKind::Sovos => None,
+    }
+}
+
+/// Looks up a provider, failing with a clear message for one not yet supported.
+pub fn require_provider(kind: ProviderKind) -> Result<&'static dyn Provider, ProviderError> {
+    provider_for(kind).ok_or(ProviderError::NotSupportedYet(kind))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// The account's settings are incomplete or wrong.
+    #[error("{provider} account settings: {message}")]
+    Settings {
+        provider: &'static str,
+        message: String,
+    },
+    /// A secret the flow needs is not in the vault.
+    #[error("the secret '{name}' is not set for this account")]
+    MissingSecret { name: String },
+    /// The provider refused the credentials or the request.
+    #[error("{provider} refused the request: {message}")]
+    Rejected {
+        provider: &'static str,
+        code: String,
+        message: String,
+        hint: String,
+    },
+    /// The provider said the session token is invalid or expired.
+    #[error("{provider} said the session token is invalid or expired (FORBIDDEN)")]
+    SessionRejected { provider: &'static str },
+    /// The provider failed on its side (5xx).
+    #[error("{provider} failed on its side: {message}")]
+    ServerFailure {
+        provider: &'static str,
+        message: String,
+    },
+    /// The answer was not what the provider documents.
+    #[error("{provider} sent an answer this app cannot read: {what}")]
+    Malformed {
+        provider: &'static str,
+        what: String,
+    },
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    /// This provider kind cannot launch yet in this release.
+    #[error("{} accounts cannot be launched by this release yet", .0.display_name())]
+    NotSupportedYet(ProviderKind),
+}
+
+impl UserFacing for ProviderError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Settings { .. } | Self::MissingSecret { .. } | Self::NotSupportedYet(_) => {
+                ErrorKind::Config
+            }
+            Self::Rejected { .. } | Self::SessionRejected { .. } => ErrorKind::Rejected,
+            Self::ServerFailure { .. } => ErrorKind::Network,
+            Self::Malformed { .. } => ErrorKind::Malformed,
+            Self::Http(err) => err.kind(),
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Self::Settings { .. } => Some("Fix the setting with `sso-launcher accounts edit NAME --set KEY=VALUE`.".into()),
+            Self::MissingSecret { .. } => Some("Store it with `sso-launcher accounts edit NAME --secrets-from-stdin` (or without that flag to be prompted).".into()),
+            Self::Rejected { hint, .. } => Some(hint.clone()),
+            Self::SessionRejected { .. } => Some("Sign in again with `sso-launcher accounts check NAME`; if it persists, the API user may have lost access.".into()),
+            Self::ServerFailure { .. } => Some("Try again in a minute; if it persists, check the provider's status page.".into()),
+            Self::Malformed { .. } => Some("Check that the base URLs in the account settings point at the provider's API (not a web page or proxy).".into()),
+            Self::Http(err) => err.hint(),
+            Self::NotSupportedYet(_) => Some("Only AssureSign accounts launch in this release; the account is saved and will work after an upgrade.".into()),
+        }
+    }
+}

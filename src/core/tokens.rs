@@ -1,0 +1,241 @@
+//! The session-token cache: in memory, and in the vault so the next process can reuse it.
+//!
+//! Getting a token is single-flight per account, within a process (an async mutex) and across
+//! processes (a lock file), so simultaneous launches authenticate once.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::core::account::AccountId;
+use crate::core::clock::Clock;
+use crate::core::provider::SessionToken;
+use crate::core::secret::{AccessToken, SecretString, constant_time_eq};
+use crate::core::store::atomic::FileLock;
+use crate::core::store::vault::{SecretKey, SecretVault, VaultError};
+
+/// The vault entry holding an account's cached session token.
+pub const SESSION_SLOT: &str = "cache.session";
+
+/// Where a token came from, for logs, tests and the launch report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenSource {
+    Memory,
+    Vault,
+    Fresh,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError<E> {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("could not take the account's lock file {}: {source}", path.display())]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Authenticate(E),
+}
+
+pub struct TokenCache {
+    vault: Arc<dyn SecretVault>,
+    clock: Arc<dyn Clock>,
+    locks_dir: PathBuf,
+    memory: Mutex<HashMap<AccountId, SessionToken>>,
+    flights: Mutex<HashMap<AccountId, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl TokenCache {
+    pub fn new(vault: Arc<dyn SecretVault>, clock: Arc<dyn Clock>, locks_dir: PathBuf) -> Self {
+        Self {
+            vault,
+            clock,
+            locks_dir,
+            memory: Mutex::new(HashMap::new()),
+            flights: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A fresh session token for the account: from memory, from the vault, or by calling
+    /// `authenticate` (at most once at a time per account, across processes).
+    pub async fn session<E, F, Fut>(
+        &self,
+        account: AccountId,
+        authenticate: F,
+    ) -> Result<(SessionToken, TokenSource), TokenError<E>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<SessionToken, E>>,
+    {
+        if let Some(token) = self.fresh_in_memory(account) {
+            return Ok((token, TokenSource::Memory));
+        }
+        let flight = self.flight(account);
+        let _in_process = flight.lock().await;
+        if let Some(token) = self.fresh_in_memory(account) {
+            return Ok((token, TokenSource::Memory));
+        }
+        let (lock, stored) = self.lock_and_read(account).await?;
+        if let Some(token) = stored.filter(|token| token.is_fresh(self.clock.now())) {
+            self.remember(account, &token);
+            return Ok((token, TokenSource::Vault));
+        }
+        let token = authenticate().await.map_err(TokenError::Authenticate)?;
+        let vault = self.vault.clone();
+        let encoded = encode(&token);
+        run_blocking(move || vault.set(&SecretKey::new(account, SESSION_SLOT), &encoded)).await?;
+        self.remember(account, &token);
+        drop(lock);
+        Ok((token, TokenSource::Fresh))
+    }
+
+    /// Drops a token the provider rejected, unless another launch has replaced it already.
+    pub async fn invalidate(
+        &self,
+        account: AccountId,
+        rejected: &SessionToken,
+    ) -> Result<(), VaultError> {
+        {
+            let mut memory = self.memory.lock().expect("token cache lock");
+            if memory
+                .get(&account)
+                .is_some_and(|held| same_token(held, rejected))
+            {
+                memory.remove(&account);
+            }
+        }
+        let vault = self.vault.clone();
+        let rejected_value = rejected.value.clone();
+        run_blocking(move || {
+            let key = SecretKey::new(account, SESSION_SLOT);
+            let stored = vault.get(&key)?.and_then(|text| decode(&text));
+            if stored.is_some_and(|held| {
+                constant_time_eq(
+                    held.value.expose_secret().as_bytes(),
+                    rejected_value.expose_secret().as_bytes(),
+                )
+            }) {
+                vault.delete(&key)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Forgets every cached token of the account (logout, account removal).
+    pub async fn forget(&self, account: AccountId) -> Result<(), VaultError> {
+        self.memory
+            .lock()
+            .expect("token cache lock")
+            .remove(&account);
+        let vault = self.vault.clone();
+        run_blocking(move || vault.delete(&SecretKey::new(account, SESSION_SLOT))).await
+    }
+
+    /// What is held for the account right now, without any I/O beyond memory.
+    pub fn held_in_memory(&self, account: AccountId) -> Option<SessionToken> {
+        self.memory
+            .lock()
+            .expect("token cache lock")
+            .get(&account)
+            .cloned()
+    }
+
+    fn fresh_in_memory(&self, account: AccountId) -> Option<SessionToken> {
+        self.held_in_memory(account)
+            .filter(|token| token.is_fresh(self.clock.now()))
+    }
+
+    fn remember(&self, account: AccountId, token: &SessionToken) {
+        self.memory
+            .lock()
+            .expect("token cache lock")
+            .insert(account, token.clone());
+    }
+
+    fn flight(&self, account: AccountId) -> Arc<tokio::sync::Mutex<()>> {
+        self.flights
+            .lock()
+            .expect("flight map lock")
+            .entry(account)
+            .or_default()
+            .clone()
+    }
+
+    async fn lock_and_read<E>(
+        &self,
+        account: AccountId,
+    ) -> Result<(FileLock, Option<SessionToken>), TokenError<E>> {
+        let path = self.locks_dir.join(format!("{account}.lock"));
+        let vault = self.vault.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let lock = match FileLock::acquire(&path) {
+                Ok(lock) => lock,
+                Err(source) => return Err(Err((path, source))),
+            };
+            let stored = vault
+                .get(&SecretKey::new(account, SESSION_SLOT))
+                .map_err(Ok)?;
+            Ok((lock, stored.and_then(|text| decode(&text))))
+        })
+        .await
+        .unwrap_or_else(|join| panic!("token cache worker panicked: {join}"));
+        result.map_err(|err| match err {
+            Ok(vault) => TokenError::Vault(vault),
+            Err((path, source)) => TokenError::Lock { path, source },
+        })
+    }
+}
+
+fn same_token(a: &SessionToken, b: &SessionToken) -> bool {
+    constant_time_eq(
+        a.value.expose_secret().as_bytes(),
+        b.value.expose_secret().as_bytes(),
+    )
+}
+
+async fn run_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, VaultError> + Send + 'static,
+) -> Result<T, VaultError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|join| panic!("vault worker panicked: {join}"))
+}
+
+/// The vault entry's format: versioned JSON, so it can change without misreading old entries.
+fn encode(token: &SessionToken) -> SecretString {
+    SecretString::new(
+        json!({
+            "v": 1,
+            "token": token.value.expose_secret(),
+            "scheme": token.scheme,
+            "issued_at": token.issued_at.unix_timestamp(),
+            "expires_at": token.expires_at.unix_timestamp(),
+        })
+        .to_string(),
+    )
+}
+
+/// A damaged or foreign entry reads as "nothing cached": the app signs in afresh.
+fn decode(text: &SecretString) -> Option<SessionToken> {
+    let value: serde_json::Value = serde_json::from_str(text.expose_secret()).ok()?;
+    if value.get("v")?.as_u64()? != 1 {
+        return None;
+    }
+    let time_at = |key: &str| OffsetDateTime::from_unix_timestamp(value.get(key)?.as_i64()?).ok();
+    Some(SessionToken {
+        value: AccessToken::new(value.get("token")?.as_str()?),
+        scheme: value.get("scheme")?.as_str()?.to_string(),
+        issued_at: time_at("issued_at")?,
+        expires_at: time_at("expires_at")?,
+    })
+}
+
+#[cfg(test)]
+#[path = "tokens_tests.rs"]
+mod tests;

@@ -1,0 +1,155 @@
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use super::*;
+use crate::core::clock::ManualClock;
+use crate::core::store::vault::MemoryVault;
+
+struct Fixture {
+    cache: Arc<TokenCache>,
+    vault: Arc<MemoryVault>,
+    clock: Arc<ManualClock>,
+    _dir: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Arc::new(MemoryVault::new());
+    let clock = Arc::new(ManualClock::new(
+        OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
+    ));
+    let cache = Arc::new(TokenCache::new(
+        vault.clone(),
+        clock.clone(),
+        dir.path().join("locks"),
+    ));
+    Fixture {
+        cache,
+        vault,
+        clock,
+        _dir: dir,
+    }
+}
+
+fn token(clock: &ManualClock, value: &str, minutes: i64) -> SessionToken {
+    let now = clock.now();
+    SessionToken {
+        value: AccessToken::new(value),
+        scheme: "bearer".into(),
+        issued_at: now,
+        expires_at: now + time::Duration::minutes(minutes),
+    }
+}
+
+#[tokio::test]
+async fn second_request_is_served_from_memory_and_vault() {
+    let f = fixture();
+    let account = AccountId::new_random();
+    let (first, source) = f
+        .cache
+        .session(account, || async { Ok::<_, ()>(token(&f.clock, "t1", 60)) })
+        .await
+        .unwrap();
+    assert_eq!(source, TokenSource::Fresh);
+    let (_, source) = f
+        .cache
+        .session(account, || async { Err(()) })
+        .await
+        .unwrap();
+    assert_eq!(source, TokenSource::Memory);
+
+    // A new process: same vault, empty memory.
+    let other = TokenCache::new(
+        f.vault.clone(),
+        f.clock.clone(),
+        f._dir.path().join("locks"),
+    );
+    let (again, source) = other.session(account, || async { Err(()) }).await.unwrap();
+    assert_eq!(source, TokenSource::Vault);
+    assert_eq!(again.value.expose_secret(), first.value.expose_secret());
+    assert_eq!(again.expires_at, first.expires_at);
+}
+
+#[tokio::test]
+async fn token_near_expiry_is_replaced() {
+    let f = fixture();
+    let account = AccountId::new_random();
+    f.cache
+        .session(account, || async { Ok::<_, ()>(token(&f.clock, "t1", 60)) })
+        .await
+        .unwrap();
+    f.clock.advance(Duration::from_secs(59 * 60 + 1));
+    let (fresh, source) = f
+        .cache
+        .session(account, || async { Ok::<_, ()>(token(&f.clock, "t2", 60)) })
+        .await
+        .unwrap();
+    assert_eq!(source, TokenSource::Fresh);
+    assert_eq!(fresh.value.expose_secret(), "t2");
+}
+
+#[tokio::test]
+async fn concurrent_requests_authenticate_once() {
+    let f = fixture();
+    let account = AccountId::new_random();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let cache = f.cache.clone();
+        let calls = calls.clone();
+        let fresh = token(&f.clock, "shared", 60);
+        tasks.push(tokio::spawn(async move {
+            cache
+                .session(account, || async move {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    Ok::<_, ()>(fresh)
+                })
+                .await
+                .map(|(token, _)| token.value.expose_secret().to_string())
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap(), "shared");
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn invalidate_drops_only_the_rejected_token() {
+    let f = fixture();
+    let account = AccountId::new_random();
+    let (held, _) = f
+        .cache
+        .session(account, || async { Ok::<_, ()>(token(&f.clock, "t1", 60)) })
+        .await
+        .unwrap();
+    let stale = token(&f.clock, "older", 60);
+    f.cache.invalidate(account, &stale).await.unwrap();
+    assert!(
+        f.cache.held_in_memory(account).is_some(),
+        "a different token must survive"
+    );
+    assert_eq!(f.vault.len(), 1);
+    f.cache.invalidate(account, &held).await.unwrap();
+    assert!(f.cache.held_in_memory(account).is_none());
+    assert!(f.vault.is_empty());
+}
+
+#[tokio::test]
+async fn damaged_vault_entry_means_sign_in_again() {
+    let f = fixture();
+    let account = AccountId::new_random();
+    f.vault
+        .set(
+            &SecretKey::new(account, SESSION_SLOT),
+            &SecretString::new("{not json"),
+        )
+        .unwrap();
+    let (_, source) = f
+        .cache
+        .session(account, || async { Ok::<_, ()>(token(&f.clock, "t1", 60)) })
+        .await
+        .unwrap();
+    assert_eq!(source, TokenSource::Fresh);
+}

@@ -1,0 +1,5 @@
+//! sso-launcher: open a provider's sign-on page, or hand out a fresh token, from saved accounts.
+
+pub mod cli;
+pub mod core;
+pub mod sandbox;

@@ -1,0 +1,36 @@
+//! The sandbox's fixed credentials and the demo accounts that use them. These are test
+//! values for a local fake, published on purpose; they open nothing real.
+
+use crate::core::account::{Account, ProviderKind};
+use crate::core::secret::SecretString;
+
+pub mod assuresign {
+    pub const API_USERNAME: &str = "sandbox-api-user";
+    pub const API_KEY: &str = "sbx-apikey-4f1c9e27d8b3";
+    /// Users of the sandbox account; the first is the demo's context user.
+    pub const CONTEXT_USERS: [&str; 2] = ["demo.user@example.com", "second.user@example.com"];
+    pub const USERNAME: &str = "demo.user";
+    pub const PASSWORD: &str = "sbx-password-92be71";
+}
+
+pub const ASSURESIGN_DEMO: &str = "AssureSign demo";
+
+/// The demo accounts, pointed at a running sandbox, with their secrets.
+pub fn demo_accounts(assuresign_origin: &str) -> Vec<(Account, Vec<(String, SecretString)>)> {
+    let mut account = Account::new(ASSURESIGN_DEMO, ProviderKind::Assuresign);
+    account.tags = vec!["demo".into()];
+    account.favourite = true;
+    account.notes = "Signs in to the built-in sandbox; nothing leaves this computer.".into();
+    for (key, value) in [
+        ("auth_base_url", assuresign_origin),
+        ("api_base_url", assuresign_origin),
+        ("api_username", assuresign::API_USERNAME),
+        ("context_username", assuresign::CONTEXT_USERS[0]),
+    ] {
+        account.settings.insert(key.into(), value.into());
+    }
+    vec![(
+        account,
+        vec![("api_key".into(), SecretString::new(assuresign::API_KEY))],
+    )]
+}

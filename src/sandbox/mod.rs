@@ -1,0 +1,132 @@
+//! The sandbox: local, strict fakes of the providers, for demo mode and tests.
+//!
+//! It enforces the documented contract (headers, bodies, expiry, single use) and can be told,
+//! through a loopback control API under `/__sandbox/`, to misbehave in documented ways.
+
+pub mod assuresign;
+mod control;
+pub mod fixtures;
+mod pages;
+mod server;
+pub mod state;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use self::server::{Reply, Request};
+use self::state::SandboxState;
+
+/// The shared fake services behind every sandbox port.
+pub struct Sandbox {
+    pub state: SandboxState,
+    assuresign: assuresign::AssureSignFake,
+    assuresign_origin: String,
+    /// Counts sign-on pages served to a browser with a valid token.
+    signed_in_pages: watch::Sender<u64>,
+}
+
+impl Sandbox {
+    pub fn assuresign_origin(&self) -> &str {
+        &self.assuresign_origin
+    }
+
+    /// The base URLs to put in account settings, as printed by `sso-launcher sandbox`.
+    pub fn urls_json(&self) -> Value {
+        json!({
+            "assuresign": {
+                "auth_base_url": self.assuresign_origin,
+                "api_base_url": self.assuresign_origin,
+            },
+            "control": format!("{}/__sandbox/", self.assuresign_origin),
+        })
+    }
+
+    pub fn endpoints(&self) -> Vec<&'static str> {
+        assuresign::ENDPOINTS.to_vec()
+    }
+
+    fn knows_endpoint(&self, endpoint: &str) -> bool {
+        self.endpoints().contains(&endpoint)
+    }
+
+    fn variants_of(&self, endpoint: &str) -> Vec<&'static str> {
+        match endpoint {
+            assuresign::API_USER => assuresign::API_USER_VARIANTS.to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    async fn handle(self: Arc<Self>, request: Request) -> Reply {
+        if request.path.starts_with("/__sandbox/") {
+            return control::handle(&self, &request);
+        }
+        if let Some((reply, page)) = self.assuresign.handle(&self.state, &request).await {
+            if let Some(assuresign::PageOutcome::SignedIn) = page {
+                self.signed_in_pages.send_modify(|count| *count += 1);
+            }
+            return reply;
+        }
+        Reply::json(
+            404,
+            &json!({"errorCode": "NOT_FOUND", "summary": format!("No route for {}", request.path), "details": []}),
+        )
+    }
+}
+
+/// A running sandbox; it stops when dropped.
+pub struct SandboxHandle {
+    sandbox: Arc<Sandbox>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl SandboxHandle {
+    /// Binds 127.0.0.1 (on `port`, or any free port for 0) and serves in the current runtime.
+    pub async fn start(port: u16) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let origin = format!("http://{}", listener.local_addr()?);
+        let sandbox = Arc::new(Sandbox {
+            state: SandboxState::default(),
+            assuresign: assuresign::AssureSignFake::default(),
+            assuresign_origin: origin,
+            signed_in_pages: watch::channel(0).0,
+        });
+        let handler = {
+            let sandbox = sandbox.clone();
+            Arc::new(move |request: Request| sandbox.clone().handle(request))
+        };
+        let tasks = vec![tokio::spawn(server::serve(listener, handler))];
+        Ok(Self { sandbox, tasks })
+    }
+
+    pub fn sandbox(&self) -> &Arc<Sandbox> {
+        &self.sandbox
+    }
+
+    /// How many signed-in pages have been served so far.
+    pub fn signed_in_pages(&self) -> u64 {
+        *self.sandbox.signed_in_pages.borrow()
+    }
+
+    /// Waits until more than `seen` signed-in pages have been served, or the time is up.
+    /// Returns whether one was served.
+    pub async fn wait_for_signed_in_page(&self, seen: u64, timeout: Duration) -> bool {
+        let mut pages = self.sandbox.signed_in_pages.subscribe();
+        matches!(
+            tokio::time::timeout(timeout, pages.wait_for(|count| *count > seen)).await,
+            Ok(Ok(_))
+        )
+    }
+}
+
+impl Drop for SandboxHandle {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
