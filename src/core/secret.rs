@@ -92,7 +92,7 @@ impl fmt::Debug for OneTimeUrl {
 }
 
 /// Overwrites a string's bytes before its memory is freed, so a secret does not linger in the heap.
-fn wipe(value: &mut String) {
+fn wipe(value: &mut str) {
     // SAFETY: zero bytes are valid UTF-8, and the string is dropped right after.
     unsafe {
         for byte in value.as_bytes_mut() {

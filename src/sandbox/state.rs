@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
     /// Answer 500 with the provider's error body.
+    #[serde(rename = "status_500")]
     Status500,
     /// Wait before answering normally (set `delay_ms`).
     Delay,

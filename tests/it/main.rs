@@ -1,1 +1,9 @@
+//! Integration tests, in one binary so the dependency tree is linked once.
 
+mod cli_accounts;
+mod clipboard;
+mod flow_assuresign;
+mod flow_faults;
+mod sandbox_contract;
+mod secrets_leak;
+mod support;

@@ -151,7 +151,12 @@ mod tests {
         account.tags = vec!["customer".into()];
         account.settings.insert("environment".into(), "sb".into());
         let expected = account.clone();
-        store.update(|accounts| Ok(accounts.push(account))).unwrap();
+        store
+            .update(|accounts| {
+                accounts.push(account);
+                Ok(())
+            })
+            .unwrap();
         assert_eq!(store.load().unwrap(), vec![expected]);
         let text = std::fs::read_to_string(store.path()).unwrap();
         assert!(text.contains("schema_version = 1"), "{text}");

@@ -1,0 +1,303 @@
+//! Shared test harness: a private config folder, a sandbox on its own runtime, and the CLI
+//! binary run as a real process against the real Secret Service the test script started.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::{Value, json};
+use sso_launcher::sandbox::SandboxHandle;
+use sso_launcher::sandbox::fixtures::assuresign as fx;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_sso-launcher");
+
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+    pub runtime: tokio::runtime::Runtime,
+    pub sandbox: SandboxHandle,
+    /// Values that must never appear in a file the app wrote.
+    pub secrets: Vec<String>,
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        require_secret_service();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let sandbox = runtime.block_on(SandboxHandle::start(0)).unwrap();
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            runtime,
+            sandbox,
+            secrets: vec![fx::API_KEY.to_string(), fx::PASSWORD.to_string()],
+        }
+    }
+
+    pub fn origin(&self) -> String {
+        self.sandbox.sandbox().assuresign_origin().to_string()
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// The CLI with this environment's folders and the real keyring.
+    pub fn cli(&self) -> Command {
+        let mut command = Command::new(BIN);
+        command
+            .env("SSO_LAUNCHER_CONFIG_DIR", self.config_dir())
+            .env("SSO_LAUNCHER_DATA_DIR", self.data_dir())
+            .env("SSO_LAUNCHER_VAULT", "keyring")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("HTTP_PROXY")
+            .env_remove("ALL_PROXY")
+            .stdin(Stdio::null());
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cli().args(args).output().unwrap()
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = self
+            .cli()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        self.cli()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Adds an AssureSign account on the sandbox with the sandbox's API key.
+    pub fn add_assuresign(&self, name: &str, extra: &[&str]) {
+        let origin = self.origin();
+        let mut args = vec![
+            "accounts".to_string(),
+            "add".into(),
+            name.into(),
+            "--provider".into(),
+            "assuresign".into(),
+            "--set".into(),
+            format!("auth_base_url={origin}"),
+            "--set".into(),
+            format!("api_base_url={origin}"),
+            "--set".into(),
+            format!("api_username={}", fx::API_USERNAME),
+            "--set".into(),
+            format!("context_username={}", fx::CONTEXT_USERS[0]),
+            "--secrets-from-stdin".into(),
+        ];
+        for pair in extra {
+            args.push("--set".into());
+            args.push(pair.to_string());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = self.run_with_stdin(&args, &format!("api_key={}\n", fx::API_KEY));
+        assert_ok(&output);
+    }
+
+    /// A browser command that writes the URL it was given to a file.
+    pub fn recording_browser(&self) -> (String, PathBuf) {
+        let record = self.dir.path().join(format!("opened-{}.url", uuid_like()));
+        let script = self.dir.path().join("record-browser.sh");
+        std::fs::write(
+            &script,
+            "#!/bin/sh\nprintf '%s' \"$1\" > \"$2.tmp\" && mv \"$2.tmp\" \"$2\"\n",
+        )
+        .unwrap();
+        make_executable(&script);
+        (
+            format!("{} {{url}} {}", script.display(), record.display()),
+            record,
+        )
+    }
+
+    pub fn counts(&self) -> Value {
+        self.control("GET", "counts", None)["counts"].clone()
+    }
+
+    pub fn count(&self, endpoint: &str) -> u64 {
+        self.counts()[endpoint].as_u64().unwrap_or(0)
+    }
+
+    pub fn fault(&self, endpoint: &str, fault: &str, times: u32, delay_ms: u64) {
+        let answer = self.control(
+            "POST",
+            "faults",
+            Some(
+                json!({"endpoint": endpoint, "fault": fault, "times": times, "delay_ms": delay_ms}),
+            ),
+        );
+        assert_eq!(answer["ok"], true, "{answer}");
+    }
+
+    pub fn control(&self, method: &str, route: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/__sandbox/{route}", self.origin());
+        let (status, text) = self.http(method, &url, body.map(|b| b.to_string()), &[]);
+        assert!(status < 500, "control {route}: {status} {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// A plain HTTP call to the sandbox, as a browser or another client would make it.
+    pub fn http(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> (u16, String) {
+        self.runtime.block_on(async {
+            let client = reqwest::Client::new();
+            let mut request = client.request(method.parse().unwrap(), url);
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            if let Some(body) = body {
+                request = request
+                    .header("content-type", "application/json")
+                    .body(body);
+            }
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        })
+    }
+
+    /// Every file the app wrote, read as bytes.
+    pub fn written_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        for root in [self.config_dir(), self.data_dir()] {
+            collect_files(&root, &mut files);
+        }
+        files
+    }
+}
+
+impl Drop for TestEnv {
+    /// Whatever a test did, no secret may be left in a file the app wrote.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        for (path, bytes) in self.written_files() {
+            let text = String::from_utf8_lossy(&bytes);
+            for secret in &self.secrets {
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "a secret leaked into {}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<(PathBuf, Vec<u8>)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(&path, files);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            files.push((path, bytes));
+        }
+    }
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn assert_ok(output: &Output) {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status.code(),
+        stdout(output),
+        stderr(output)
+    );
+}
+
+/// Asserts an exit code and a clear, panic-free message; returns stderr.
+pub fn assert_exit(output: &Output, code: i32) -> String {
+    let err = stderr(output);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {err}",
+        stdout(output)
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("error:") || err.contains("\"error\":"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint:") || err.contains("\"hint\":\""),
+        "every error says what to do: {err}"
+    );
+    err
+}
+
+pub fn wait_for_file(path: &Path) -> String {
+    for _ in 0..200 {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return text;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("{} never appeared", path.display());
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// The keyring tests need the Secret Service that `scripts/test` starts; say so plainly.
+fn require_secret_service() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "no D-Bus session: run the tests with ./scripts/test, which starts a private Secret Service"
+    );
+}
