@@ -73,8 +73,17 @@ pub fn build_command(template: &str, url: &str) -> Result<(String, Vec<String>),
 /// Opens the URL and returns at once; the browser keeps running on its own.
 pub fn open(url: &OneTimeUrl, choice: &BrowserChoice) -> Result<(), BrowserError> {
     match choice {
-        BrowserChoice::System => open::that_detached(url.reveal_for_browser())
-            .map_err(|err| BrowserError::System(err.to_string())),
+        BrowserChoice::System => {
+            // A detached xdg-open "succeeds" even when it cannot show anything.
+            if cfg!(all(unix, not(target_os = "macos"))) && !has_graphical_session() {
+                return Err(BrowserError::System(
+                    "there is no graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set)"
+                        .into(),
+                ));
+            }
+            open::that_detached(url.reveal_for_browser())
+                .map_err(|err| BrowserError::System(err.to_string()))
+        }
         BrowserChoice::Command(template) => {
             let (program, args) = build_command(template, url.reveal_for_browser())?;
             let mut child = Command::new(&program)
@@ -92,6 +101,12 @@ pub fn open(url: &OneTimeUrl, choice: &BrowserChoice) -> Result<(), BrowserError
             Ok(())
         }
     }
+}
+
+fn has_graphical_session() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
 }
 
 /// A short description of the system browser setup, for `doctor`.

@@ -338,6 +338,22 @@ mod tests {
     }
 
     #[test]
+    fn unusable_ca_file_is_a_config_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_pem = dir.path().join("ca.txt");
+        std::fs::write(&not_pem, "hello").unwrap();
+        for path in [dir.path().join("missing.pem"), not_pem] {
+            let options = HttpOptions {
+                ca_file: Some(path.clone()),
+                ..HttpOptions::default()
+            };
+            let err = HttpClient::new(options).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Config);
+            assert!(err.to_string().contains(&*path.to_string_lossy()), "{err}");
+        }
+    }
+
+    #[test]
     fn html_bodies_are_recognised() {
         let page = HttpResponse {
             status: StatusCode::OK,

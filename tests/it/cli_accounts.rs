@@ -174,26 +174,7 @@ fn names_are_found_by_id_exact_name_or_unique_prefix() {
     assert!(stdout(&env.run(&["accounts", "show", "acme p"])).contains("Acme Prod"));
     let id = account_id(&env, "be");
     assert!(stdout(&env.run(&["accounts", "show", &id.to_string()])).contains("Beta"));
-    let err = assert_exit(
-        &env.run_with_stdin(
-            &[
-                "accounts",
-                "add",
-                "beta",
-                "--provider",
-                "assuresign",
-                "--set",
-                "environment=sb",
-                "--set",
-                "api_username=u",
-                "--set",
-                "context_username=a@b.example",
-                "--secrets-from-stdin",
-            ],
-            "api_key=k\n",
-        ),
-        2,
-    );
+    let err = assert_exit(&env.add_minimal("beta", &["environment=sb"]), 2);
     assert!(err.contains("already exists"), "{err}");
 }
 
@@ -211,24 +192,7 @@ fn corrupt_config_is_reported_with_line_and_left_untouched() {
             "{err}"
         );
     }
-    let output = env.run_with_stdin(
-        &[
-            "accounts",
-            "add",
-            "New",
-            "--provider",
-            "assuresign",
-            "--set",
-            "environment=sb",
-            "--set",
-            "api_username=u",
-            "--set",
-            "context_username=a@b.example",
-            "--secrets-from-stdin",
-        ],
-        "api_key=k\n",
-    );
-    assert_exit(&output, 3);
+    assert_exit(&env.add_minimal("New", &["environment=sb"]), 3);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), broken);
 
     std::fs::write(&file, "schema_version = 99\n").unwrap();

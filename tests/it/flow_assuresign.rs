@@ -306,3 +306,24 @@ fn demo_mode_launches_without_any_setup_and_waits_for_the_page() {
         "{html}"
     );
 }
+
+#[test]
+fn system_browser_without_a_graphical_session_prints_the_link() {
+    let env = TestEnv::new();
+    env.add_assuresign("Acme", &[]);
+    let output = env
+        .cli()
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .args(["launch", "Acme"])
+        .output()
+        .unwrap();
+    assert_ok(&output);
+    assert!(
+        stderr(&output).contains("no graphical session"),
+        "{}",
+        stderr(&output)
+    );
+    let url = stdout(&output).trim().to_string();
+    assert_eq!(env.http("GET", &url, None, &[]).0, 200);
+}

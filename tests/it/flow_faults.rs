@@ -71,26 +71,9 @@ fn unreachable_provider_is_a_network_error() {
         .local_addr()
         .unwrap();
     let origin = format!("http://{closed}");
-    let output = env.run_with_stdin(
-        &[
-            "accounts",
-            "add",
-            "Gone",
-            "--provider",
-            "assuresign",
-            "--set",
-            &format!("api_base_url={origin}"),
-            "--set",
-            &format!("auth_base_url={origin}"),
-            "--set",
-            "api_username=u",
-            "--set",
-            "context_username=a@b.example",
-            "--secrets-from-stdin",
-        ],
-        "api_key=k\n",
-    );
-    assert_ok(&output);
+    let api = format!("api_base_url={origin}");
+    let auth = format!("auth_base_url={origin}");
+    assert_ok(&env.add_minimal("Gone", &[&api, &auth]));
     let err = assert_exit(&env.run(&["launch", "Gone"]), 6);
     assert!(err.contains("could not reach"), "{err}");
 }

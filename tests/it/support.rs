@@ -93,6 +93,20 @@ impl TestEnv {
             .unwrap()
     }
 
+    /// `accounts add NAME` for a minimal AssureSign account with the given `--set` pairs and an
+    /// API key on stdin, run as is (the caller checks the outcome).
+    pub fn add_minimal(&self, name: &str, sets: &[&str]) -> Output {
+        let mut args = vec!["accounts", "add", name, "--provider", "assuresign"];
+        for pair in ["api_username=u", "context_username=a@b.example"]
+            .iter()
+            .chain(sets)
+        {
+            args.extend(["--set", *pair]);
+        }
+        args.push("--secrets-from-stdin");
+        self.run_with_stdin(&args, "api_key=k\n")
+    }
+
     /// Adds an AssureSign account on the sandbox with the sandbox's API key.
     pub fn add_assuresign(&self, name: &str, extra: &[&str]) {
         let origin = self.origin();
