@@ -92,7 +92,7 @@ impl Engine {
                     "opened with the browser command".to_string()
                 }
                 Delivery::ToCaller if target == LaunchTarget::Copy => {
-                    "copied to the clipboard".to_string()
+                    "handed to the clipboard".to_string()
                 }
                 Delivery::ToCaller => "printed".to_string(),
                 Delivery::BrowserFailed(reason) => format!("browser failed ({reason}); printed"),

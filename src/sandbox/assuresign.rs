@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use super::fixtures::assuresign as fx;
 use super::pages;
 use super::server::{Reply, Request};
-use super::state::{FaultKind, SandboxState, random_token};
+use super::state::{FaultKind, SandboxState, fault_reply, random_token};
 use crate::core::provider::assuresign::{
     AUTH_API_USER_PATH, AUTH_CREDENTIALS_PATH, SSO_PATH, SSO_TOKEN_LIFETIME,
 };
@@ -73,29 +73,15 @@ impl AssureSignFake {
         };
         let fault = state.record_call(endpoint);
         if let Some(fault) = fault {
-            match fault.kind {
-                FaultKind::Delay => tokio::time::sleep(fault.delay).await,
-                FaultKind::Status500 => {
-                    return Some((
-                        error(
-                            500,
-                            "INTERNAL_SERVER_ERROR",
-                            "An unexpected error occurred.",
-                        ),
-                        None,
-                    ));
-                }
-                FaultKind::DropConnection => return Some((Reply::Drop, None)),
-                FaultKind::HtmlBody => {
-                    return Some((Reply::html(502, pages::gateway_error()), None));
-                }
-                FaultKind::MalformedJson => {
-                    return Some((
-                        Reply::raw(200, "application/json", br#"{"result":{"ssoTok"#),
-                        None,
-                    ));
-                }
-                FaultKind::ExpiredBearer => {}
+            let server_error = || {
+                error(
+                    500,
+                    "INTERNAL_SERVER_ERROR",
+                    "An unexpected error occurred.",
+                )
+            };
+            if let Some(reply) = fault_reply(fault, server_error).await {
+                return Some((reply, None));
             }
         }
         let expire_presented = fault.is_some_and(|f| f.kind == FaultKind::ExpiredBearer);

@@ -46,6 +46,8 @@ pub enum Reply {
         content_type: &'static str,
         body: Vec<u8>,
     },
+    /// A 302 to another place (what a login portal in front of an API does).
+    Redirect(String),
     /// Close the connection without a word.
     Drop,
 }
@@ -201,16 +203,22 @@ async fn read_request(
 }
 
 async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()> {
-    let Reply::Respond {
-        status,
-        content_type,
-        body,
-    } = reply
-    else {
-        return Ok(());
+    let (status, content_type, body, extra_headers) = match reply {
+        Reply::Respond {
+            status,
+            content_type,
+            body,
+        } => (status, content_type, body, String::new()),
+        Reply::Redirect(location) => (
+            302,
+            "text/plain",
+            Vec::new(),
+            format!("Location: {location}\r\n"),
+        ),
+        Reply::Drop => return Ok(()),
     };
     let head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{extra_headers}Cache-Control: no-store\r\nConnection: close\r\n\r\n",
         reason(status),
         body.len()
     );
@@ -223,6 +231,7 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",
+        302 => "Found",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",

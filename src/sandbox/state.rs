@@ -7,6 +7,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::server::Reply;
+
 /// A misbehaviour queued for the next calls of one endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -20,6 +22,8 @@ pub enum FaultKind {
     DropConnection,
     /// Answer with an HTML error page, as a proxy or load balancer would.
     HtmlBody,
+    /// Redirect to a login page, as a captive portal or SSO proxy would.
+    Redirect,
     /// Answer 200 with a truncated JSON body.
     MalformedJson,
     /// Treat the presented session token as expired (it stays dead).
@@ -89,6 +93,29 @@ impl SandboxState {
     /// Forgets counts, faults, variants and the clock offset (issued tokens stay).
     pub fn reset(&self) {
         *self.lock() = Inner::default();
+    }
+}
+
+/// Carries out a fault that looks the same for every provider: the reply to send instead of
+/// the normal answer, or `None` to go on normally (after a delay, or for a fault the
+/// endpoint handles itself, such as an expired bearer). `server_error` is the provider's own
+/// 500 body.
+pub async fn fault_reply(fault: Fault, server_error: impl FnOnce() -> Reply) -> Option<Reply> {
+    match fault.kind {
+        FaultKind::Delay => {
+            tokio::time::sleep(fault.delay).await;
+            None
+        }
+        FaultKind::Status500 => Some(server_error()),
+        FaultKind::DropConnection => Some(Reply::Drop),
+        FaultKind::HtmlBody => Some(Reply::html(502, super::pages::gateway_error())),
+        FaultKind::MalformedJson => Some(Reply::raw(
+            200,
+            "application/json",
+            br#"{"result":{"ssoTok"#,
+        )),
+        FaultKind::Redirect => Some(Reply::Redirect("https://login.example.com/portal".into())),
+        FaultKind::ExpiredBearer => None,
     }
 }
 

@@ -17,6 +17,13 @@ fn each_fault_gives_a_clear_message_and_exit_code() {
         (SSO, "malformed_json", 0, 7, "cannot read"),
         (SSO, "html_body", 0, 6, "HTML page"),
         (SSO, "drop_connection", 0, 6, "could not reach"),
+        (
+            API_USER,
+            "redirect",
+            0,
+            7,
+            "redirect (302) to https://login.example.com/portal",
+        ),
     ];
     for (endpoint, fault, delay, code, expected) in cases {
         assert_ok(&env.run(&["logout", "Acme"]));
@@ -76,4 +83,37 @@ fn unreachable_provider_is_a_network_error() {
     assert_ok(&env.add_minimal("Gone", &[&api, &auth]));
     let err = assert_exit(&env.run(&["launch", "Gone"]), 6);
     assert!(err.contains("could not reach"), "{err}");
+}
+
+#[test]
+fn loopback_is_always_direct_even_with_a_proxy_set() {
+    let env = TestEnv::new();
+    env.add_assuresign("Acme", &[]);
+    // A proxy nobody listens on: any request sent through it would fail.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let proxy = format!("http://{dead}");
+    let output = env
+        .cli()
+        .env("HTTPS_PROXY", &proxy)
+        .env("HTTP_PROXY", &proxy)
+        .env("ALL_PROXY", &proxy)
+        .env("NO_PROXY", "internal.example.com")
+        .args(["launch", "Acme", "--print-url"])
+        .output()
+        .unwrap();
+    assert_ok(&output);
+    let doctor = env
+        .cli()
+        .env("HTTPS_PROXY", &proxy)
+        .args(["doctor"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&doctor).contains(&format!("HTTPS_PROXY={proxy}")),
+        "{}",
+        stdout(&doctor)
+    );
 }

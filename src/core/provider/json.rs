@@ -77,3 +77,55 @@ impl ClassifyName for serde_json::Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::StatusCode;
+
+    fn answer(status: u16, content_type: &str, body: &str) -> HttpResponse {
+        HttpResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            content_type: Some(content_type.into()),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn html_login_page_is_malformed_and_named_by_its_title() {
+        let page = answer(
+            200,
+            "text/html",
+            "<html><head><title>Company Login</title></head></html>",
+        );
+        let err = body_as_json("X", &page).unwrap_err();
+        assert!(matches!(err, ProviderError::Malformed { .. }), "{err}");
+        assert!(err.to_string().contains("\"Company Login\""), "{err}");
+    }
+
+    #[test]
+    fn html_from_a_failing_server_is_a_server_failure() {
+        let page = answer(503, "text/html", "<!doctype html><title>Down</title>");
+        assert!(matches!(
+            body_as_json("X", &page),
+            Err(ProviderError::ServerFailure { .. })
+        ));
+    }
+
+    #[test]
+    fn empty_and_truncated_bodies_are_malformed_without_quoting_them() {
+        for body in ["", "  \n", r#"{"token":"secret-value"#] {
+            let err = body_as_json("X", &answer(200, "application/json", body)).unwrap_err();
+            assert!(matches!(err, ProviderError::Malformed { .. }), "{err}");
+            assert!(!err.to_string().contains("secret-value"), "{err}");
+        }
+    }
+
+    #[test]
+    fn string_at_walks_objects_and_skips_blank_values() {
+        let value: Value = serde_json::json!({"result": {"token": "t", "blank": " "}});
+        assert_eq!(string_at(&value, &["result", "token"]), Some("t"));
+        assert_eq!(string_at(&value, &["result", "blank"]), None);
+        assert_eq!(string_at(&value, &["token"]), None);
+    }
+}
