@@ -8,7 +8,7 @@ use std::time::Duration;
 use criterion::Criterion;
 use sso_launcher::core::account::Account;
 use sso_launcher::core::engine::{Engine, EngineOptions};
-use sso_launcher::core::launch::LaunchTarget;
+use sso_launcher::core::launch::{Delivery, LaunchTarget};
 use sso_launcher::core::paths::AppPaths;
 use sso_launcher::core::store::vault::MemoryVault;
 use sso_launcher::sandbox::SandboxHandle;
@@ -55,7 +55,7 @@ impl Fixture {
                     .launch(&self.account, LaunchTarget::PrintOnly, &|_| {}),
             )
             .unwrap();
-        assert!(outcome.url.is_some());
+        assert!(matches!(outcome.delivery, Delivery::ToCaller(_)));
     }
 
     fn cold_launch(&self) {

@@ -32,17 +32,21 @@ pub async fn launch(
     let timings = describe_steps(&outcome.steps);
     let steps_json = steps_json(&outcome.steps);
     let source = source_name(outcome.session_source);
-    match (outcome.delivery, outcome.url) {
-        (Delivery::Browser(choice), _) => {
+    if outcome.reauthenticated {
+        out.status("The saved session was refused; signed in again.");
+    }
+    let reauthenticated = outcome.reauthenticated;
+    match outcome.delivery {
+        Delivery::Browser(choice) => {
             let how = match choice {
                 BrowserChoice::System => "the system browser",
                 BrowserChoice::Command(_) => "the browser command",
             };
             out.status(format!("Opened '{}' in {how} ({timings}).", account.name));
-            out.data(String::new, || json!({"account": account.name, "opened": true, "session": source, "steps": steps_json}));
+            out.data(String::new, || json!({"account": account.name, "opened": true, "session": source, "reauthenticated": reauthenticated, "steps": steps_json}));
             Ok(Done::OpenedBrowser)
         }
-        (Delivery::BrowserFailed(reason), Some(url)) => {
+        Delivery::BrowserFailed { reason, url } => {
             out.status(format!(
                 "{reason}.\nOpen this link yourself within {lifetime} s (it works once):"
             ));
@@ -52,7 +56,7 @@ pub async fn launch(
             );
             Ok(Done::Nothing)
         }
-        (Delivery::ToCaller, Some(url)) if target == LaunchTarget::Copy => {
+        Delivery::ToCaller(url) if target == LaunchTarget::Copy => {
             out.status(format!("Copied a one-time link for '{}' ({timings}); it works once, for {lifetime} s. Keeping it on the clipboard until then...", account.name));
             let lifetime = outcome.lifetime;
             let (url, result) = tokio::task::spawn_blocking(move || {
@@ -80,18 +84,17 @@ pub async fn launch(
             }
             Ok(Done::Nothing)
         }
-        (_, Some(url)) => {
+        Delivery::ToCaller(url) => {
             out.status(format!(
                 "One-time link for '{}' ({timings}); it works once, for {lifetime} s:",
                 account.name
             ));
             out.data(
                 || url.reveal_for_browser().to_string(),
-                || json!({"account": account.name, "url": url.reveal_for_browser(), "expires_in_seconds": lifetime, "session": source, "steps": steps_json}),
+                || json!({"account": account.name, "url": url.reveal_for_browser(), "expires_in_seconds": lifetime, "session": source, "reauthenticated": reauthenticated, "steps": steps_json}),
             );
             Ok(Done::Nothing)
         }
-        (_, None) => unreachable!("the engine returns the URL whenever it did not open it"),
     }
 }
 

@@ -43,20 +43,21 @@ impl LaunchStep {
     }
 }
 
-/// Where the URL went.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the URL went; it comes back to the caller whenever the caller must deliver it.
+#[derive(Debug)]
 pub enum Delivery {
     Browser(BrowserChoice),
     /// Returned to the caller (print or copy), as asked.
-    ToCaller,
+    ToCaller(OneTimeUrl),
     /// The browser could not be started; the URL is returned so it can be shown instead.
-    BrowserFailed(String),
+    BrowserFailed {
+        reason: String,
+        url: OneTimeUrl,
+    },
 }
 
 #[derive(Debug)]
 pub struct LaunchOutcome {
-    /// The URL when the caller must deliver it (print, copy, or a failed browser).
-    pub url: Option<OneTimeUrl>,
     pub delivery: Delivery,
     /// How long the URL can be used.
     pub lifetime: Duration,
@@ -91,13 +92,21 @@ impl Engine {
                 Delivery::Browser(BrowserChoice::Command(_)) => {
                     "opened with the browser command".to_string()
                 }
-                Delivery::ToCaller if target == LaunchTarget::Copy => {
+                Delivery::ToCaller(_) if target == LaunchTarget::Copy => {
                     "handed to the clipboard".to_string()
                 }
-                Delivery::ToCaller => "printed".to_string(),
-                Delivery::BrowserFailed(reason) => format!("browser failed ({reason}); printed"),
+                Delivery::ToCaller(_) => "printed".to_string(),
+                Delivery::BrowserFailed { reason, .. } => {
+                    format!("browser failed ({reason}); printed")
+                }
             }),
             Err(_) => None,
+        };
+        let detail = match (&result, detail) {
+            (Ok(outcome), Some(detail)) if outcome.reauthenticated => Some(format!(
+                "{detail}; signed in again after the session was refused"
+            )),
+            (_, detail) => detail,
         };
         self.audit_result(account, "launch", started, &result, detail);
         result
@@ -136,8 +145,7 @@ impl Engine {
 
         if target != LaunchTarget::Browser {
             return Ok(LaunchOutcome {
-                url: Some(sign_on.url),
-                delivery: Delivery::ToCaller,
+                delivery: Delivery::ToCaller(sign_on.url),
                 lifetime: sign_on.lifetime,
                 steps,
                 session_source,
@@ -147,16 +155,18 @@ impl Engine {
         on_step(LaunchStep::OpeningBrowser);
         let timer = Instant::now();
         let choice = self.browser_for(account);
-        let (url, delivery) = match browser::open(&sign_on.url, &choice) {
-            Ok(()) => (None, Delivery::Browser(choice)),
+        let delivery = match browser::open(&sign_on.url, &choice) {
+            Ok(()) => Delivery::Browser(choice),
             Err(err) => {
                 tracing::warn!("browser failed: {err}");
-                (Some(sign_on.url), Delivery::BrowserFailed(err.to_string()))
+                Delivery::BrowserFailed {
+                    reason: err.to_string(),
+                    url: sign_on.url,
+                }
             }
         };
         steps.push((LaunchStep::OpeningBrowser, timer.elapsed()));
         Ok(LaunchOutcome {
-            url,
             delivery,
             lifetime: sign_on.lifetime,
             steps,

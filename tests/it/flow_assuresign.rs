@@ -42,10 +42,12 @@ fn forbidden_session_triggers_exactly_one_reauthentication() {
     assert_eq!(env.count(API_USER), 1);
 
     env.fault(SSO, "expired_bearer", 1, 0);
-    let output = env.run(&["launch", "Acme", "--print-url"]);
+    let output = env.run(&["--json", "launch", "Acme", "--print-url"]);
     assert_ok(&output);
     assert_eq!((env.count(API_USER), env.count(SSO)), (2, 3));
-    let (status, page) = env.http("GET", stdout(&output).trim(), None, &[]);
+    let answer: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(answer["reauthenticated"], true, "{answer}");
+    let (status, page) = env.http("GET", answer["url"].as_str().unwrap(), None, &[]);
     assert_eq!(status, 200, "{page}");
 
     // Rejected again after the fresh sign-in: give up after one retry, exit 5.
