@@ -9,6 +9,7 @@ pub mod engine;
 pub mod error;
 pub mod http;
 pub mod launch;
+pub mod loopback;
 pub mod paths;
 pub mod provider;
 pub mod secret;

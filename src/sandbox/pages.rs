@@ -1,5 +1,7 @@
 //! The sandbox's HTML pages (templates in `assets/sandbox/`).
 
+use crate::core::loopback::pages::escape_html as escape;
+
 const SIGNED_IN: &str = include_str!("../../assets/sandbox/signed_in.html");
 const FAILURE: &str = include_str!("../../assets/sandbox/failure.html");
 
@@ -19,12 +21,4 @@ pub fn failure(title: &str, detail: &str) -> String {
 /// A bare error page of the kind a proxy or load balancer sends.
 pub fn gateway_error() -> String {
     "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>".into()
-}
-
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }

@@ -4,6 +4,7 @@ mod cli_accounts;
 mod clipboard;
 mod flow_assuresign;
 mod flow_faults;
+mod loopback;
 mod sandbox_contract;
 mod secrets_leak;
 mod support;

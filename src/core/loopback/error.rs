@@ -1,0 +1,72 @@
+//! What can go wrong while waiting for a browser sign-in to come back.
+
+use std::time::Duration;
+
+use crate::core::error::{ErrorKind, UserFacing};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoopbackError {
+    /// The redirect URI is not a plain-http loopback address, so the app cannot receive it.
+    #[error(
+        "the redirect URI {redirect_uri} is not a loopback address (http://127.0.0.1, [::1] or localhost), so sso-launcher cannot receive the sign-in answer"
+    )]
+    NotLoopback { redirect_uri: String },
+    /// The registered port is taken by another program.
+    #[error(
+        "port {port} is in use by another program, so the sign-in answer to {redirect_uri} cannot be received"
+    )]
+    PortBusy { port: u16, redirect_uri: String },
+    /// The registered port needs privileges this process does not have (ports below 1024).
+    #[error(
+        "this process may not listen on port {port} (needed for the redirect URI {redirect_uri})"
+    )]
+    PortNotPermitted { port: u16, redirect_uri: String },
+    #[error("could not listen on {address}: {detail}")]
+    Bind { address: String, detail: String },
+    /// No redirect arrived in time.
+    #[error("no sign-in answer arrived at {redirect_uri} within {} s", after.as_secs())]
+    TimedOut {
+        after: Duration,
+        redirect_uri: String,
+    },
+    /// The flow was cancelled (by the user, or by a newer sign-in of the same account).
+    #[error("the sign-in was cancelled")]
+    Cancelled,
+    /// The redirect carried another `state` than the one sent: possibly forged.
+    #[error(
+        "the sign-in answer did not match the sign-in sso-launcher started (state mismatch) and was refused"
+    )]
+    StateMismatch,
+    /// The provider redirected with an error (e.g. `access_denied`).
+    #[error("the provider ended the sign-in: {error}{}", description.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Denied {
+        error: String,
+        description: Option<String>,
+    },
+}
+
+impl UserFacing for LoopbackError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::NotLoopback { .. } | Self::PortBusy { .. } | Self::PortNotPermitted { .. } => {
+                ErrorKind::Config
+            }
+            Self::Bind { .. } => ErrorKind::Internal,
+            _ => ErrorKind::BrowserFlow,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            Self::NotLoopback { .. } => "Ask the provider to register a loopback redirect URI such as http://127.0.0.1:53682/callback.".into(),
+            Self::PortBusy { port, .. } => format!("Close the program using port {port} (`ss -ltnp 'sport = :{port}'` shows it), or register another port with the provider and set redirect_port."),
+            Self::PortNotPermitted { .. } => "Ask the provider to register a loopback redirect URI with a port above 1024, such as http://127.0.0.1:53682/callback.".into(),
+            Self::Bind { .. } => "Check that loopback networking works on this machine.".into(),
+            Self::TimedOut { .. } => "Finish signing in in the browser sooner, or raise the loopback timeout.".into(),
+            Self::Cancelled => "Start the sign-in again when you are ready.".into(),
+            Self::StateMismatch => "Start the sign-in again from sso-launcher, and use only the browser tab it opens.".into(),
+            Self::Denied { error, .. } if error == "access_denied" => "Sign in again and allow access when the provider asks.".into(),
+            Self::Denied { .. } => "Check the account's settings (client id, scopes, redirect URI) against the provider's registration.".into(),
+        })
+    }
+}

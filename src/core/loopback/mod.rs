@@ -1,0 +1,391 @@
+//! The loopback redirect listener (RFC 8252): where a browser sign-in comes back to the app.
+//!
+//! It binds only a loopback address, accepts the redirect only on its path, with its Host and
+//! with the expected `state`, answers the browser with a small page, and closes when the flow
+//! ends. Waiting blocks: run [`LoopbackListener::wait_for_redirect`] on a worker thread.
+
+mod error;
+mod options;
+pub mod pages;
+
+pub use error::LoopbackError;
+pub use options::{ListenerOptions, LoopbackHost, ResponseMode};
+
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, Weak};
+use std::time::{Duration, Instant};
+
+use tiny_http::{Header, Method, Request, Response, Server};
+use url::Url;
+
+use crate::core::secret::{SecretString, constant_time_eq};
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+pub const DEFAULT_PATH: &str = "/callback";
+/// How long a finished listener keeps answering "already finished" before it closes. The
+/// browser often asks again at once (a favicon, on the kept-alive connection): leaving such a
+/// request unanswered would hang that tab, and tiny_http cannot close kept-alive connections.
+pub const DEFAULT_LINGER: Duration = Duration::from_secs(3);
+/// How often a waiting listener looks at its cancel flag and deadline.
+const POLL: Duration = Duration::from_millis(100);
+const MAX_FORM_BODY: u64 = 64 * 1024;
+
+/// The redirect's parameters (`code`, `state`, `id_token` ...), values redacted in `Debug`.
+pub struct CallbackParams(BTreeMap<String, SecretString>);
+
+impl CallbackParams {
+    pub fn get(&self, name: &str) -> Option<&SecretString> {
+        self.0.get(name)
+    }
+
+    fn text(&self, name: &str) -> Option<&str> {
+        self.get(name).map(SecretString::expose_secret)
+    }
+}
+
+impl fmt::Debug for CallbackParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+/// Cancels a waiting listener from another thread (a Cancel button, a newer flow). It does
+/// not keep the listener's port open.
+#[derive(Clone)]
+pub struct CancelHandle {
+    cancelled: Arc<AtomicBool>,
+    server: Weak<Server>,
+}
+
+impl CancelHandle {
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        if let Some(server) = self.server.upgrade() {
+            server.unblock();
+        }
+    }
+}
+
+/// Finished listeners still lingering, by address, with the flag that stops them early.
+static LINGERING: LazyLock<Mutex<HashMap<SocketAddr, Arc<AtomicBool>>>> =
+    LazyLock::new(Default::default);
+
+/// Binds, first asking a lingering listener of ours on the same fixed port to let go of it.
+fn bind_socket(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let ours = address.port() != 0 && {
+        let lingering = LINGERING.lock().expect("lingering lock");
+        lingering
+            .get(&address)
+            .inspect(|stop| stop.store(true, Ordering::SeqCst))
+            .is_some()
+    };
+    let mut attempts = if ours { 40 } else { 1 };
+    loop {
+        match TcpListener::bind(address) {
+            Err(err) if err.kind() == std::io::ErrorKind::AddrInUse && attempts > 1 => {
+                attempts -= 1;
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            result => return result,
+        }
+    }
+}
+
+impl fmt::Debug for CancelHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CancelHandle")
+    }
+}
+
+pub struct LoopbackListener {
+    server: Arc<Server>,
+    options: ListenerOptions,
+    redirect_uri: Url,
+    authority: String,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl LoopbackListener {
+    /// Binds the loopback address; the redirect URI is built from the port actually bound.
+    pub fn bind(options: ListenerOptions) -> Result<Self, LoopbackError> {
+        let wanted = options.host.authority(options.port);
+        let planned_uri = format!("http://{wanted}{}", options.path);
+        let listener =
+            bind_socket(SocketAddr::new(options.host.bind_ip(), options.port)).map_err(|err| {
+                match err.kind() {
+                    std::io::ErrorKind::AddrInUse => LoopbackError::PortBusy {
+                        port: options.port,
+                        redirect_uri: planned_uri.clone(),
+                    },
+                    std::io::ErrorKind::PermissionDenied => LoopbackError::PortNotPermitted {
+                        port: options.port,
+                        redirect_uri: planned_uri.clone(),
+                    },
+                    _ => LoopbackError::Bind {
+                        address: wanted.clone(),
+                        detail: err.to_string(),
+                    },
+                }
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|err| LoopbackError::Bind {
+                address: wanted.clone(),
+                detail: err.to_string(),
+            })?
+            .port();
+        let server = Server::from_listener(listener, None).map_err(|err| LoopbackError::Bind {
+            address: wanted,
+            detail: err.to_string(),
+        })?;
+        let authority = options.host.authority(port);
+        let redirect_uri =
+            Url::parse(&format!("http://{authority}{}", options.path)).map_err(|err| {
+                LoopbackError::Bind {
+                    address: authority.clone(),
+                    detail: format!("bad redirect path '{}': {err}", options.path),
+                }
+            })?;
+        Ok(Self {
+            server: Arc::new(server),
+            options,
+            redirect_uri,
+            authority,
+            cancelled: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// The redirect URI to send to the provider.
+    pub fn redirect_uri(&self) -> &Url {
+        &self.redirect_uri
+    }
+
+    pub fn cancel_handle(&self) -> CancelHandle {
+        CancelHandle {
+            cancelled: self.cancelled.clone(),
+            server: Arc::downgrade(&self.server),
+        }
+    }
+
+    /// Waits for the one redirect of this flow, checks it and answers the browser. The
+    /// listener closes on return, so a second redirect finds nobody listening.
+    pub fn wait_for_redirect(self, expected_state: &str) -> Result<CallbackParams, LoopbackError> {
+        let outcome = self.wait_inner(expected_state);
+        // Once the browser has been answered it often asks again at once; after a timeout or
+        // a cancel it is gone, and the port should be free for the next sign-in right away.
+        if !matches!(
+            outcome,
+            Err(LoopbackError::Cancelled | LoopbackError::TimedOut { .. })
+        ) {
+            self.linger_then_close();
+        }
+        outcome
+    }
+
+    /// Answers late requests with "finished" for a moment on a background thread, then closes.
+    fn linger_then_close(self) {
+        let Self {
+            server, options, ..
+        } = self;
+        let Some(address) = server.server_addr().to_ip() else {
+            return;
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        LINGERING
+            .lock()
+            .expect("lingering lock")
+            .insert(address, stop.clone());
+        std::thread::spawn(move || {
+            let until = Instant::now() + options.linger;
+            while !stop.load(Ordering::SeqCst) {
+                let remaining = until.saturating_duration_since(Instant::now());
+                if remaining.is_zero() {
+                    break;
+                }
+                match server.recv_timeout(remaining.min(POLL)) {
+                    Ok(Some(request)) => respond(
+                        request,
+                        410,
+                        pages::failure(
+                            "Sign-in already finished",
+                            "This sign-in has ended; a second answer is refused. Start a new sign-in from sso-launcher if you need one.",
+                        ),
+                    ),
+                    Ok(None) => {}
+                    Err(_) => break,
+                }
+            }
+            let mut lingering = LINGERING.lock().expect("lingering lock");
+            if lingering
+                .get(&address)
+                .is_some_and(|current| Arc::ptr_eq(current, &stop))
+            {
+                lingering.remove(&address);
+            }
+            drop(lingering);
+            drop(server);
+        });
+    }
+
+    fn wait_inner(&self, expected_state: &str) -> Result<CallbackParams, LoopbackError> {
+        let deadline = Instant::now() + self.options.timeout;
+        loop {
+            if self.cancelled.load(Ordering::SeqCst) {
+                return Err(LoopbackError::Cancelled);
+            }
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(LoopbackError::TimedOut {
+                    after: self.options.timeout,
+                    redirect_uri: self.redirect_uri.to_string(),
+                });
+            }
+            let request = match self.server.recv_timeout(remaining.min(POLL)) {
+                Ok(Some(request)) => request,
+                Ok(None) => continue,
+                Err(err) => {
+                    return Err(LoopbackError::Bind {
+                        address: self.authority.clone(),
+                        detail: err.to_string(),
+                    });
+                }
+            };
+            if let Some(outcome) = self.handle(request, expected_state) {
+                return outcome;
+            }
+        }
+    }
+
+    /// Answers one request; `Some` ends the flow.
+    fn handle(
+        &self,
+        mut request: Request,
+        expected_state: &str,
+    ) -> Option<Result<CallbackParams, LoopbackError>> {
+        // The path only: the query may carry a code or token.
+        let path = request
+            .url()
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("")
+            .to_string();
+        tracing::debug!(method = %request.method(), %path, "loopback listener request");
+        let host_ok = request
+            .headers()
+            .iter()
+            .find(|header| header.field.equiv("Host"))
+            .is_some_and(|header| header.value.as_str().eq_ignore_ascii_case(&self.authority));
+        if !host_ok {
+            // A page on another site reaching us through DNS rebinding: not our browser tab.
+            respond(
+                request,
+                421,
+                pages::failure(
+                    "Wrong address",
+                    "This listener answers only on its own loopback address.",
+                ),
+            );
+            return None;
+        }
+        let target = Url::parse(&format!("http://{}{}", self.authority, request.url())).ok()?;
+        if target.path() != self.options.path {
+            respond(request, 404, pages::failure("Not found", "Nothing here."));
+            return None;
+        }
+        let params: BTreeMap<String, SecretString> = match (request.method(), self.options.mode) {
+            (Method::Get, mode) => {
+                let params = to_params(target.query_pairs());
+                if params.is_empty() && mode == ResponseMode::Fragment {
+                    respond(request, 200, pages::fragment_relay());
+                    return None;
+                }
+                params
+            }
+            (Method::Post, ResponseMode::Fragment) => {
+                let mut body = Vec::new();
+                if request
+                    .as_reader()
+                    .take(MAX_FORM_BODY)
+                    .read_to_end(&mut body)
+                    .is_err()
+                {
+                    respond(
+                        request,
+                        400,
+                        pages::failure("Bad request", "The answer could not be read."),
+                    );
+                    return None;
+                }
+                to_params(url::form_urlencoded::parse(&body))
+            }
+            _ => {
+                respond(
+                    request,
+                    405,
+                    pages::failure(
+                        "Not allowed",
+                        "This listener takes the provider's redirect only.",
+                    ),
+                );
+                return None;
+            }
+        };
+        let params = CallbackParams(params);
+        let state_matches = params
+            .text("state")
+            .is_some_and(|state| constant_time_eq(state.as_bytes(), expected_state.as_bytes()));
+        if !state_matches {
+            respond(
+                request,
+                400,
+                pages::failure(
+                    "Sign-in refused",
+                    "This answer does not belong to the sign-in sso-launcher started (the state does not match), so it was refused.",
+                ),
+            );
+            return Some(Err(LoopbackError::StateMismatch));
+        }
+        if let Some(error) = params.text("error") {
+            let error = error.to_string();
+            let description = params.text("error_description").map(str::to_string);
+            let detail = match &description {
+                Some(description) => format!("The provider said: {error}: {description}"),
+                None => format!("The provider said: {error}"),
+            };
+            respond(
+                request,
+                200,
+                pages::failure("Sign-in did not complete", &detail),
+            );
+            return Some(Err(LoopbackError::Denied { error, description }));
+        }
+        respond(request, 200, pages::success(&self.options.account_name));
+        Some(Ok(params))
+    }
+}
+
+fn to_params<'a>(
+    pairs: impl Iterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
+) -> BTreeMap<String, SecretString> {
+    pairs
+        .map(|(key, value)| (key.into_owned(), SecretString::new(value.into_owned())))
+        .collect()
+}
+
+fn respond(request: Request, status: u16, html: String) {
+    let response = Response::from_string(html)
+        .with_status_code(status)
+        .with_header(
+            Header::from_bytes("Content-Type", "text/html; charset=utf-8").expect("static header"),
+        )
+        .with_header(Header::from_bytes("Cache-Control", "no-store").expect("static header"))
+        .with_header(Header::from_bytes("Referrer-Policy", "no-referrer").expect("static header"));
+    if let Err(err) = request.respond(response) {
+        tracing::debug!("loopback listener could not answer the browser: {err}");
+    }
+}
