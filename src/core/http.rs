@@ -213,6 +213,30 @@ impl HttpClient {
         })
     }
 
+    /// Sends a request built by `oauth2`/`openidconnect` under this client's rules (https,
+    /// timeouts, answer cap, redirects refused). Pass `&|r| http.execute_oauth(r)` where those
+    /// crates ask for an HTTP client.
+    pub async fn execute_oauth(
+        &self,
+        request: oauth2::HttpRequest,
+    ) -> Result<oauth2::HttpResponse, HttpError> {
+        let (parts, body) = request.into_parts();
+        let url = Url::parse(&parts.uri.to_string())
+            .map_err(|err| HttpError::Setup(format!("bad OAuth URL {}: {err}", parts.uri)))?;
+        let request = self
+            .request(parts.method, &url)?
+            .headers(parts.headers)
+            .body(body);
+        let response = self.send(request).await?;
+        let mut answer = oauth2::http::Response::builder().status(response.status);
+        if let Some(content_type) = response.content_type {
+            answer = answer.header(reqwest::header::CONTENT_TYPE, content_type);
+        }
+        answer
+            .body(response.body)
+            .map_err(|err| HttpError::Setup(err.to_string()))
+    }
+
     fn transport_error(&self, host: &str, err: reqwest::Error) -> HttpError {
         if err.is_timeout() {
             return HttpError::Timeout {

@@ -8,6 +8,7 @@ mod control;
 pub mod fixtures;
 mod pages;
 mod server;
+pub mod sovos;
 pub mod state;
 
 use std::sync::Arc;
@@ -21,11 +22,20 @@ use tokio::task::JoinHandle;
 use self::server::{Reply, Request};
 use self::state::SandboxState;
 
+/// Which fake a sandbox port serves. Providers whose paths collide get ports of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Site {
+    AssureSign,
+    Sovos,
+}
+
 /// The shared fake services behind every sandbox port.
 pub struct Sandbox {
     pub state: SandboxState,
     assuresign: assuresign::AssureSignFake,
     assuresign_origin: String,
+    sovos: sovos::SovosFake,
+    sovos_issuer: String,
     /// Counts sign-on pages served to a browser with a valid token.
     signed_in_pages: watch::Sender<u64>,
 }
@@ -35,6 +45,11 @@ impl Sandbox {
         &self.assuresign_origin
     }
 
+    /// The Sovos fake's issuer (discovery at `/.well-known/openid-configuration`).
+    pub fn sovos_issuer(&self) -> &str {
+        &self.sovos_issuer
+    }
+
     /// The base URLs to put in account settings, as printed by `sso-launcher sandbox`.
     pub fn urls_json(&self) -> Value {
         json!({
@@ -42,12 +57,17 @@ impl Sandbox {
                 "auth_base_url": self.assuresign_origin,
                 "api_base_url": self.assuresign_origin,
             },
+            "sovos": {"issuer": self.sovos_issuer},
             "control": format!("{}/__sandbox/", self.assuresign_origin),
         })
     }
 
     pub fn endpoints(&self) -> Vec<&'static str> {
-        assuresign::ENDPOINTS.to_vec()
+        assuresign::ENDPOINTS
+            .iter()
+            .chain(&sovos::ENDPOINTS)
+            .copied()
+            .collect()
     }
 
     fn knows_endpoint(&self, endpoint: &str) -> bool {
@@ -61,9 +81,12 @@ impl Sandbox {
         }
     }
 
-    async fn handle(self: Arc<Self>, request: Request) -> Reply {
+    async fn handle(self: Arc<Self>, site: Site, request: Request) -> Reply {
         if request.path.starts_with("/__sandbox/") {
             return control::handle(&self, &request);
+        }
+        if site == Site::Sovos {
+            return self.sovos.handle(&self.state, &request).await;
         }
         if let Some((reply, page)) = self.assuresign.handle(&self.state, &request).await {
             if let Some(assuresign::PageOutcome::SignedIn) = page {
@@ -85,21 +108,39 @@ pub struct SandboxHandle {
 }
 
 impl SandboxHandle {
-    /// Binds 127.0.0.1 (on `port`, or any free port for 0) and serves in the current runtime.
+    /// Binds 127.0.0.1 and serves in the current runtime: AssureSign on `port` and Sovos on
+    /// the next port (or free ports for 0).
     pub async fn start(port: u16) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
-        let origin = format!("http://{}", listener.local_addr()?);
+        let assuresign_listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let sovos_port = if port == 0 {
+            0
+        } else {
+            port.checked_add(1).unwrap_or(0)
+        };
+        let sovos_listener = TcpListener::bind(("127.0.0.1", sovos_port)).await?;
+        let origin = |listener: &TcpListener| {
+            listener
+                .local_addr()
+                .map(|address| format!("http://{address}"))
+        };
+        let sovos_issuer = origin(&sovos_listener)?;
         let sandbox = Arc::new(Sandbox {
             state: SandboxState::default(),
             assuresign: assuresign::AssureSignFake::default(),
-            assuresign_origin: origin,
+            assuresign_origin: origin(&assuresign_listener)?,
+            sovos: sovos::SovosFake::new(sovos_issuer.clone()),
+            sovos_issuer,
             signed_in_pages: watch::channel(0).0,
         });
-        let handler = {
+        let serve_site = |listener, site| {
             let sandbox = sandbox.clone();
-            Arc::new(move |request: Request| sandbox.clone().handle(request))
+            let handler = Arc::new(move |request: Request| sandbox.clone().handle(site, request));
+            tokio::spawn(server::serve(listener, handler))
         };
-        let tasks = vec![tokio::spawn(server::serve(listener, handler))];
+        let tasks = vec![
+            serve_site(assuresign_listener, Site::AssureSign),
+            serve_site(sovos_listener, Site::Sovos),
+        ];
         Ok(Self { sandbox, tasks })
     }
 

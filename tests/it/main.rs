@@ -5,6 +5,7 @@ mod clipboard;
 mod flow_assuresign;
 mod flow_faults;
 mod loopback;
+mod oidc_transport;
 mod sandbox_contract;
 mod secrets_leak;
 mod support;

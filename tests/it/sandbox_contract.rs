@@ -173,6 +173,18 @@ fn sandbox_command_prints_base_urls_and_serves() {
         urls["demo_credentials"]["assuresign"]["api_username"],
         fx::API_USERNAME
     );
+    let issuer = urls["sovos"]["issuer"].as_str().unwrap().to_string();
+    assert!(
+        issuer.starts_with("http://127.0.0.1:") && issuer != origin,
+        "{urls}"
+    );
+    let (status, _) = env.http(
+        "GET",
+        &format!("{issuer}/.well-known/openid-configuration"),
+        None,
+        &[],
+    );
+    assert_eq!(status, 200);
     let (status, text) = env.http("GET", &format!("{origin}/__sandbox/counts"), None, &[]);
     child.kill().unwrap();
     child.wait().unwrap();

@@ -71,34 +71,35 @@ impl CancelHandle {
     }
 }
 
-/// Finished listeners still lingering, by address, with the flag that stops them early.
-static LINGERING: LazyLock<Mutex<HashMap<SocketAddr, Arc<AtomicBool>>>> =
+/// Listeners of this process that have finished, by address, with the flag that stops one
+/// still lingering. tiny_http closes its socket asynchronously after drop, so even a listener
+/// that did not linger may hold its port for a moment.
+static RELEASING: LazyLock<Mutex<HashMap<SocketAddr, Arc<AtomicBool>>>> =
     LazyLock::new(Default::default);
 
-/// Binds, first asking a lingering listener of ours on the same fixed port to let go of it.
+/// Binds, first asking a finished listener of ours on the same fixed port to let go of it and
+/// waiting briefly for its socket to close. A port some other program holds fails at once.
 fn bind_socket(address: SocketAddr) -> std::io::Result<TcpListener> {
     let ours = address.port() != 0 && {
-        let lingering = LINGERING.lock().expect("lingering lock");
-        lingering
+        let releasing = RELEASING.lock().expect("releasing lock");
+        releasing
             .get(&address)
             .inspect(|stop| stop.store(true, Ordering::SeqCst))
             .is_some()
     };
-    let mut attempts = if ours { 40 } else { 1 };
+    let mut attempts = if ours { 80 } else { 1 };
     loop {
         match TcpListener::bind(address) {
             Err(err) if err.kind() == std::io::ErrorKind::AddrInUse && attempts > 1 => {
                 attempts -= 1;
                 std::thread::sleep(Duration::from_millis(25));
             }
-            result => return result,
+            Ok(listener) => {
+                RELEASING.lock().expect("releasing lock").remove(&address);
+                return Ok(listener);
+            }
+            Err(err) => return Err(err),
         }
-    }
-}
-
-impl fmt::Debug for CancelHandle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CancelHandle")
     }
 }
 
@@ -172,34 +173,37 @@ impl LoopbackListener {
         }
     }
 
-    /// Waits for the one redirect of this flow, checks it and answers the browser. The
-    /// listener closes on return, so a second redirect finds nobody listening.
+    /// Waits for the one redirect of this flow, checks it and answers the browser, then
+    /// closes: at once after a timeout or cancel, else after briefly refusing late requests
+    /// (a second redirect gets "already finished").
     pub fn wait_for_redirect(self, expected_state: &str) -> Result<CallbackParams, LoopbackError> {
         let outcome = self.wait_inner(expected_state);
         // Once the browser has been answered it often asks again at once; after a timeout or
         // a cancel it is gone, and the port should be free for the next sign-in right away.
-        if !matches!(
+        let linger = !matches!(
             outcome,
             Err(LoopbackError::Cancelled | LoopbackError::TimedOut { .. })
-        ) {
-            self.linger_then_close();
-        }
+        );
+        self.close(linger);
         outcome
     }
 
-    /// Answers late requests with "finished" for a moment on a background thread, then closes.
-    fn linger_then_close(self) {
+    /// Closes, after answering late requests with "finished" for a moment on a background
+    /// thread when `linger` is set.
+    fn close(self, linger: bool) {
         let Self {
             server, options, ..
         } = self;
-        let Some(address) = server.server_addr().to_ip() else {
+        let stop = Arc::new(AtomicBool::new(!linger));
+        if let Some(address) = server.server_addr().to_ip() {
+            RELEASING
+                .lock()
+                .expect("releasing lock")
+                .insert(address, stop.clone());
+        }
+        if !linger {
             return;
-        };
-        let stop = Arc::new(AtomicBool::new(false));
-        LINGERING
-            .lock()
-            .expect("lingering lock")
-            .insert(address, stop.clone());
+        }
         std::thread::spawn(move || {
             let until = Instant::now() + options.linger;
             while !stop.load(Ordering::SeqCst) {
@@ -220,15 +224,6 @@ impl LoopbackListener {
                     Err(_) => break,
                 }
             }
-            let mut lingering = LINGERING.lock().expect("lingering lock");
-            if lingering
-                .get(&address)
-                .is_some_and(|current| Arc::ptr_eq(current, &stop))
-            {
-                lingering.remove(&address);
-            }
-            drop(lingering);
-            drop(server);
         });
     }
 
