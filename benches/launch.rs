@@ -35,7 +35,7 @@ fn fixture() -> Fixture {
         data_dir: dir.path().join("data"),
     };
     let engine = Engine::open(EngineOptions::new(paths, Arc::new(MemoryVault::new()))).unwrap();
-    let (account, secrets) = demo_accounts(sandbox.sandbox().assuresign_origin()).remove(0);
+    let (account, secrets) = demo_accounts(sandbox.sandbox()).remove(0);
     let account = engine.add_account(account, secrets).unwrap();
     Fixture {
         runtime,

@@ -15,7 +15,7 @@ use crate::core::error::ErrorKind;
 use crate::core::paths::AppPaths;
 use crate::core::store::vault::MemoryVault;
 use crate::sandbox::SandboxHandle;
-use crate::sandbox::fixtures::{assuresign, demo_accounts};
+use crate::sandbox::fixtures::{assuresign, demo_accounts, sovos};
 
 /// How long a demo keeps its sandbox up for the browser to load the page.
 const LINGER: Duration = Duration::from_secs(60);
@@ -51,7 +51,7 @@ impl DemoEnvironment {
             paths,
             Arc::new(MemoryVault::new()),
         )?)?;
-        for (account, secrets) in demo_accounts(sandbox.sandbox().assuresign_origin()) {
+        for (account, secrets) in demo_accounts(sandbox.sandbox()) {
             engine.add_account(account, secrets)?;
         }
         tracing::info!(
@@ -99,7 +99,10 @@ pub async fn serve_sandbox(port: u16, out: &Output) -> Result<(), CliError> {
         .with_hint("Pick another --port, or 0 for any free port.")
     })?;
     let mut urls = handle.sandbox().urls_json();
-    urls["demo_credentials"] = json!({"assuresign": {
+    urls["demo_credentials"] = json!({"sovos": {
+        "client_id": sovos::CLIENT_ID,
+        "client_secret": sovos::CLIENT_SECRET,
+    }, "assuresign": {
         "api_username": assuresign::API_USERNAME,
         "api_key": assuresign::API_KEY,
         "context_usernames": assuresign::CONTEXT_USERS,

@@ -11,8 +11,12 @@ use crate::core::browser::BrowserChoice;
 use crate::core::clipboard::{ClipboardOutcome, copy_until_expiry};
 use crate::core::clock::rfc3339;
 use crate::core::engine::Engine;
+use crate::core::error::ErrorKind;
 use crate::core::launch::{Delivery, LaunchStep, LaunchTarget};
 use crate::core::tokens::TokenSource;
+
+/// How long a copied plain link (no one-time token, no expiry) stays on the clipboard.
+const PLAIN_LINK_CLIPBOARD_TIME: Duration = Duration::from_secs(60);
 
 pub async fn launch(
     args: super::args::LaunchArgs,
@@ -28,14 +32,24 @@ pub async fn launch(
     let outcome = engine
         .launch(&account, target, &|step| tracing::info!("{}", step.label()))
         .await?;
-    let lifetime = outcome.lifetime.as_secs();
     let timings = describe_steps(&outcome.steps);
-    let steps_json = steps_json(&outcome.steps);
-    let source = source_name(outcome.session_source);
     if outcome.reauthenticated {
         out.status("The saved session was refused; signed in again.");
     }
-    let reauthenticated = outcome.reauthenticated;
+    let mut summary = json!({
+        "account": account.name,
+        "session": source_name(outcome.session_source),
+        "reauthenticated": outcome.reauthenticated,
+        "steps": steps_json(&outcome.steps),
+    });
+    // "works once, for 30 s" for one-time links; nothing to say for a plain page.
+    let validity = outcome
+        .lifetime
+        .map(|lifetime| format!(" (it works once, for {} s)", lifetime.as_secs()))
+        .unwrap_or_default();
+    if let Some(lifetime) = outcome.lifetime {
+        summary["expires_in_seconds"] = lifetime.as_secs().into();
+    }
     match outcome.delivery {
         Delivery::Browser(choice) => {
             let how = match choice {
@@ -43,56 +57,74 @@ pub async fn launch(
                 BrowserChoice::Command(_) => "the browser command",
             };
             out.status(format!("Opened '{}' in {how} ({timings}).", account.name));
-            out.data(String::new, || json!({"account": account.name, "opened": true, "session": source, "reauthenticated": reauthenticated, "steps": steps_json}));
+            summary["opened"] = true.into();
+            out.data(String::new, || summary);
             Ok(Done::OpenedBrowser)
         }
-        Delivery::BrowserFailed { reason, url } => {
+        Delivery::TokenHeld => {
+            let until = rfc3339(outcome.session.expires_at);
             out.status(format!(
-                "{reason}.\nOpen this link yourself within {lifetime} s (it works once):"
+                "'{}' holds a valid {} token until {until} ({timings}); it has no landing_url to open.",
+                account.name, outcome.session.scheme
             ));
-            out.data(
-                || url.reveal_for_browser().to_string(),
-                || json!({"account": account.name, "opened": false, "reason": reason, "url": url.reveal_for_browser(), "expires_in_seconds": lifetime, "steps": steps_json}),
-            );
+            summary["opened"] = false.into();
+            summary["token_type"] = outcome.session.scheme.clone().into();
+            summary["expires_at"] = until.into();
+            out.data(String::new, || summary);
+            Ok(Done::Nothing)
+        }
+        Delivery::BrowserFailed { reason, url } => {
+            out.status(format!("{reason}.\nOpen this link yourself{validity}:"));
+            summary["opened"] = false.into();
+            summary["reason"] = reason.into();
+            summary["url"] = url.reveal_for_browser().into();
+            out.data(|| url.reveal_for_browser().to_string(), || summary);
             Ok(Done::Nothing)
         }
         Delivery::ToCaller(url) if target == LaunchTarget::Copy => {
-            out.status(format!("Copied a one-time link for '{}' ({timings}); it works once, for {lifetime} s. Keeping it on the clipboard until then...", account.name));
-            let lifetime = outcome.lifetime;
+            let hold_for = outcome.lifetime.unwrap_or(PLAIN_LINK_CLIPBOARD_TIME);
+            out.status(format!(
+                "Copied a link for '{}' ({timings}){validity}. Keeping it on the clipboard for {} s...",
+                account.name,
+                hold_for.as_secs()
+            ));
             let (url, result) = tokio::task::spawn_blocking(move || {
-                let result = copy_until_expiry(&url, lifetime);
+                let result = copy_until_expiry(&url, hold_for);
                 (url, result)
             })
             .await
-            .map_err(|err| {
-                CliError::new(crate::core::error::ErrorKind::Internal, err.to_string())
-            })?;
+            .map_err(|err| CliError::new(ErrorKind::Internal, err.to_string()))?;
             match result {
-                Ok(outcome) => {
-                    let cleared = outcome == ClipboardOutcome::ClearedAtExpiry;
+                Ok(cleared) => {
+                    let cleared = cleared == ClipboardOutcome::ClearedAtExpiry;
                     out.status(if cleared {
                         "The link expired and was cleared from the clipboard."
                     } else {
                         "Something else was copied meanwhile; the clipboard was left alone."
                     });
-                    out.data(String::new, || json!({"account": account.name, "copied": true, "cleared_at_expiry": cleared, "steps": steps_json}));
+                    summary["copied"] = true.into();
+                    summary["cleared_at_expiry"] = cleared.into();
+                    out.data(String::new, || summary);
                 }
                 Err(reason) => {
-                    out.status(format!("Could not copy the link: {reason}.\nOpen this link yourself within {lifetime:?} (it works once):"));
-                    out.data(|| url.reveal_for_browser().to_string(), || json!({"account": account.name, "copied": false, "reason": reason, "url": url.reveal_for_browser()}));
+                    out.status(format!(
+                        "Could not copy the link: {reason}.\nOpen this link yourself{validity}:"
+                    ));
+                    summary["copied"] = false.into();
+                    summary["reason"] = reason.into();
+                    summary["url"] = url.reveal_for_browser().into();
+                    out.data(|| url.reveal_for_browser().to_string(), || summary);
                 }
             }
             Ok(Done::Nothing)
         }
         Delivery::ToCaller(url) => {
             out.status(format!(
-                "One-time link for '{}' ({timings}); it works once, for {lifetime} s:",
+                "Link for '{}' ({timings}){validity}:",
                 account.name
             ));
-            out.data(
-                || url.reveal_for_browser().to_string(),
-                || json!({"account": account.name, "url": url.reveal_for_browser(), "expires_in_seconds": lifetime, "session": source, "reauthenticated": reauthenticated, "steps": steps_json}),
-            );
+            summary["url"] = url.reveal_for_browser().into();
+            out.data(|| url.reveal_for_browser().to_string(), || summary);
             Ok(Done::Nothing)
         }
     }

@@ -214,8 +214,8 @@ impl HttpClient {
     }
 
     /// Sends a request built by `oauth2`/`openidconnect` under this client's rules (https,
-    /// timeouts, answer cap, redirects refused). Pass `&|r| http.execute_oauth(r)` where those
-    /// crates ask for an HTTP client.
+    /// timeouts, answer cap, redirects refused). Those crates take `&HttpClient` directly
+    /// through the [`oauth2::AsyncHttpClient`] impl below.
     pub async fn execute_oauth(
         &self,
         request: oauth2::HttpRequest,
@@ -255,6 +255,17 @@ impl HttpClient {
             host: host.to_string(),
             detail,
         }
+    }
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for HttpClient {
+    type Error = HttpError;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, HttpError>> + Send + 'c>,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(self.execute_oauth(request))
     }
 }
 

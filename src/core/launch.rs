@@ -54,13 +54,17 @@ pub enum Delivery {
         reason: String,
         url: OneTimeUrl,
     },
+    /// Nothing to open: the account holds a valid token, which is what it is for.
+    TokenHeld,
 }
 
 #[derive(Debug)]
 pub struct LaunchOutcome {
     pub delivery: Delivery,
-    /// How long the URL can be used.
-    pub lifetime: Duration,
+    /// How long the URL can be used (`None`: a plain page, or nothing to open).
+    pub lifetime: Option<Duration>,
+    /// The session the launch used (its type and expiry are safe to show; its value is not).
+    pub session: SessionToken,
     pub steps: Vec<(LaunchStep, Duration)>,
     pub session_source: TokenSource,
     /// Whether the session was rejected and signed in afresh on the way.
@@ -99,6 +103,7 @@ impl Engine {
                 Delivery::BrowserFailed { reason, .. } => {
                     format!("browser failed ({reason}); printed")
                 }
+                Delivery::TokenHeld => "token held; nothing to open".to_string(),
             }),
             Err(_) => None,
         };
@@ -143,10 +148,21 @@ impl Engine {
         };
         steps.push((LaunchStep::FetchingSignOn, timer.elapsed()));
 
+        let Some(sign_on) = sign_on else {
+            return Ok(LaunchOutcome {
+                delivery: Delivery::TokenHeld,
+                lifetime: None,
+                session,
+                steps,
+                session_source,
+                reauthenticated,
+            });
+        };
         if target != LaunchTarget::Browser {
             return Ok(LaunchOutcome {
                 delivery: Delivery::ToCaller(sign_on.url),
                 lifetime: sign_on.lifetime,
+                session,
                 steps,
                 session_source,
                 reauthenticated,
@@ -169,6 +185,7 @@ impl Engine {
         Ok(LaunchOutcome {
             delivery,
             lifetime: sign_on.lifetime,
+            session,
             steps,
             session_source,
             reauthenticated,

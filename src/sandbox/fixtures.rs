@@ -13,10 +13,20 @@ pub mod assuresign {
     pub const PASSWORD: &str = "sbx-password-92be71";
 }
 
+pub mod sovos {
+    pub const CLIENT_ID: &str = "sandbox-sovos-client";
+    pub const CLIENT_SECRET: &str = "sbx-sovos-secret-5d20c8";
+    pub const AUDIENCE: &str = "signer.trust.sovos.com";
+}
+
 pub const ASSURESIGN_DEMO: &str = "AssureSign demo";
+pub const SOVOS_DEMO: &str = "Sovos demo";
 
 /// The demo accounts, pointed at a running sandbox, with their secrets.
-pub fn demo_accounts(assuresign_origin: &str) -> Vec<(Account, Vec<(String, SecretString)>)> {
+pub fn demo_accounts(
+    sandbox: &crate::sandbox::Sandbox,
+) -> Vec<(Account, Vec<(String, SecretString)>)> {
+    let assuresign_origin = sandbox.assuresign_origin();
     let mut account = Account::new(ASSURESIGN_DEMO, ProviderKind::Assuresign);
     account.tags = vec!["demo".into()];
     account.favourite = true;
@@ -29,8 +39,27 @@ pub fn demo_accounts(assuresign_origin: &str) -> Vec<(Account, Vec<(String, Secr
     ] {
         account.settings.insert(key.into(), value.into());
     }
-    vec![(
+    let assuresign_demo = (
         account,
         vec![("api_key".into(), SecretString::new(assuresign::API_KEY))],
-    )]
+    );
+
+    let mut account = Account::new(SOVOS_DEMO, ProviderKind::Sovos);
+    account.tags = vec!["demo".into()];
+    account.notes = "An API token for the sandbox's Sovos Signer (client_credentials).".into();
+    for (key, value) in [
+        ("issuer", sandbox.sovos_issuer()),
+        ("client_id", sovos::CLIENT_ID),
+        ("grant", "client_credentials"),
+    ] {
+        account.settings.insert(key.into(), value.into());
+    }
+    let sovos_demo = (
+        account,
+        vec![(
+            "client_secret".into(),
+            SecretString::new(sovos::CLIENT_SECRET),
+        )],
+    );
+    vec![assuresign_demo, sovos_demo]
 }

@@ -1,16 +1,29 @@
 //! A strict fake of Sovos Signer's identity provider (see `shared/providers.md` §5): an
-//! OpenID provider on its own port. This step serves discovery and the signing keys.
+//! OpenID provider on its own port. This step serves discovery, the signing keys and the
+//! token endpoint's `client_credentials` grant.
 
 use openidconnect::core::{CoreJsonWebKeySet, CoreRsaPrivateSigningKey};
 use openidconnect::{JsonWebKeyId, PrivateSigningKey};
 use serde_json::json;
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use base64::Engine as _;
+use time::OffsetDateTime;
+
+use super::fixtures::sovos as fx;
 use super::server::{Reply, Request};
-use super::state::{SandboxState, fault_reply};
+use super::state::{SandboxState, fault_reply, random_token};
 
 pub const DISCOVERY: &str = "sovos.discovery";
 pub const JWKS: &str = "sovos.jwks";
-pub const ENDPOINTS: [&str; 2] = [DISCOVERY, JWKS];
+pub const TOKEN: &str = "sovos.token";
+pub const ENDPOINTS: [&str; 3] = [DISCOVERY, JWKS, TOKEN];
+pub const TOKEN_PATH: &str = "/oauth2/token";
+/// "OAuth tokens are valid for 60 minutes."
+pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
 pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 pub const JWKS_PATH: &str = "/.well-known/jwks.json";
@@ -21,6 +34,8 @@ const SIGNING_KEY_PEM: &str = include_str!("../../assets/sandbox/oidc-signing-ke
 pub struct SovosFake {
     issuer: String,
     signing_key: CoreRsaPrivateSigningKey,
+    /// Issued API tokens and when they expire (for the Signer API, later).
+    api_tokens: Mutex<HashMap<String, OffsetDateTime>>,
 }
 
 impl SovosFake {
@@ -33,6 +48,7 @@ impl SovosFake {
         Self {
             issuer,
             signing_key,
+            api_tokens: Mutex::default(),
         }
     }
 
@@ -40,6 +56,7 @@ impl SovosFake {
         let endpoint = match request.path.as_str() {
             DISCOVERY_PATH => DISCOVERY,
             JWKS_PATH => JWKS,
+            TOKEN_PATH => TOKEN,
             _ => return error(404, "not_found", &format!("no route for {}", request.path)),
         };
         if let Some(fault) = state.record_call(endpoint)
@@ -47,6 +64,9 @@ impl SovosFake {
                 fault_reply(fault, || error(500, "server_error", "internal error")).await
         {
             return reply;
+        }
+        if endpoint == TOKEN {
+            return self.token(state, request);
         }
         if request.method != "GET" {
             return error(405, "invalid_request", "use GET");
@@ -58,6 +78,84 @@ impl SovosFake {
                 Reply::json(200, &serde_json::to_value(keys).expect("JWKS serialises"))
             }
         }
+    }
+
+    fn token(&self, state: &SandboxState, request: &Request) -> Reply {
+        if request.method != "POST" {
+            return error(405, "invalid_request", "the token endpoint takes POST");
+        }
+        let is_form = request.header("content-type").is_some_and(|value| {
+            value
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+        if !is_form {
+            return error(
+                400,
+                "invalid_request",
+                "send the parameters as application/x-www-form-urlencoded",
+            );
+        }
+        let form: HashMap<String, String> = url::form_urlencoded::parse(&request.body)
+            .into_owned()
+            .collect();
+        match form.get("grant_type").map(String::as_str) {
+            Some("client_credentials") => self.client_credentials(state, request, &form),
+            Some(other) => error(
+                400,
+                "unsupported_grant_type",
+                &format!("grant_type {other} is not supported here"),
+            ),
+            None => error(400, "invalid_request", "grant_type is required"),
+        }
+    }
+
+    /// `client_credentials` with `audience`, authenticated with client_secret_basic only.
+    fn client_credentials(
+        &self,
+        state: &SandboxState,
+        request: &Request,
+        form: &HashMap<String, String>,
+    ) -> Reply {
+        if form.contains_key("client_secret") {
+            return error(
+                400,
+                "invalid_request",
+                "this client authenticates with client_secret_basic, not a secret in the body",
+            );
+        }
+        match basic_credentials(request) {
+            Some((id, secret)) if id == fx::CLIENT_ID && secret == fx::CLIENT_SECRET => {}
+            Some(_) => return error(401, "invalid_client", "client authentication failed"),
+            None => {
+                return error(
+                    401,
+                    "invalid_client",
+                    "client_secret_basic authentication is required",
+                );
+            }
+        }
+        if form.get("audience").map(String::as_str) != Some(fx::AUDIENCE) {
+            return error(
+                400,
+                "invalid_request",
+                &format!("audience must be {}", fx::AUDIENCE),
+            );
+        }
+        let token = random_token(32);
+        let expires_at = state.now() + ACCESS_TOKEN_LIFETIME;
+        self.api_tokens
+            .lock()
+            .expect("tokens lock")
+            .insert(token.clone(), expires_at);
+        Reply::json(
+            200,
+            &json!({
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": ACCESS_TOKEN_LIFETIME.as_secs(),
+            }),
+        )
     }
 
     fn discovery(&self) -> serde_json::Value {
@@ -78,6 +176,22 @@ impl SovosFake {
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", "at_hash", "name", "email", "phone_number", "birthdate"],
         })
     }
+}
+
+/// Client id and secret from `Authorization: Basic`, each form-decoded (RFC 6749 §2.3.1).
+fn basic_credentials(request: &Request) -> Option<(String, String)> {
+    let encoded = request.header("authorization")?.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    let decode = |part: &str| {
+        url::form_urlencoded::parse(format!("v={part}").as_bytes())
+            .next()
+            .map(|(_, value)| value.into_owned())
+    };
+    Some((decode(id)?, decode(secret)?))
 }
 
 /// The OAuth error body Sovos documents.

@@ -4,6 +4,7 @@ mod cli_accounts;
 mod clipboard;
 mod flow_assuresign;
 mod flow_faults;
+mod flow_sovos;
 mod loopback;
 mod oidc_transport;
 mod sandbox_contract;

@@ -195,7 +195,7 @@ impl Provider for AssureSign {
         ctx: ProviderContext<'a>,
         account: &'a Account,
         session: &'a SessionToken,
-    ) -> BoxFuture<'a, Result<SignOn, ProviderError>> {
+    ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>> {
         Box::pin(async move {
             let config = Config::parse(account)?;
             let mut request = ctx
@@ -219,10 +219,10 @@ impl Provider for AssureSign {
                     what: "the authentication/sso answer has no result.ssoToken".into(),
                 }
             })?;
-            Ok(SignOn {
+            Ok(Some(SignOn {
                 url: landing_url_with_token(&config.landing, sso_token),
-                lifetime: SSO_TOKEN_LIFETIME,
-            })
+                lifetime: Some(SSO_TOKEN_LIFETIME),
+            }))
         })
     }
 }

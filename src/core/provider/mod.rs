@@ -5,6 +5,8 @@
 
 pub mod assuresign;
 mod json;
+mod oauth;
+pub mod sovos;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -67,11 +69,13 @@ impl SessionToken {
     }
 }
 
-/// A fresh sign-on URL and how long it can be used.
+/// A page to open: a fresh one-time sign-on URL, or a plain page for a provider whose
+/// session lives in the app.
 #[derive(Debug)]
 pub struct SignOn {
     pub url: OneTimeUrl,
-    pub lifetime: Duration,
+    /// How long the URL works; `None` for a plain page that carries no one-time token.
+    pub lifetime: Option<Duration>,
 }
 
 /// An account's secrets, loaded from the vault for one call.
@@ -110,25 +114,25 @@ pub trait Provider: Send + Sync {
         account: &'a Account,
         secrets: &'a Secrets,
     ) -> BoxFuture<'a, Result<SessionToken, ProviderError>>;
-    /// Turns a session into a fresh one-time sign-on URL.
+    /// The page to open for a session: a fresh one-time sign-on URL, a plain landing page, or
+    /// `None` when the held token itself is what the user wants.
     fn sign_on<'a>(
         &'a self,
         ctx: ProviderContext<'a>,
         account: &'a Account,
         session: &'a SessionToken,
-    ) -> BoxFuture<'a, Result<SignOn, ProviderError>>;
+    ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>>;
 }
 
 static ASSURESIGN: assuresign::AssureSign = assuresign::AssureSign;
+static SOVOS: sovos::Sovos = sovos::Sovos;
 
 /// The provider for a kind, or `None` while that provider is not built yet.
 pub fn provider_for(kind: ProviderKind) -> Option<&'static dyn Provider> {
     match kind {
         ProviderKind::Assuresign => Some(&ASSURESIGN),
-        ProviderKind::Ags
-        | ProviderKind::Licensespring
-        | ProviderKind::Signnow
-        | ProviderKind::Sovos => None,
+        ProviderKind::Sovos => Some(&SOVOS),
+        ProviderKind::Ags | ProviderKind::Licensespring | ProviderKind::Signnow => None,
     }
 }
 
@@ -200,7 +204,7 @@ impl UserFacing for ProviderError {
             Self::ServerFailure { .. } => Some("Try again in a minute; if it persists, check the provider's status page.".into()),
             Self::Malformed { .. } => Some("Check that the base URLs in the account settings point at the provider's API (not a web page or proxy).".into()),
             Self::Http(err) => err.hint(),
-            Self::NotSupportedYet(_) => Some("Only AssureSign accounts launch in this release; the account is saved and will work after an upgrade.".into()),
+            Self::NotSupportedYet(_) => Some("This release launches AssureSign and Sovos (API token) accounts; the account is kept and will work after an upgrade.".into()),
         }
     }
 }
