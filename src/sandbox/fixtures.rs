@@ -14,9 +14,17 @@ pub mod assuresign {
 }
 
 pub mod sovos {
+    /// A confidential client (client_secret_basic), allowed every grant.
     pub const CLIENT_ID: &str = "sandbox-sovos-client";
     pub const CLIENT_SECRET: &str = "sbx-sovos-secret-5d20c8";
+    /// A public client (no secret), allowed the browser sign-in only.
+    pub const PUBLIC_CLIENT_ID: &str = "sandbox-sovos-public";
     pub const AUDIENCE: &str = "signer.trust.sovos.com";
+    /// The person who signs in on the sandbox's login page.
+    pub const USER_EMAIL: &str = "signer.demo@example.com";
+    pub const USER_PASSWORD: &str = "sbx-user-pass-31f7";
+    /// Registered redirect path; any loopback port is accepted (RFC 8252 §7.3).
+    pub const REDIRECT_PATH: &str = "/callback";
 }
 
 pub const ASSURESIGN_DEMO: &str = "AssureSign demo";

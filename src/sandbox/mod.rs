@@ -9,6 +9,7 @@ pub mod fixtures;
 mod pages;
 mod server;
 pub mod sovos;
+pub mod sovos_code;
 pub mod state;
 
 use std::sync::Arc;

@@ -2,8 +2,8 @@
 //! OpenID provider on its own port. This step serves discovery, the signing keys and the
 //! token endpoint's `client_credentials` grant.
 
-use openidconnect::core::{CoreJsonWebKeySet, CoreRsaPrivateSigningKey};
-use openidconnect::{JsonWebKeyId, PrivateSigningKey};
+use openidconnect::JsonWebKeyId;
+use openidconnect::core::CoreRsaPrivateSigningKey;
 use serde_json::json;
 
 use std::collections::HashMap;
@@ -15,13 +15,18 @@ use time::OffsetDateTime;
 
 use super::fixtures::sovos as fx;
 use super::server::{Reply, Request};
+use super::sovos_code::{Client, CodeFlow};
 use super::state::{SandboxState, fault_reply, random_token};
 
 pub const DISCOVERY: &str = "sovos.discovery";
 pub const JWKS: &str = "sovos.jwks";
 pub const TOKEN: &str = "sovos.token";
-pub const ENDPOINTS: [&str; 3] = [DISCOVERY, JWKS, TOKEN];
+pub const AUTHORIZE: &str = "sovos.authorize";
+pub const LOGIN: &str = "sovos.login";
+pub const ENDPOINTS: [&str; 5] = [DISCOVERY, JWKS, TOKEN, AUTHORIZE, LOGIN];
 pub const TOKEN_PATH: &str = "/oauth2/token";
+pub const AUTHORIZE_PATH: &str = "/oauth2/auth";
+pub const LOGIN_PATH: &str = "/oauth2/login";
 /// "OAuth tokens are valid for 60 minutes."
 pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
@@ -33,9 +38,9 @@ const SIGNING_KEY_PEM: &str = include_str!("../../assets/sandbox/oidc-signing-ke
 
 pub struct SovosFake {
     issuer: String,
-    signing_key: CoreRsaPrivateSigningKey,
     /// Issued API tokens and when they expire (for the Signer API, later).
     api_tokens: Mutex<HashMap<String, OffsetDateTime>>,
+    code_flow: CodeFlow,
 }
 
 impl SovosFake {
@@ -46,8 +51,8 @@ impl SovosFake {
         )
         .expect("the bundled sandbox key is a valid PKCS#1 RSA key");
         Self {
+            code_flow: CodeFlow::new(issuer.clone(), signing_key),
             issuer,
-            signing_key,
             api_tokens: Mutex::default(),
         }
     }
@@ -57,6 +62,8 @@ impl SovosFake {
             DISCOVERY_PATH => DISCOVERY,
             JWKS_PATH => JWKS,
             TOKEN_PATH => TOKEN,
+            AUTHORIZE_PATH => AUTHORIZE,
+            LOGIN_PATH => LOGIN,
             _ => return error(404, "not_found", &format!("no route for {}", request.path)),
         };
         if let Some(fault) = state.record_call(endpoint)
@@ -65,8 +72,12 @@ impl SovosFake {
         {
             return reply;
         }
-        if endpoint == TOKEN {
-            return self.token(state, request);
+        match (endpoint, request.method.as_str()) {
+            (TOKEN, _) => return self.token(state, request),
+            (AUTHORIZE, "GET") => return self.code_flow.authorize(request),
+            (LOGIN, "POST") => return self.code_flow.login(state, request),
+            (AUTHORIZE | LOGIN, _) => return error(405, "invalid_request", "wrong method"),
+            _ => {}
         }
         if request.method != "GET" {
             return error(405, "invalid_request", "use GET");
@@ -74,7 +85,7 @@ impl SovosFake {
         match endpoint {
             DISCOVERY => Reply::json(200, &self.discovery()),
             _ => {
-                let keys = CoreJsonWebKeySet::new(vec![self.signing_key.as_verification_key()]);
+                let keys = self.code_flow.jwks();
                 Reply::json(200, &serde_json::to_value(keys).expect("JWKS serialises"))
             }
         }
@@ -99,8 +110,14 @@ impl SovosFake {
         let form: HashMap<String, String> = url::form_urlencoded::parse(&request.body)
             .into_owned()
             .collect();
+        let client = match authenticate_client(request, &form) {
+            Ok(client) => client,
+            Err(reply) => return reply,
+        };
         match form.get("grant_type").map(String::as_str) {
-            Some("client_credentials") => self.client_credentials(state, request, &form),
+            Some("client_credentials") => self.client_credentials(state, &client, &form),
+            Some("authorization_code") => self.code_flow.exchange_code(state, &client, &form),
+            Some("refresh_token") => self.code_flow.refresh(state, &client, &form),
             Some(other) => error(
                 400,
                 "unsupported_grant_type",
@@ -110,30 +127,19 @@ impl SovosFake {
         }
     }
 
-    /// `client_credentials` with `audience`, authenticated with client_secret_basic only.
+    /// `client_credentials` with `audience`, for the confidential client only.
     fn client_credentials(
         &self,
         state: &SandboxState,
-        request: &Request,
+        client: &Client,
         form: &HashMap<String, String>,
     ) -> Reply {
-        if form.contains_key("client_secret") {
+        if client.id != fx::CLIENT_ID {
             return error(
                 400,
-                "invalid_request",
-                "this client authenticates with client_secret_basic, not a secret in the body",
+                "unauthorized_client",
+                "a public client may not use client_credentials",
             );
-        }
-        match basic_credentials(request) {
-            Some((id, secret)) if id == fx::CLIENT_ID && secret == fx::CLIENT_SECRET => {}
-            Some(_) => return error(401, "invalid_client", "client authentication failed"),
-            None => {
-                return error(
-                    401,
-                    "invalid_client",
-                    "client_secret_basic authentication is required",
-                );
-            }
         }
         if form.get("audience").map(String::as_str) != Some(fx::AUDIENCE) {
             return error(
@@ -175,6 +181,35 @@ impl SovosFake {
             "acr_values_supported": ["urn:acr:face", "urn:acr:fpt", "urn:acr:moc-fpt"],
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", "at_hash", "name", "email", "phone_number", "birthdate"],
         })
+    }
+}
+
+/// The confidential client authenticates with client_secret_basic only (as the docs ask);
+/// the public client names itself in the body and has no secret.
+fn authenticate_client(request: &Request, form: &HashMap<String, String>) -> Result<Client, Reply> {
+    if form.contains_key("client_secret") {
+        return Err(error(
+            400,
+            "invalid_request",
+            "this client authenticates with client_secret_basic, not a secret in the body",
+        ));
+    }
+    match (
+        basic_credentials(request),
+        form.get("client_id").map(String::as_str),
+    ) {
+        (Some((id, secret)), _) if id == fx::CLIENT_ID && secret == fx::CLIENT_SECRET => {
+            Ok(Client { id })
+        }
+        (Some(_), _) => Err(error(401, "invalid_client", "client authentication failed")),
+        (None, Some(fx::PUBLIC_CLIENT_ID)) => Ok(Client {
+            id: fx::PUBLIC_CLIENT_ID.into(),
+        }),
+        (None, _) => Err(error(
+            401,
+            "invalid_client",
+            "client_secret_basic authentication is required",
+        )),
     }
 }
 

@@ -8,5 +8,6 @@ mod flow_sovos;
 mod loopback;
 mod oidc_transport;
 mod sandbox_contract;
+mod sandbox_sovos_code;
 mod secrets_leak;
 mod support;

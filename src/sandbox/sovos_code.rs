@@ -1,0 +1,396 @@
+//! The Sovos fake's browser sign-in: authorization code with PKCE (S256), `state` and
+//! `nonce` required, a login page, ID tokens signed with the fixed key, rotating refresh
+//! tokens. Strict: whatever a careful OpenID provider refuses, this refuses.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use base64::Engine as _;
+use openidconnect::PrivateSigningKey;
+use openidconnect::core::{
+    CoreIdToken, CoreIdTokenClaims, CoreJsonWebKeySet, CoreJwsSigningAlgorithm,
+    CoreRsaPrivateSigningKey,
+};
+use openidconnect::{
+    AccessToken, Audience, EmptyAdditionalClaims, EndUserEmail, IssuerUrl, Nonce, StandardClaims,
+    SubjectIdentifier,
+};
+use serde_json::json;
+use sha2::Digest;
+use time::OffsetDateTime;
+use url::Url;
+
+use super::fixtures::sovos as fx;
+use super::server::{Reply, Request};
+use super::state::{SandboxState, random_token};
+use crate::core::loopback::pages::escape_html as escape;
+
+pub const CODE_LIFETIME: Duration = Duration::from_secs(60);
+const ACCESS_LIFETIME: Duration = Duration::from_secs(60 * 60);
+
+/// What the client asked for at the authorize endpoint.
+#[derive(Debug, Clone)]
+struct AuthRequest {
+    client_id: String,
+    redirect_uri: Url,
+    state: String,
+    nonce: String,
+    code_challenge: String,
+    scope: String,
+}
+
+#[derive(Debug)]
+struct IssuedCode {
+    request: AuthRequest,
+    expires_at: OffsetDateTime,
+    used: bool,
+}
+
+#[derive(Debug, Clone)]
+struct RefreshGrant {
+    client_id: String,
+    scope: String,
+}
+
+pub struct CodeFlow {
+    issuer: String,
+    signing_key: CoreRsaPrivateSigningKey,
+    pending: Mutex<HashMap<String, AuthRequest>>,
+    codes: Mutex<HashMap<String, IssuedCode>>,
+    refresh_tokens: Mutex<HashMap<String, RefreshGrant>>,
+}
+
+/// A client as the token endpoint authenticated it.
+pub struct Client {
+    pub id: String,
+}
+
+impl CodeFlow {
+    pub fn new(issuer: String, signing_key: CoreRsaPrivateSigningKey) -> Self {
+        Self {
+            issuer,
+            signing_key,
+            pending: Mutex::default(),
+            codes: Mutex::default(),
+            refresh_tokens: Mutex::default(),
+        }
+    }
+
+    /// The public half of the signing key, as a JWK set.
+    pub fn jwks(&self) -> CoreJsonWebKeySet {
+        CoreJsonWebKeySet::new(vec![self.signing_key.as_verification_key()])
+    }
+    /// `GET /oauth2/auth`: checks the request, then shows the login page.
+    pub fn authorize(&self, request: &Request) -> Reply {
+        let param = |name: &str| request.query_param(name).unwrap_or("").to_string();
+        let client_id = param("client_id");
+        if client_id != fx::CLIENT_ID && client_id != fx::PUBLIC_CLIENT_ID {
+            return page(
+                400,
+                "Unknown client",
+                &format!("No client is registered as '{client_id}'."),
+            );
+        }
+        let Some(redirect_uri) = Url::parse(&param("redirect_uri"))
+            .ok()
+            .filter(is_registered)
+        else {
+            // Never redirect to an unregistered address: say so on a page instead.
+            return page(
+                400,
+                "Redirect URI not registered",
+                "The redirect_uri is not registered for this client (a loopback http URI with the path /callback is).",
+            );
+        };
+        let state = param("state");
+        let fail = |code: &str, description: &str| {
+            redirect_error(&redirect_uri, code, description, &state)
+        };
+        if param("response_type") != "code" {
+            return fail(
+                "unsupported_response_type",
+                "only response_type=code is supported",
+            );
+        }
+        if state.is_empty() {
+            return fail("invalid_request", "state is required");
+        }
+        if param("code_challenge").is_empty() || param("code_challenge_method") != "S256" {
+            return fail(
+                "invalid_request",
+                "PKCE with code_challenge_method=S256 is required",
+            );
+        }
+        let scope = param("scope");
+        if !scope.split(' ').any(|s| s == "openid") {
+            return fail("invalid_scope", "the openid scope is required");
+        }
+        if param("nonce").is_empty() {
+            return fail("invalid_request", "nonce is required");
+        }
+        let transaction = random_token(16);
+        let pending = AuthRequest {
+            client_id,
+            redirect_uri,
+            state,
+            nonce: param("nonce"),
+            code_challenge: param("code_challenge"),
+            scope,
+        };
+        self.pending
+            .lock()
+            .expect("pending lock")
+            .insert(transaction.clone(), pending);
+        login_page(&transaction, None)
+    }
+
+    /// `POST /oauth2/login`: the user signs in (or denies), and the browser goes back to the client.
+    pub fn login(&self, state: &SandboxState, request: &Request) -> Reply {
+        let form: HashMap<String, String> = url::form_urlencoded::parse(&request.body)
+            .into_owned()
+            .collect();
+        let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
+        let transaction = field("transaction");
+        let Some(pending) = self
+            .pending
+            .lock()
+            .expect("pending lock")
+            .remove(transaction)
+        else {
+            return page(
+                400,
+                "Sign-in expired",
+                "This sign-in page is no longer valid. Start again from the application.",
+            );
+        };
+        if field("decision") == "deny" {
+            return redirect_error(
+                &pending.redirect_uri,
+                "access_denied",
+                "The user denied access",
+                &pending.state,
+            );
+        }
+        if field("username") != fx::USER_EMAIL || field("password") != fx::USER_PASSWORD {
+            self.pending
+                .lock()
+                .expect("pending lock")
+                .insert(transaction.to_string(), pending);
+            return login_page(transaction, Some("The e-mail or password is wrong."));
+        }
+        let code = random_token(32);
+        let mut target = pending.redirect_uri.clone();
+        target
+            .query_pairs_mut()
+            .append_pair("code", &code)
+            .append_pair("state", &pending.state);
+        let issued = IssuedCode {
+            request: pending,
+            expires_at: state.now() + CODE_LIFETIME,
+            used: false,
+        };
+        self.codes.lock().expect("codes lock").insert(code, issued);
+        Reply::Redirect(target.to_string())
+    }
+
+    /// `grant_type=authorization_code`: the code, once, with the matching redirect URI and
+    /// PKCE verifier, by the client it was issued to.
+    pub fn exchange_code(
+        &self,
+        state: &SandboxState,
+        client: &Client,
+        form: &HashMap<String, String>,
+    ) -> Reply {
+        let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
+        let request = {
+            let mut codes = self.codes.lock().expect("codes lock");
+            let Some(issued) = codes.get_mut(field("code")) else {
+                return token_error(400, "invalid_grant", "the code is not valid");
+            };
+            if issued.used {
+                return token_error(400, "invalid_grant", "the code was already used");
+            }
+            issued.used = true;
+            if state.now() >= issued.expires_at {
+                return token_error(400, "invalid_grant", "the code has expired");
+            }
+            issued.request.clone()
+        };
+        if request.client_id != client.id {
+            return token_error(
+                400,
+                "invalid_grant",
+                "the code was issued to another client",
+            );
+        }
+        if field("redirect_uri") != request.redirect_uri.as_str() {
+            return token_error(
+                400,
+                "invalid_grant",
+                "redirect_uri does not match the authorization request",
+            );
+        }
+        if pkce_challenge(field("code_verifier")) != request.code_challenge {
+            return token_error(
+                400,
+                "invalid_grant",
+                "PKCE verification failed (code_verifier does not match code_challenge)",
+            );
+        }
+        self.issue_tokens(
+            state,
+            &request.client_id,
+            &request.scope,
+            Some(&request.nonce),
+        )
+    }
+
+    /// `grant_type=refresh_token`: rotates the refresh token (the old one stops working).
+    pub fn refresh(
+        &self,
+        state: &SandboxState,
+        client: &Client,
+        form: &HashMap<String, String>,
+    ) -> Reply {
+        let presented = form.get("refresh_token").map(String::as_str).unwrap_or("");
+        let Some(grant) = self
+            .refresh_tokens
+            .lock()
+            .expect("refresh lock")
+            .remove(presented)
+        else {
+            return token_error(400, "invalid_grant", "the refresh token is not valid");
+        };
+        if grant.client_id != client.id {
+            return token_error(
+                400,
+                "invalid_grant",
+                "the refresh token belongs to another client",
+            );
+        }
+        self.issue_tokens(state, &grant.client_id, &grant.scope, None)
+    }
+
+    fn issue_tokens(
+        &self,
+        state: &SandboxState,
+        client_id: &str,
+        scope: &str,
+        nonce: Option<&str>,
+    ) -> Reply {
+        let access_token = random_token(32);
+        let now = state.now();
+        let chrono_time = |at: OffsetDateTime| {
+            chrono::DateTime::from_timestamp(at.unix_timestamp(), 0).expect("valid time")
+        };
+        let claims = CoreIdTokenClaims::new(
+            IssuerUrl::new(self.issuer.clone()).expect("sandbox issuer is a URL"),
+            vec![Audience::new(client_id.to_string())],
+            chrono_time(now + ACCESS_LIFETIME),
+            chrono_time(now),
+            StandardClaims::new(SubjectIdentifier::new("sovos-user-0001".into()))
+                .set_email(Some(EndUserEmail::new(fx::USER_EMAIL.into()))),
+            EmptyAdditionalClaims {},
+        )
+        .set_nonce(nonce.map(|nonce| Nonce::new(nonce.to_string())));
+        let id_token = CoreIdToken::new(
+            claims,
+            &self.signing_key,
+            CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+            Some(&AccessToken::new(access_token.clone())),
+            None,
+        )
+        .expect("the sandbox key signs");
+        let mut answer = json!({
+            "access_token": access_token,
+            "token_type": "Bearer",
+            "expires_in": ACCESS_LIFETIME.as_secs(),
+            "scope": scope,
+            "id_token": id_token.to_string(),
+        });
+        // Like oidc-provider: a refresh token only for offline_access.
+        if scope.split(' ').any(|s| s == "offline_access") {
+            let refresh_token = random_token(32);
+            self.refresh_tokens.lock().expect("refresh lock").insert(
+                refresh_token.clone(),
+                RefreshGrant {
+                    client_id: client_id.into(),
+                    scope: scope.into(),
+                },
+            );
+            answer["refresh_token"] = refresh_token.into();
+        }
+        Reply::json(200, &answer)
+    }
+}
+
+/// RFC 8252 §7.3: a loopback IP redirect URI matches on any port; the path must be registered.
+fn is_registered(uri: &Url) -> bool {
+    uri.scheme() == "http"
+        && matches!(uri.host_str(), Some("127.0.0.1" | "[::1]" | "localhost"))
+        && uri.path() == fx::REDIRECT_PATH
+        && uri.fragment().is_none()
+}
+
+/// base64url(SHA-256(verifier)), no padding (RFC 7636).
+pub fn pkce_challenge(verifier: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()))
+}
+
+fn redirect_error(redirect_uri: &Url, code: &str, description: &str, state: &str) -> Reply {
+    let mut target = redirect_uri.clone();
+    target
+        .query_pairs_mut()
+        .append_pair("error", code)
+        .append_pair("error_description", description);
+    if !state.is_empty() {
+        target.query_pairs_mut().append_pair("state", state);
+    }
+    Reply::Redirect(target.to_string())
+}
+
+pub fn token_error(status: u16, code: &str, description: &str) -> Reply {
+    Reply::json(
+        status,
+        &json!({"error": code, "error_description": description}),
+    )
+}
+
+fn page(status: u16, heading: &str, detail: &str) -> Reply {
+    Reply::html(
+        status,
+        crate::core::loopback::pages::failure(heading, detail),
+    )
+}
+
+fn login_page(transaction: &str, problem: Option<&str>) -> Reply {
+    let problem = problem
+        .map(|text| {
+            format!(
+                "<p id=\"problem\" style=\"color:#8a1c1c\">{}</p>",
+                escape(text)
+            )
+        })
+        .unwrap_or_default();
+    Reply::html(
+        200,
+        format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sovos sandbox: sign in</title>\
+         <style>body{{font-family:system-ui,sans-serif;margin:3rem auto;max-width:28rem;color:#1b2a3a}}label{{display:block;margin:.6rem 0}}input{{width:100%;padding:.4rem}}</style></head><body>\
+         <h1>Sign in to Sovos (sandbox)</h1>{problem}\
+         <form method=\"post\" action=\"/oauth2/login\">\
+         <input type=\"hidden\" name=\"transaction\" value=\"{transaction}\">\
+         <label>E-mail <input name=\"username\" autocomplete=\"username\" value=\"{user}\"></label>\
+         <label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\"></label>\
+         <p>Sandbox password: <code>{password}</code></p>\
+         <button name=\"decision\" value=\"allow\" id=\"allow\">Sign in and allow</button> \
+         <button name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>\
+         </form></body></html>",
+            transaction = escape(transaction),
+            user = escape(fx::USER_EMAIL),
+            password = escape(fx::USER_PASSWORD),
+        ),
+    )
+}
