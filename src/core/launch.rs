@@ -236,8 +236,20 @@ impl Engine {
     ) -> Result<(SessionToken, TokenSource), EngineError> {
         let result = self
             .tokens
-            .session(account.id, || async {
+            .session(account.id, |stale| async move {
                 let secrets = self.load_secrets(provider, account).await?;
+                if let Some(stale) = stale.filter(|token| token.refresh_token.is_some())
+                    && let Some(refresh) = provider.refresh(self.context(), account, &secrets, &stale)
+                {
+                    match refresh.await {
+                        Ok(renewed) => return Ok(renewed),
+                        // A refresh token the provider no longer honours: sign in afresh.
+                        Err(ProviderError::Rejected { code, .. }) => {
+                            tracing::info!(account = %account.name, %code, "refresh refused; signing in again");
+                        }
+                        Err(err) => return Err(err.into()),
+                    }
+                }
                 Ok::<_, EngineError>(
                     provider
                         .authenticate(self.context(), account, &secrets)

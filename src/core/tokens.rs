@@ -62,14 +62,15 @@ impl TokenCache {
     }
 
     /// A fresh session token for the account: from memory, from the vault, or by calling
-    /// `authenticate` (at most once at a time per account, across processes).
+    /// `authenticate` (at most once at a time per account, across processes). `authenticate`
+    /// receives the stale session when one is stored, so it can refresh instead of signing in.
     pub async fn session<E, F, Fut>(
         &self,
         account: AccountId,
         authenticate: F,
     ) -> Result<(SessionToken, TokenSource), TokenError<E>>
     where
-        F: FnOnce() -> Fut,
+        F: FnOnce(Option<SessionToken>) -> Fut,
         Fut: Future<Output = Result<SessionToken, E>>,
     {
         if let Some(token) = self.fresh_in_memory(account) {
@@ -81,11 +82,16 @@ impl TokenCache {
             return Ok((token, TokenSource::Memory));
         }
         let (lock, stored) = self.lock_and_read(account).await?;
-        if let Some(token) = stored.filter(|token| token.is_fresh(self.clock.now())) {
-            self.remember(account, &token);
-            return Ok((token, TokenSource::Vault));
-        }
-        let token = authenticate().await.map_err(TokenError::Authenticate)?;
+        let stale = match stored {
+            Some(token) if token.is_fresh(self.clock.now()) => {
+                self.remember(account, &token);
+                return Ok((token, TokenSource::Vault));
+            }
+            other => other,
+        };
+        let token = authenticate(stale)
+            .await
+            .map_err(TokenError::Authenticate)?;
         let vault = self.vault.clone();
         let encoded = encode(&token);
         run_blocking(move || vault.set(&SecretKey::new(account, SESSION_SLOT), &encoded)).await?;
@@ -208,17 +214,22 @@ async fn run_blocking<T: Send + 'static>(
 }
 
 /// The vault entry's format: versioned JSON, so it can change without misreading old entries.
+/// The refresh token and ID claims are optional fields of version 1.
 fn encode(token: &SessionToken) -> SecretString {
-    SecretString::new(
-        json!({
-            "v": 1,
-            "token": token.value.expose_secret(),
-            "scheme": token.scheme,
-            "issued_at": token.issued_at.unix_timestamp(),
-            "expires_at": token.expires_at.unix_timestamp(),
-        })
-        .to_string(),
-    )
+    let mut entry = json!({
+        "v": 1,
+        "token": token.value.expose_secret(),
+        "scheme": token.scheme,
+        "issued_at": token.issued_at.unix_timestamp(),
+        "expires_at": token.expires_at.unix_timestamp(),
+    });
+    if let Some(refresh) = &token.refresh_token {
+        entry["refresh_token"] = refresh.expose_secret().into();
+    }
+    if let Some(claims) = &token.id_claims {
+        entry["id_claims"] = serde_json::to_value(claims).expect("claims serialise");
+    }
+    SecretString::new(entry.to_string())
 }
 
 /// A damaged or foreign entry reads as "nothing cached": the app signs in afresh.
@@ -233,6 +244,13 @@ fn decode(text: &SecretString) -> Option<SessionToken> {
         scheme: value.get("scheme")?.as_str()?.to_string(),
         issued_at: time_at("issued_at")?,
         expires_at: time_at("expires_at")?,
+        refresh_token: value
+            .get("refresh_token")
+            .and_then(|v| v.as_str())
+            .map(SecretString::new),
+        id_claims: value
+            .get("id_claims")
+            .and_then(|v| serde_json::from_value(v.clone()).ok()),
     })
 }
 

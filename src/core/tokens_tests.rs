@@ -32,13 +32,12 @@ fn fixture() -> Fixture {
 }
 
 fn token(clock: &ManualClock, value: &str, minutes: i64) -> SessionToken {
-    let now = clock.now();
-    SessionToken {
-        value: AccessToken::new(value),
-        scheme: "bearer".into(),
-        issued_at: now,
-        expires_at: now + time::Duration::minutes(minutes),
-    }
+    SessionToken::new(
+        AccessToken::new(value),
+        "bearer",
+        clock.now(),
+        Duration::from_secs(minutes as u64 * 60),
+    )
 }
 
 #[tokio::test]
@@ -47,13 +46,15 @@ async fn second_request_is_served_from_memory_and_vault() {
     let account = AccountId::new_random();
     let (first, source) = f
         .cache
-        .session(account, || async { Ok::<_, ()>(token(&f.clock, "t1", 60)) })
+        .session(account, |_| async {
+            Ok::<_, ()>(token(&f.clock, "t1", 60))
+        })
         .await
         .unwrap();
     assert_eq!(source, TokenSource::Fresh);
     let (_, source) = f
         .cache
-        .session(account, || async { Err(()) })
+        .session(account, |_| async { Err(()) })
         .await
         .unwrap();
     assert_eq!(source, TokenSource::Memory);
@@ -64,7 +65,7 @@ async fn second_request_is_served_from_memory_and_vault() {
         f.clock.clone(),
         f._dir.path().join("locks"),
     );
-    let (again, source) = other.session(account, || async { Err(()) }).await.unwrap();
+    let (again, source) = other.session(account, |_| async { Err(()) }).await.unwrap();
     assert_eq!(source, TokenSource::Vault);
     assert_eq!(again.value.expose_secret(), first.value.expose_secret());
     assert_eq!(again.expires_at, first.expires_at);
@@ -75,13 +76,17 @@ async fn token_near_expiry_is_replaced() {
     let f = fixture();
     let account = AccountId::new_random();
     f.cache
-        .session(account, || async { Ok::<_, ()>(token(&f.clock, "t1", 60)) })
+        .session(account, |_| async {
+            Ok::<_, ()>(token(&f.clock, "t1", 60))
+        })
         .await
         .unwrap();
     f.clock.advance(Duration::from_secs(59 * 60 + 1));
     let (fresh, source) = f
         .cache
-        .session(account, || async { Ok::<_, ()>(token(&f.clock, "t2", 60)) })
+        .session(account, |_| async {
+            Ok::<_, ()>(token(&f.clock, "t2", 60))
+        })
         .await
         .unwrap();
     assert_eq!(source, TokenSource::Fresh);
@@ -100,7 +105,7 @@ async fn concurrent_requests_authenticate_once() {
         let fresh = token(&f.clock, "shared", 60);
         tasks.push(tokio::spawn(async move {
             cache
-                .session(account, || async move {
+                .session(account, |_| async move {
                     calls.fetch_add(1, Ordering::SeqCst);
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     Ok::<_, ()>(fresh)
@@ -121,7 +126,9 @@ async fn invalidate_drops_only_the_rejected_token() {
     let account = AccountId::new_random();
     let (held, _) = f
         .cache
-        .session(account, || async { Ok::<_, ()>(token(&f.clock, "t1", 60)) })
+        .session(account, |_| async {
+            Ok::<_, ()>(token(&f.clock, "t1", 60))
+        })
         .await
         .unwrap();
     let stale = token(&f.clock, "older", 60);
@@ -148,8 +155,55 @@ async fn damaged_vault_entry_means_sign_in_again() {
         .unwrap();
     let (_, source) = f
         .cache
-        .session(account, || async { Ok::<_, ()>(token(&f.clock, "t1", 60)) })
+        .session(account, |_| async {
+            Ok::<_, ()>(token(&f.clock, "t1", 60))
+        })
         .await
         .unwrap();
     assert_eq!(source, TokenSource::Fresh);
+}
+
+#[tokio::test]
+async fn stale_session_is_handed_to_the_sign_in_so_it_can_refresh() {
+    let f = fixture();
+    let account = AccountId::new_random();
+    let mut first = token(&f.clock, "t1", 60);
+    first.refresh_token = Some(SecretString::new("r1"));
+    first.id_claims = Some(crate::core::provider::IdClaims {
+        iss: "https://issuer.example".into(),
+        sub: "user-1".into(),
+        aud: vec!["client".into()],
+        exp: 1_800_003_600,
+        email: Some("a@b.example".into()),
+    });
+    let stored = first.clone();
+    f.cache
+        .session(account, |_| async move { Ok::<_, ()>(stored) })
+        .await
+        .unwrap();
+    f.clock.advance(Duration::from_secs(61 * 60));
+
+    // A new process: the stale session comes from the vault, refresh token and claims intact.
+    let other = TokenCache::new(
+        f.vault.clone(),
+        f.clock.clone(),
+        f._dir.path().join("locks"),
+    );
+    let clock = f.clock.clone();
+    let (renewed, source) = other
+        .session(account, |stale| async move {
+            let stale = stale.expect("the stale session is offered");
+            assert_eq!(stale.refresh_token.as_ref().unwrap().expose_secret(), "r1");
+            assert_eq!(
+                stale.id_claims.as_ref().unwrap().email.as_deref(),
+                Some("a@b.example")
+            );
+            Ok::<_, ()>(token(&clock, "t2", 60))
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (renewed.value.expose_secret(), source),
+        ("t2", TokenSource::Fresh)
+    );
 }

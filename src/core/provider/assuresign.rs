@@ -181,12 +181,13 @@ impl Provider for AssureSign {
                     provider: NAME,
                     what: "the sign-in answer has no token".into(),
                 })?;
-            Ok(SessionToken {
-                value: AccessToken::new(token),
-                scheme: scheme.to_string(),
+            let lifetime = Duration::from_secs(u64::from(config.session_minutes) * 60);
+            Ok(SessionToken::new(
+                AccessToken::new(token),
+                scheme,
                 issued_at,
-                expires_at: issued_at + time::Duration::minutes(config.session_minutes.into()),
-            })
+                lifetime,
+            ))
         })
     }
 

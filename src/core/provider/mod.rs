@@ -50,7 +50,8 @@ pub const COMMON_SETTINGS: &[SettingSpec] = &[SettingSpec {
     help: "Browser command for this account, with {url} where the URL goes (default: settings.toml, then the system browser).",
 }];
 
-/// A session token that outlives one launch (AssureSign's bearer, later refresh tokens).
+/// A session token that outlives one launch (AssureSign's bearer, an OAuth access token with
+/// its refresh token).
 #[derive(Debug, Clone)]
 pub struct SessionToken {
     pub value: AccessToken,
@@ -58,9 +59,42 @@ pub struct SessionToken {
     pub scheme: String,
     pub issued_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
+    /// For OAuth sign-ins that were granted one (kept in the vault, never shown).
+    pub refresh_token: Option<SecretString>,
+    /// The validated ID token's claims, for OpenID sign-ins.
+    pub id_claims: Option<IdClaims>,
+}
+
+/// The claims of a validated ID token that are shown to the user (none is secret).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IdClaims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: Vec<String>,
+    /// Expiry, seconds since the epoch.
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 impl SessionToken {
+    /// A plain session token (no refresh token, no ID token).
+    pub fn new(
+        value: AccessToken,
+        scheme: impl Into<String>,
+        issued_at: OffsetDateTime,
+        lifetime: std::time::Duration,
+    ) -> Self {
+        Self {
+            value,
+            scheme: scheme.into(),
+            issued_at,
+            expires_at: issued_at + lifetime,
+            refresh_token: None,
+            id_claims: None,
+        }
+    }
+
     /// Still good for at least the safety margin: a quarter of its life, at most a minute.
     pub fn is_fresh(&self, now: OffsetDateTime) -> bool {
         let lifetime = self.expires_at - self.issued_at;
@@ -114,6 +148,18 @@ pub trait Provider: Send + Sync {
         account: &'a Account,
         secrets: &'a Secrets,
     ) -> BoxFuture<'a, Result<SessionToken, ProviderError>>;
+    /// Renews a session with its refresh token, where the provider has such a thing.
+    /// `None`: this provider cannot refresh; the caller signs in again.
+    fn refresh<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        _account: &'a Account,
+        _secrets: &'a Secrets,
+        _session: &'a SessionToken,
+    ) -> Option<BoxFuture<'a, Result<SessionToken, ProviderError>>> {
+        None
+    }
+
     /// The page to open for a session: a fresh one-time sign-on URL, a plain landing page, or
     /// `None` when the held token itself is what the user wants.
     fn sign_on<'a>(

@@ -161,12 +161,12 @@ impl Provider for Sovos {
                 .await
                 .map_err(|err| token_error(NAME, err))?;
             let lifetime = answer.expires_in().unwrap_or(DOCUMENTED_TOKEN_LIFETIME);
-            Ok(SessionToken {
-                value: AccessToken::new(answer.access_token().secret().as_str()),
-                scheme: "Bearer".into(),
+            Ok(SessionToken::new(
+                AccessToken::new(answer.access_token().secret().as_str()),
+                "Bearer",
                 issued_at,
-                expires_at: issued_at + lifetime,
-            })
+                lifetime,
+            ))
         })
     }
 
