@@ -69,6 +69,8 @@ pub enum Command {
     Launch(LaunchArgs),
     /// Print a valid session token for scripts (signing in first when needed).
     Token(NameArg),
+    /// Sign in afresh (through the browser for providers that sign in there).
+    Login(NameArg),
     /// Forget the account's cached tokens.
     Logout(NameArg),
     /// Serve the strict local sandbox of the providers and print its base URLs as JSON.

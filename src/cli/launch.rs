@@ -133,19 +133,56 @@ pub async fn launch(
 pub async fn token(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
     let account = engine.find_account(name)?;
     let outcome = engine.token(&account).await?;
-    let token = &outcome.token;
     out.data(
-        || token.value.expose_secret().to_string(),
+        || outcome.token.value.expose_secret().to_string(),
+        || token_json(&outcome),
+    );
+    Ok(())
+}
+
+pub async fn login(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
+    let account = engine.find_account(name)?;
+    let outcome = engine.login(&account).await?;
+    let who = outcome
+        .token
+        .id_claims
+        .as_ref()
+        .map(|claims| format!(" as {}", claims.email.as_deref().unwrap_or(&claims.sub)))
+        .unwrap_or_default();
+    out.data(
         || {
-            json!({
-                "token_type": token.scheme,
-                "access_token": token.value.expose_secret(),
-                "expires_at": rfc3339(token.expires_at),
-                "source": source_name(outcome.source),
-            })
+            format!(
+                "Signed in to '{}'{who}; the token is valid until {}.",
+                account.name,
+                rfc3339(outcome.token.expires_at)
+            )
+        },
+        || {
+            let mut summary = token_json(&outcome);
+            // `login` reports; the token itself is for `token`.
+            if let Some(map) = summary.as_object_mut() {
+                map.remove("access_token");
+            }
+            summary
         },
     );
     Ok(())
+}
+
+/// `token_type`, `access_token`, `expires_at`, `source`, and the validated ID token claims.
+fn token_json(outcome: &crate::core::launch::TokenOutcome) -> Value {
+    let token = &outcome.token;
+    let mut answer = json!({
+        "token_type": token.scheme,
+        "access_token": token.value.expose_secret(),
+        "expires_at": rfc3339(token.expires_at),
+        "source": source_name(outcome.source),
+        "refresh_token_held": token.refresh_token.is_some(),
+    });
+    if let Some(claims) = &token.id_claims {
+        answer["id_token_claims"] = serde_json::to_value(claims).expect("claims serialise");
+    }
+    answer
 }
 
 pub async fn logout(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {

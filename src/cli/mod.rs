@@ -117,6 +117,9 @@ async fn dispatch(command: Command, engine: &Engine, out: &Output) -> Result<Don
         Command::Token(args) => launch::token(&args.name, engine, out)
             .await
             .map(|()| Done::Nothing),
+        Command::Login(args) => launch::login(&args.name, engine, out)
+            .await
+            .map(|()| Done::Nothing),
         Command::Logout(args) => launch::logout(&args.name, engine, out)
             .await
             .map(|()| Done::Nothing),
@@ -145,6 +148,8 @@ fn engine_options(
 ) -> Result<EngineOptions, CliError> {
     let mut options = EngineOptions::new(paths, vault);
     options.browser_override = global.browser.clone();
+    // Mid-flow messages (a sign-in link to open by hand) go to stderr, also with --json.
+    options.notice = Arc::new(|message| eprintln!("{message}"));
     if let Some(seconds) = global.http_timeout {
         if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
             return Err(CliError::usage(

@@ -29,7 +29,12 @@ pub struct EngineOptions {
     /// Overrides every account's and the settings' browser command (`--browser`).
     pub browser_override: Option<String>,
     pub clock: Arc<dyn Clock>,
+    /// Tells the user something mid-flow (a sign-in link to open by hand ...).
+    pub notice: Notice,
 }
+
+/// A front end's way of showing the user a message while a command runs.
+pub type Notice = Arc<dyn Fn(&str) + Send + Sync>;
 
 impl EngineOptions {
     pub fn new(paths: AppPaths, vault: Arc<dyn SecretVault>) -> Self {
@@ -39,6 +44,7 @@ impl EngineOptions {
             http_timeout: None,
             browser_override: None,
             clock: Arc::new(SystemClock),
+            notice: Arc::new(|message| tracing::warn!("{message}")),
         }
     }
 }
@@ -53,6 +59,14 @@ pub struct Engine {
     pub(crate) audit: AuditLog,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) browser_override: Option<String>,
+    pub(crate) notice: Notice,
+    /// The browser sign-in waiting for each account, so a newer one can cancel it.
+    pub(crate) sign_ins: std::sync::Mutex<
+        std::collections::HashMap<
+            crate::core::account::AccountId,
+            crate::core::loopback::CancelHandle,
+        >,
+    >,
 }
 
 /// Changes to an account, as `accounts edit` or an editor form sends them.
@@ -91,6 +105,8 @@ impl Engine {
             http,
             clock: options.clock,
             browser_override: options.browser_override,
+            notice: options.notice,
+            sign_ins: Default::default(),
         })
     }
 

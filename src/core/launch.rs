@@ -11,6 +11,7 @@ use crate::core::provider::{
     Provider, ProviderContext, ProviderError, Secrets, SessionToken, require_provider,
 };
 use crate::core::secret::OneTimeUrl;
+use crate::core::sign_in::AccountBrowser;
 use crate::core::store::vault::SecretKey;
 use crate::core::tokens::{TokenError, TokenSource};
 
@@ -224,6 +225,23 @@ impl Engine {
         result
     }
 
+    /// Signs in afresh (through the browser for browser-flow providers), replacing any
+    /// cached session; a sign-in already waiting for this account is cancelled.
+    pub async fn login(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
+        let started = Instant::now();
+        let result = async {
+            let provider = require_provider(account.provider)?;
+            provider.validate(account)?;
+            self.cancel_sign_in(account.id);
+            self.tokens.forget(account.id).await?;
+            let (token, source) = self.session(provider, account).await?;
+            Ok(TokenOutcome { token, source })
+        }
+        .await;
+        self.audit_result(account, "login", started, &result, None);
+        result
+    }
+
     /// Drops the account's cached tokens.
     pub async fn logout(&self, account: &Account) -> Result<(), EngineError> {
         Ok(self.tokens.forget(account.id).await?)
@@ -250,11 +268,12 @@ impl Engine {
                         Err(err) => return Err(err.into()),
                     }
                 }
-                Ok::<_, EngineError>(
-                    provider
-                        .authenticate(self.context(), account, &secrets)
-                        .await?,
-                )
+                let browser = AccountBrowser::new(self, account);
+                let context = ProviderContext {
+                    browser: Some(&browser),
+                    ..self.context()
+                };
+                Ok::<_, EngineError>(provider.authenticate(context, account, &secrets).await?)
             })
             .await;
         result.map_err(|err| match err {
@@ -264,32 +283,44 @@ impl Engine {
         })
     }
 
+    /// Loads the secrets the account needs (missing one: an error) and those it may use.
     async fn load_secrets(
         &self,
         provider: &'static dyn Provider,
         account: &Account,
     ) -> Result<Secrets, EngineError> {
-        let names = provider.required_secrets(account);
+        let required = provider.required_secrets(account);
+        let names: Vec<(&'static str, bool)> = required
+            .iter()
+            .map(|name| (*name, true))
+            .chain(
+                provider
+                    .optional_secrets(account)
+                    .into_iter()
+                    .map(|name| (name, false)),
+            )
+            .collect();
         let vault = self.vault.clone();
         let id = account.id;
         let loaded = tokio::task::spawn_blocking(move || {
             names
                 .into_iter()
-                .map(|name| Ok((name, vault.get(&SecretKey::new(id, name))?)))
+                .map(|(name, needed)| Ok((name, needed, vault.get(&SecretKey::new(id, name))?)))
                 .collect::<Result<Vec<_>, crate::core::store::vault::VaultError>>()
         })
         .await
         .unwrap_or_else(|join| panic!("vault worker panicked: {join}"))?;
         let mut secrets = Secrets::default();
-        for (name, value) in loaded {
+        for (name, needed, value) in loaded {
             match value {
                 Some(value) => secrets.insert(name, value),
-                None => {
+                None if needed => {
                     return Err(ProviderError::MissingSecret {
                         name: name.to_string(),
                     }
                     .into());
                 }
+                None => {}
             }
         }
         Ok(secrets)
@@ -299,6 +330,7 @@ impl Engine {
         ProviderContext {
             http: &self.http,
             clock: self.clock.as_ref(),
+            browser: None,
         }
     }
 

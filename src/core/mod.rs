@@ -13,6 +13,7 @@ pub mod loopback;
 pub mod paths;
 pub mod provider;
 pub mod secret;
+pub mod sign_in;
 pub mod store;
 pub mod tokens;
 pub mod transfer;

@@ -129,7 +129,7 @@ fn refusals_and_faults_give_clear_messages_and_exit_codes() {
 }
 
 #[test]
-fn settings_are_checked_and_the_browser_grant_says_it_is_not_built_yet() {
+fn settings_are_checked() {
     let env = TestEnv::new();
     let refused = [
         ("grant=implicit", "grant 'implicit'"),
@@ -172,21 +172,6 @@ fn settings_are_checked_and_the_browser_grant_says_it_is_not_built_yet() {
         2,
     );
     assert!(err.contains("client_secret"), "{err}");
-
-    assert_ok(&env.run(&[
-        "accounts",
-        "add",
-        "Browser",
-        "--provider",
-        "sovos",
-        "--set",
-        &issuer,
-        "--set",
-        "client_id=c",
-    ]));
-    let err = assert_exit(&env.run(&["launch", "Browser"]), 3);
-    assert!(err.contains("not in this build yet"), "{err}");
-    assert_eq!(env.count(DISCOVERY), 0);
 }
 
 #[test]

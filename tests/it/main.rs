@@ -5,6 +5,7 @@ mod clipboard;
 mod flow_assuresign;
 mod flow_faults;
 mod flow_sovos;
+mod flow_sovos_browser;
 mod loopback;
 mod oidc_transport;
 mod sandbox_contract;

@@ -63,6 +63,11 @@ pub struct CancelHandle {
 }
 
 impl CancelHandle {
+    /// Whether both handles belong to the same listener.
+    pub fn same_flow(&self, other: &CancelHandle) -> bool {
+        Arc::ptr_eq(&self.cancelled, &other.cancelled)
+    }
+
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
         if let Some(server) = self.server.upgrade() {

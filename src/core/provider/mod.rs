@@ -7,6 +7,7 @@ pub mod assuresign;
 mod json;
 mod oauth;
 pub mod sovos;
+mod sovos_browser;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -19,6 +20,7 @@ use crate::core::account::{Account, ProviderKind};
 use crate::core::clock::Clock;
 use crate::core::error::{ErrorKind, UserFacing};
 use crate::core::http::{HttpClient, HttpError};
+use crate::core::loopback::{CancelHandle, LoopbackError};
 use crate::core::secret::{AccessToken, OneTimeUrl, SecretString};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -28,6 +30,19 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct ProviderContext<'a> {
     pub http: &'a HttpClient,
     pub clock: &'a dyn Clock,
+    /// Present when the user can be sent through a browser sign-in now.
+    pub browser: Option<&'a dyn BrowserSignIn>,
+}
+
+/// How a provider sends the user through a browser sign-in.
+pub trait BrowserSignIn: Send + Sync {
+    /// Opens the sign-in page. When no browser starts, the page is shown to the user to open
+    /// by hand and the flow goes on waiting.
+    fn open(&self, url: &OneTimeUrl);
+    /// How long to wait for the browser to come back.
+    fn timeout(&self) -> Duration;
+    /// Registers the waiting flow, so a newer sign-in of the account or a Cancel can end it.
+    fn started(&self, cancel: CancelHandle);
 }
 
 /// A setting an account of this provider may have.
@@ -121,6 +136,11 @@ impl Secrets {
         self.0.insert(name.into(), value);
     }
 
+    /// An optional secret, when set.
+    pub fn get(&self, name: &str) -> Option<&SecretString> {
+        self.0.get(name).filter(|value| !value.is_empty())
+    }
+
     pub fn require(&self, name: &str) -> Result<&SecretString, ProviderError> {
         self.0
             .get(name)
@@ -141,6 +161,10 @@ pub trait Provider: Send + Sync {
     fn validate(&self, account: &Account) -> Result<(), ProviderError>;
     /// The secrets this account needs to authenticate, given its settings.
     fn required_secrets(&self, account: &Account) -> Vec<&'static str>;
+    /// Secrets used when set (a public client's missing client secret ...).
+    fn optional_secrets(&self, _account: &Account) -> Vec<&'static str> {
+        Vec::new()
+    }
     /// Signs in and returns a session token that can be cached.
     fn authenticate<'a>(
         &'a self,
@@ -223,6 +247,12 @@ pub enum ProviderError {
     },
     #[error(transparent)]
     Http(#[from] HttpError),
+    /// The browser part of a sign-in failed (denied, cancelled, timed out, refused).
+    #[error(transparent)]
+    Loopback(#[from] LoopbackError),
+    /// The sign-in needs a browser, and none can be used here.
+    #[error("{provider} signs in through the browser, which is not possible from here")]
+    NeedsBrowser { provider: &'static str },
     /// This provider kind cannot launch yet in this release.
     #[error("{} accounts cannot be launched by this release yet", .0.display_name())]
     NotSupportedYet(ProviderKind),
@@ -238,6 +268,8 @@ impl UserFacing for ProviderError {
             Self::ServerFailure { .. } => ErrorKind::Network,
             Self::Malformed { .. } => ErrorKind::Malformed,
             Self::Http(err) => err.kind(),
+            Self::Loopback(err) => err.kind(),
+            Self::NeedsBrowser { .. } => ErrorKind::BrowserFlow,
         }
     }
 
@@ -250,6 +282,8 @@ impl UserFacing for ProviderError {
             Self::ServerFailure { .. } => Some("Try again in a minute; if it persists, check the provider's status page.".into()),
             Self::Malformed { .. } => Some("Check that the base URLs in the account settings point at the provider's API (not a web page or proxy).".into()),
             Self::Http(err) => err.hint(),
+            Self::Loopback(err) => err.hint(),
+            Self::NeedsBrowser { .. } => Some("Run `sso-launcher login NAME` in a desktop session.".into()),
             Self::NotSupportedYet(_) => Some("This release launches AssureSign and Sovos (API token) accounts; the account is kept and will work after an upgrade.".into()),
         }
     }

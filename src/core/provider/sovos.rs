@@ -1,6 +1,6 @@
-//! Sovos Signer: OpenID Connect. `client_credentials` with an audience gives an API token
-//! for the Signer API (cached for its 60-minute life). The browser sign-in (authorization
-//! code with PKCE) is the next step of this provider.
+//! Sovos Signer: OpenID Connect. The browser sign-in (authorization code with PKCE, in
+//! `sovos_browser.rs`) gives ID, access and refresh tokens; `client_credentials` with an
+//! audience gives an API token for the Signer API. Tokens are cached for their lifetime.
 
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ use super::{
 };
 use crate::core::account::{Account, ProviderKind};
 use crate::core::http::ensure_url_allowed;
+use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackHost};
 use crate::core::secret::{AccessToken, OneTimeUrl};
 
 const NAME: &str = "Sovos";
@@ -83,20 +84,26 @@ const SECRETS: &[SecretSpec] = &[SecretSpec {
 }];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Grant {
+pub(super) enum Grant {
     AuthorizationCode,
     ClientCredentials,
 }
 
 #[derive(Debug)]
-struct Config {
+pub(super) struct Config {
     /// Kept exactly as written: OpenID compares the issuer as a string, and `Url` would add a
     /// trailing slash to a bare origin.
-    issuer: IssuerUrl,
-    client_id: String,
+    pub(super) issuer: IssuerUrl,
+    pub(super) client_id: String,
     grant: Grant,
     audience: String,
     landing: Option<Url>,
+    /// Where the browser sign-in comes back to.
+    pub(super) listener: ListenerOptions,
+    pub(super) scopes: Vec<String>,
+    pub(super) acr_values: Option<String>,
+    pub(super) prompt: Option<String>,
+    pub(super) ui_locales: Option<String>,
 }
 
 pub struct Sovos;
@@ -125,6 +132,27 @@ impl Provider for Sovos {
         }
     }
 
+    fn optional_secrets(&self, account: &Account) -> Vec<&'static str> {
+        match account.setting("grant") {
+            Some("client_credentials") => Vec::new(),
+            _ => vec!["client_secret"],
+        }
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        secrets: &'a Secrets,
+        session: &'a SessionToken,
+    ) -> Option<BoxFuture<'a, Result<SessionToken, ProviderError>>> {
+        session.refresh_token.as_ref()?;
+        Some(Box::pin(async move {
+            let config = Config::parse(account)?;
+            super::sovos_browser::refresh(ctx, &config, secrets, session).await
+        }))
+    }
+
     fn authenticate<'a>(
         &'a self,
         ctx: ProviderContext<'a>,
@@ -134,9 +162,7 @@ impl Provider for Sovos {
         Box::pin(async move {
             let config = Config::parse(account)?;
             if config.grant == Grant::AuthorizationCode {
-                return Err(settings_error(
-                    "the browser sign-in (grant=authorization_code) is not in this build yet; set grant=client_credentials for an API token".into(),
-                ));
+                return super::sovos_browser::sign_in(ctx, &config, secrets).await;
             }
             let secret = secrets.require("client_secret")?;
             let metadata = CoreProviderMetadata::discover_async(config.issuer.clone(), ctx.http)
@@ -205,27 +231,48 @@ impl Config {
                 )));
             }
         };
-        if let Some(port) = account.setting("redirect_port")
-            && port.parse::<u16>().is_err()
-        {
-            return Err(settings_error(format!(
-                "redirect_port '{port}' must be a port number (0 for any free port)"
-            )));
-        }
-        if let Some(path) = account.setting("redirect_path")
-            && !path.starts_with('/')
-        {
+        let port = match account.setting("redirect_port") {
+            None => 0,
+            Some(text) => text.parse::<u16>().map_err(|_| {
+                settings_error(format!(
+                    "redirect_port '{text}' must be a port number (0 for any free port)"
+                ))
+            })?,
+        };
+        let path = account.setting("redirect_path").unwrap_or(DEFAULT_PATH);
+        if !path.starts_with('/') {
             return Err(settings_error(format!(
                 "redirect_path '{path}' must start with /"
             )));
         }
-        if let Some(host) = account.setting("redirect_host")
-            && !matches!(host, "127.0.0.1" | "::1" | "[::1]" | "localhost")
-        {
-            return Err(settings_error(format!(
-                "redirect_host '{host}' must be a loopback host: 127.0.0.1, ::1 or localhost"
-            )));
+        let host = match account.setting("redirect_host") {
+            None | Some("127.0.0.1") => LoopbackHost::Ipv4,
+            Some("::1" | "[::1]") => LoopbackHost::Ipv6,
+            Some("localhost") => LoopbackHost::Localhost,
+            Some(other) => {
+                return Err(settings_error(format!(
+                    "redirect_host '{other}' must be a loopback host: 127.0.0.1, ::1 or localhost"
+                )));
+            }
+        };
+        let mut listener = ListenerOptions::new(account.name.clone());
+        listener.host = host;
+        listener.port = port;
+        listener.path = path.to_string();
+        let words = |key: &str| -> Vec<String> {
+            account
+                .setting(key)
+                .map(|text| text.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default()
+        };
+        let mut scopes = words("scopes");
+        if scopes.is_empty() {
+            scopes = DEFAULT_SCOPES.split(' ').map(str::to_string).collect();
         }
+        if !scopes.iter().any(|scope| scope == "openid") {
+            return Err(settings_error("scopes must include openid".into()));
+        }
+        let optional = |key: &str| account.setting(key).map(str::to_string);
         let landing = account
             .setting("landing_url")
             .map(|text| parse_url("landing_url", text))
@@ -239,6 +286,11 @@ impl Config {
                 .unwrap_or(DEFAULT_AUDIENCE)
                 .to_string(),
             landing,
+            listener,
+            scopes,
+            acr_values: optional("acr_values"),
+            prompt: optional("prompt"),
+            ui_locales: optional("ui_locales"),
         })
     }
 }

@@ -24,6 +24,9 @@ pub struct Settings {
     /// Extra PEM CA bundle trusted on top of the system roots (company proxies, private IdPs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
+    /// How long a browser sign-in may take before the app stops waiting, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loopback_timeout_seconds: Option<f64>,
 }
 
 impl Default for Settings {
@@ -33,6 +36,7 @@ impl Default for Settings {
             browser_command: None,
             http_timeout_seconds: None,
             ca_file: None,
+            loopback_timeout_seconds: None,
         }
     }
 }
@@ -48,7 +52,21 @@ impl Settings {
                 message: "http_timeout_seconds must be between 0 and 3600".into(),
             });
         }
+        if let Some(seconds) = settings.loopback_timeout_seconds
+            && !(seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0)
+        {
+            return Err(StoreError::Invalid {
+                path: path.to_path_buf(),
+                message: "loopback_timeout_seconds must be between 0 and 86400".into(),
+            });
+        }
         Ok(settings)
+    }
+
+    pub fn loopback_timeout(&self) -> Duration {
+        self.loopback_timeout_seconds
+            .map(Duration::from_secs_f64)
+            .unwrap_or(crate::core::loopback::DEFAULT_TIMEOUT)
     }
 
     pub fn save(&self, path: &Path) -> Result<(), StoreError> {

@@ -1,0 +1,88 @@
+//! The engine's side of a browser sign-in: which browser, how long to wait, and one waiting
+//! flow per account (a newer sign-in cancels the older one).
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::core::account::{Account, AccountId};
+use crate::core::browser;
+use crate::core::engine::Engine;
+use crate::core::loopback::CancelHandle;
+use crate::core::provider::BrowserSignIn;
+use crate::core::secret::OneTimeUrl;
+
+/// One account's browser, as a provider sees it during one sign-in.
+pub struct AccountBrowser<'a> {
+    engine: &'a Engine,
+    account: &'a Account,
+    registered: Mutex<Option<CancelHandle>>,
+}
+
+impl<'a> AccountBrowser<'a> {
+    pub fn new(engine: &'a Engine, account: &'a Account) -> Self {
+        Self {
+            engine,
+            account,
+            registered: Mutex::new(None),
+        }
+    }
+}
+
+impl Drop for AccountBrowser<'_> {
+    /// Unregisters this sign-in, unless a newer one has taken its place.
+    fn drop(&mut self) {
+        let Some(mine) = self.registered.lock().expect("registered lock").take() else {
+            return;
+        };
+        let mut registry = self.engine.sign_ins.lock().expect("sign-in registry lock");
+        if registry
+            .get(&self.account.id)
+            .is_some_and(|current| current.same_flow(&mine))
+        {
+            registry.remove(&self.account.id);
+        }
+    }
+}
+
+impl BrowserSignIn for AccountBrowser<'_> {
+    fn open(&self, url: &OneTimeUrl) {
+        let choice = self.engine.browser_for(self.account);
+        if let Err(err) = browser::open(url, &choice) {
+            (self.engine.notice)(&format!(
+                "{err}.\nOpen this address in a browser to sign in to '{}' (waiting up to {} s):\n{}",
+                self.account.name,
+                self.timeout().as_secs(),
+                url.reveal_for_browser()
+            ));
+        }
+    }
+
+    fn timeout(&self) -> Duration {
+        self.engine.settings.loopback_timeout()
+    }
+
+    fn started(&self, cancel: CancelHandle) {
+        *self.registered.lock().expect("registered lock") = Some(cancel.clone());
+        let previous = self
+            .engine
+            .sign_ins
+            .lock()
+            .expect("sign-in registry lock")
+            .insert(self.account.id, cancel);
+        if let Some(previous) = previous {
+            previous.cancel();
+        }
+    }
+}
+
+impl Engine {
+    /// Cancels the account's waiting browser sign-in, if any. Returns whether one was waiting.
+    pub fn cancel_sign_in(&self, account: AccountId) -> bool {
+        let waiting = self
+            .sign_ins
+            .lock()
+            .expect("sign-in registry lock")
+            .remove(&account);
+        waiting.inspect(CancelHandle::cancel).is_some()
+    }
+}
