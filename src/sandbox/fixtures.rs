@@ -29,6 +29,7 @@ pub mod sovos {
 
 pub const ASSURESIGN_DEMO: &str = "AssureSign demo";
 pub const SOVOS_DEMO: &str = "Sovos demo";
+pub const SOVOS_API_DEMO: &str = "Sovos API demo";
 
 /// The demo accounts, pointed at a running sandbox, with their secrets.
 pub fn demo_accounts(
@@ -52,22 +53,34 @@ pub fn demo_accounts(
         vec![("api_key".into(), SecretString::new(assuresign::API_KEY))],
     );
 
-    let mut account = Account::new(SOVOS_DEMO, ProviderKind::Sovos);
-    account.tags = vec!["demo".into()];
-    account.notes = "An API token for the sandbox's Sovos Signer (client_credentials).".into();
-    for (key, value) in [
-        ("issuer", sandbox.sovos_issuer()),
-        ("client_id", sovos::CLIENT_ID),
-        ("grant", "client_credentials"),
-    ] {
-        account.settings.insert(key.into(), value.into());
-    }
-    let sovos_demo = (
-        account,
-        vec![(
+    let sovos_demo = {
+        let mut account = Account::new(SOVOS_DEMO, ProviderKind::Sovos);
+        account.tags = vec!["demo".into()];
+        account.notes = "Signs in through your browser on the sandbox's Sovos login page.".into();
+        account
+            .settings
+            .insert("issuer".into(), sandbox.sovos_issuer().into());
+        account
+            .settings
+            .insert("client_id".into(), sovos::PUBLIC_CLIENT_ID.into());
+        (account, Vec::new())
+    };
+    let sovos_api_demo = {
+        let mut account = Account::new(SOVOS_API_DEMO, ProviderKind::Sovos);
+        account.tags = vec!["demo".into()];
+        account.notes = "An API token for the sandbox's Sovos Signer (client_credentials).".into();
+        for (key, value) in [
+            ("issuer", sandbox.sovos_issuer()),
+            ("client_id", sovos::CLIENT_ID),
+            ("grant", "client_credentials"),
+        ] {
+            account.settings.insert(key.into(), value.into());
+        }
+        let secret = (
             "client_secret".into(),
             SecretString::new(sovos::CLIENT_SECRET),
-        )],
-    );
-    vec![assuresign_demo, sovos_demo]
+        );
+        (account, vec![secret])
+    };
+    vec![assuresign_demo, sovos_demo, sovos_api_demo]
 }

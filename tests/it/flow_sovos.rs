@@ -232,7 +232,7 @@ fn token_endpoint_enforces_client_secret_basic_form_bodies_and_grants() {
 #[test]
 fn demo_has_a_sovos_account() {
     let output = std::process::Command::new(BIN)
-        .args(["--demo", "--json", "token", "Sovos demo"])
+        .args(["--demo", "--json", "token", "Sovos API demo"])
         .env_remove("SSO_LAUNCHER_CONFIG_DIR")
         .env_remove("SSO_LAUNCHER_DATA_DIR")
         .output()
