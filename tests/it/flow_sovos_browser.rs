@@ -12,7 +12,7 @@ use sso_launcher::core::account::{Account, ProviderKind};
 use sso_launcher::core::clock::ManualClock;
 use sso_launcher::core::engine::{Engine, EngineOptions};
 use sso_launcher::core::paths::AppPaths;
-use sso_launcher::core::store::vault::{KeyringVault, MemoryVault, SecretKey, SecretVault};
+use sso_launcher::core::store::vault::MemoryVault;
 use sso_launcher::core::tokens::TokenSource;
 use sso_launcher::sandbox::fixtures::sovos as fx;
 use sso_launcher::sandbox::sovos::{AUTHORIZE, TOKEN};
@@ -51,16 +51,6 @@ fn add_browser_account(env: &TestEnv, name: &str, extra: &[&str]) {
         args.extend(["--set", *pair]);
     }
     assert_ok(&env.run(&args));
-}
-
-fn session_stored(env: &TestEnv, name: &str) -> bool {
-    let shown: Value =
-        serde_json::from_str(&stdout(&env.run(&["--json", "accounts", "show", name]))).unwrap();
-    let id = shown["id"].as_str().unwrap().parse().unwrap();
-    KeyringVault::new()
-        .get(&SecretKey::new(id, "cache.session"))
-        .unwrap()
-        .is_some()
 }
 
 #[test]
@@ -118,7 +108,7 @@ fn confidential_client_signs_in_with_its_secret() {
     assert_ok(&env.run_with_stdin(&args, &format!("client_secret={}\n", fx::CLIENT_SECRET)));
     let browser = sandbox_browser(&env, "allow", "keep");
     assert_ok(&env.run(&["--browser", &browser, "login", "Signer"]));
-    assert!(session_stored(&env, "Signer"));
+    assert!(env.session_stored("Signer"));
 }
 
 #[test]
@@ -146,10 +136,7 @@ fn denial_tampering_and_timeouts_end_clearly_with_no_tokens_stored() {
         let output = env.run(&["--browser", &browser, "login", "Signer"]);
         let err = assert_exit(&output, 8);
         assert!(err.contains(expected), "{browser}: {err}");
-        assert!(
-            !session_stored(&env, "Signer"),
-            "{browser}: no token stored"
-        );
+        assert!(!env.session_stored("Signer"), "{browser}: no token stored");
     }
     assert_eq!(env.count(TOKEN), 0, "no code was ever exchanged");
 }

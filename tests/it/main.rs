@@ -2,6 +2,7 @@
 
 mod cli_accounts;
 mod clipboard;
+mod e2e_oidc_provider;
 mod flow_assuresign;
 mod flow_faults;
 mod flow_sovos;

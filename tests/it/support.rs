@@ -201,6 +201,18 @@ impl TestEnv {
         })
     }
 
+    /// Whether the account has a cached session in the (real) keyring.
+    pub fn session_stored(&self, name: &str) -> bool {
+        use sso_launcher::core::store::vault::{KeyringVault, SecretKey, SecretVault};
+        let shown = self.run(&["--json", "accounts", "show", name]);
+        let shown: Value = serde_json::from_str(&stdout(&shown)).unwrap();
+        let id = shown["id"].as_str().unwrap().parse().unwrap();
+        KeyringVault::new()
+            .get(&SecretKey::new(id, "cache.session"))
+            .unwrap()
+            .is_some()
+    }
+
     /// Every file the app wrote, read as bytes.
     pub fn written_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let mut files = Vec::new();

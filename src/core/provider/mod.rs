@@ -250,6 +250,12 @@ pub enum ProviderError {
     /// The browser part of a sign-in failed (denied, cancelled, timed out, refused).
     #[error(transparent)]
     Loopback(#[from] LoopbackError),
+    /// The ID token did not pass validation (signature, issuer, audience, expiry, nonce, at_hash).
+    #[error("{provider}'s ID token failed validation: {detail}")]
+    InvalidIdToken {
+        provider: &'static str,
+        detail: String,
+    },
     /// The sign-in needs a browser, and none can be used here.
     #[error("{provider} signs in through the browser, which is not possible from here")]
     NeedsBrowser { provider: &'static str },
@@ -270,6 +276,7 @@ impl UserFacing for ProviderError {
             Self::Http(err) => err.kind(),
             Self::Loopback(err) => err.kind(),
             Self::NeedsBrowser { .. } => ErrorKind::BrowserFlow,
+            Self::InvalidIdToken { .. } => ErrorKind::Malformed,
         }
     }
 
@@ -284,6 +291,7 @@ impl UserFacing for ProviderError {
             Self::Http(err) => err.hint(),
             Self::Loopback(err) => err.hint(),
             Self::NeedsBrowser { .. } => Some("Run `sso-launcher login NAME` in a desktop session.".into()),
+            Self::InvalidIdToken { .. } => Some("Nothing was kept. Sign in again; if it keeps failing, check issuer and client_id, and whether something between you and the provider alters the sign-in.".into()),
             Self::NotSupportedYet(_) => Some("This release launches AssureSign and Sovos (API token) accounts; the account is kept and will work after an upgrade.".into()),
         }
     }

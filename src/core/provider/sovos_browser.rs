@@ -154,7 +154,10 @@ fn validate_id_token(
     let Some(id_token) = tokens.id_token() else {
         return Ok(None);
     };
-    let invalid = |detail: String| malformed(format!("the ID token failed validation: {detail}"));
+    let invalid = |detail: String| ProviderError::InvalidIdToken {
+        provider: NAME,
+        detail,
+    };
     let claims = match nonce {
         Some(nonce) => id_token.claims(verifier, nonce),
         None => id_token.claims(verifier, |_: Option<&Nonce>| Ok(())),
