@@ -15,7 +15,7 @@ use crate::core::error::ErrorKind;
 use crate::core::paths::AppPaths;
 use crate::core::store::vault::MemoryVault;
 use crate::sandbox::SandboxHandle;
-use crate::sandbox::fixtures::{assuresign, demo_accounts, sovos};
+use crate::sandbox::fixtures::{assuresign, demo_accounts, signnow, sovos};
 
 /// How long a demo keeps its sandbox up for the browser to load the page.
 const LINGER: Duration = Duration::from_secs(60);
@@ -99,7 +99,12 @@ pub async fn serve_sandbox(port: u16, out: &Output) -> Result<(), CliError> {
         .with_hint("Pick another --port, or 0 for any free port.")
     })?;
     let mut urls = handle.sandbox().urls_json();
-    urls["demo_credentials"] = json!({"sovos": {
+    urls["demo_credentials"] = json!({"signnow": {
+        "basic_token": signnow::BASIC_TOKEN,
+        "client_id": signnow::CLIENT_ID,
+        "username": signnow::USER_EMAIL,
+        "password": signnow::USER_PASSWORD,
+    }, "sovos": {
         "client_id": sovos::CLIENT_ID,
         "client_secret": sovos::CLIENT_SECRET,
     }, "assuresign": {

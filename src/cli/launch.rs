@@ -197,16 +197,32 @@ pub async fn logout(name: &str, engine: &Engine, out: &Output) -> Result<(), Cli
 
 pub async fn check(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
     let account = engine.find_account(name)?;
-    let steps = engine.check(&account).await?;
+    let report = engine.check(&account).await?;
+    let verified = report
+        .verified_for
+        .map(|left| {
+            format!(
+                "; the provider confirms the token for {} s more",
+                left.as_secs()
+            )
+        })
+        .unwrap_or_default();
     out.data(
         || {
             format!(
-                "'{}' works: signed in and got a sign-on token ({}).",
+                "'{}' works: signed in ({}){verified}.",
                 account.name,
-                describe_steps(&steps)
+                describe_steps(&report.steps)
             )
         },
-        || json!({"account": account.name, "ok": true, "steps": steps_json(&steps)}),
+        || {
+            json!({
+                "account": account.name,
+                "ok": true,
+                "steps": steps_json(&report.steps),
+                "verified_for_seconds": report.verified_for.map(|left| left.as_secs()),
+            })
+        },
     );
     Ok(())
 }

@@ -72,6 +72,14 @@ pub struct LaunchOutcome {
     pub reauthenticated: bool,
 }
 
+/// What `check` found.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub steps: Vec<(LaunchStep, Duration)>,
+    /// How long the provider says the fresh token stays valid, where it can say.
+    pub verified_for: Option<Duration>,
+}
+
 /// A session token handed to a script.
 #[derive(Debug)]
 pub struct TokenOutcome {
@@ -207,18 +215,24 @@ impl Engine {
         result
     }
 
-    /// Signs in afresh and fetches a sign-on URL without opening it, to test a setup.
-    pub async fn check(
-        &self,
-        account: &Account,
-    ) -> Result<Vec<(LaunchStep, Duration)>, EngineError> {
+    /// Signs in afresh and fetches a sign-on URL without opening it, to test a setup; where
+    /// the provider can verify a token, the fresh one is verified too.
+    pub async fn check(&self, account: &Account) -> Result<CheckReport, EngineError> {
         let started = Instant::now();
         let result = async {
             self.tokens.forget(account.id).await?;
             let outcome = self
                 .launch_inner(account, LaunchTarget::PrintOnly, &|_| {})
                 .await?;
-            Ok(outcome.steps)
+            let provider = require_provider(account.provider)?;
+            let verified_for = match provider.verify(self.context(), account, &outcome.session) {
+                Some(verify) => Some(verify.await?),
+                None => None,
+            };
+            Ok(CheckReport {
+                steps: outcome.steps,
+                verified_for,
+            })
         }
         .await;
         self.audit_result(account, "check", started, &result, None);

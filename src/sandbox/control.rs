@@ -32,6 +32,13 @@ struct ClockRequest {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RedirectUrisRequest {
+    provider: String,
+    uris: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct VariantRequest {
     endpoint: String,
     variant: String,
@@ -75,6 +82,13 @@ pub fn handle(sandbox: &Sandbox, request: &Request) -> Reply {
                 .state
                 .advance_clock(Duration::from_secs_f64(body.advance_seconds));
             Ok(json!({"ok": true, "now": crate::core::clock::rfc3339(sandbox.state.now())}))
+        }),
+        ("POST", "redirect_uris") => with_body(request, |body: RedirectUrisRequest| {
+            if body.provider != "signnow" {
+                return Err("only signnow registers exact redirect URIs; the others accept any loopback port".into());
+            }
+            sandbox.signnow.register_redirect_uris(body.uris);
+            Ok(json!({"ok": true}))
         }),
         ("POST", "variants") => with_body(request, |body: VariantRequest| {
             let allowed = sandbox.variants_of(&body.endpoint);

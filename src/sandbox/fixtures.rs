@@ -27,9 +27,20 @@ pub mod sovos {
     pub const REDIRECT_PATH: &str = "/callback";
 }
 
+pub mod signnow {
+    pub const CLIENT_ID: &str = "sandbox-signnow-client";
+    pub const CLIENT_SECRET: &str = "sbx-signnow-secret-8e41";
+    /// The dashboard's Basic token: base64("CLIENT_ID:CLIENT_SECRET").
+    pub const BASIC_TOKEN: &str =
+        "c2FuZGJveC1zaWdubm93LWNsaWVudDpzYngtc2lnbm5vdy1zZWNyZXQtOGU0MQ==";
+    pub const USER_EMAIL: &str = "sign.demo@example.com";
+    pub const USER_PASSWORD: &str = "sbx-signnow-pass-77d2";
+}
+
 pub const ASSURESIGN_DEMO: &str = "AssureSign demo";
 pub const SOVOS_DEMO: &str = "Sovos demo";
 pub const SOVOS_API_DEMO: &str = "Sovos API demo";
+pub const SIGNNOW_DEMO: &str = "signNow demo";
 
 /// The demo accounts, pointed at a running sandbox, with their secrets.
 pub fn demo_accounts(
@@ -82,5 +93,25 @@ pub fn demo_accounts(
         );
         (account, vec![secret])
     };
-    vec![assuresign_demo, sovos_demo, sovos_api_demo]
+    let signnow_demo = {
+        let mut account = Account::new(SIGNNOW_DEMO, ProviderKind::Signnow);
+        account.tags = vec!["demo".into()];
+        account.notes = "A signNow token (password grant) from the sandbox.".into();
+        for (key, value) in [
+            ("api_base_url", sandbox.signnow_origin()),
+            ("app_base_url", sandbox.signnow_origin()),
+            ("username", signnow::USER_EMAIL),
+        ] {
+            account.settings.insert(key.into(), value.into());
+        }
+        let secrets = vec![
+            (
+                "basic_token".into(),
+                SecretString::new(signnow::BASIC_TOKEN),
+            ),
+            ("password".into(), SecretString::new(signnow::USER_PASSWORD)),
+        ];
+        (account, secrets)
+    };
+    vec![assuresign_demo, sovos_demo, sovos_api_demo, signnow_demo]
 }

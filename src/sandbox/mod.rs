@@ -8,6 +8,7 @@ mod control;
 pub mod fixtures;
 mod pages;
 mod server;
+pub mod signnow;
 pub mod sovos;
 pub mod sovos_code;
 pub mod state;
@@ -28,6 +29,7 @@ use self::state::SandboxState;
 enum Site {
     AssureSign,
     Sovos,
+    SignNow,
 }
 
 /// The shared fake services behind every sandbox port.
@@ -37,6 +39,8 @@ pub struct Sandbox {
     assuresign_origin: String,
     sovos: sovos::SovosFake,
     sovos_issuer: String,
+    pub signnow: signnow::SignNowFake,
+    signnow_origin: String,
     /// Counts sign-on pages served to a browser with a valid token.
     signed_in_pages: watch::Sender<u64>,
 }
@@ -44,6 +48,11 @@ pub struct Sandbox {
 impl Sandbox {
     pub fn assuresign_origin(&self) -> &str {
         &self.assuresign_origin
+    }
+
+    /// The signNow fake's origin (API and web app on one origin here).
+    pub fn signnow_origin(&self) -> &str {
+        &self.signnow_origin
     }
 
     /// The Sovos fake's issuer (discovery at `/.well-known/openid-configuration`).
@@ -59,6 +68,7 @@ impl Sandbox {
                 "api_base_url": self.assuresign_origin,
             },
             "sovos": {"issuer": self.sovos_issuer},
+            "signnow": {"api_base_url": self.signnow_origin, "app_base_url": self.signnow_origin},
             "control": format!("{}/__sandbox/", self.assuresign_origin),
         })
     }
@@ -67,6 +77,7 @@ impl Sandbox {
         assuresign::ENDPOINTS
             .iter()
             .chain(&sovos::ENDPOINTS)
+            .chain(&signnow::ENDPOINTS)
             .copied()
             .collect()
     }
@@ -78,6 +89,8 @@ impl Sandbox {
     fn variants_of(&self, endpoint: &str) -> Vec<&'static str> {
         match endpoint {
             assuresign::API_USER => assuresign::API_USER_VARIANTS.to_vec(),
+            signnow::TOKEN => signnow::EXPIRES_VARIANTS.to_vec(),
+            signnow::ERRORS_ENDPOINT => signnow::ERROR_VARIANTS.to_vec(),
             _ => Vec::new(),
         }
     }
@@ -86,8 +99,10 @@ impl Sandbox {
         if request.path.starts_with("/__sandbox/") {
             return control::handle(&self, &request);
         }
-        if site == Site::Sovos {
-            return self.sovos.handle(&self.state, &request).await;
+        match site {
+            Site::Sovos => return self.sovos.handle(&self.state, &request).await,
+            Site::SignNow => return self.signnow.handle(&self.state, &request).await,
+            Site::AssureSign => {}
         }
         if let Some((reply, page)) = self.assuresign.handle(&self.state, &request).await {
             if let Some(assuresign::PageOutcome::SignedIn) = page {
@@ -109,8 +124,8 @@ pub struct SandboxHandle {
 }
 
 impl SandboxHandle {
-    /// Binds 127.0.0.1 and serves in the current runtime: AssureSign on `port` and Sovos on
-    /// the next port (or free ports for 0).
+    /// Binds 127.0.0.1 and serves in the current runtime: AssureSign on `port`, Sovos on the
+    /// next port and signNow on the one after (or free ports for 0).
     pub async fn start(port: u16) -> std::io::Result<Self> {
         let assuresign_listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let sovos_port = if port == 0 {
@@ -119,6 +134,12 @@ impl SandboxHandle {
             port.checked_add(1).unwrap_or(0)
         };
         let sovos_listener = TcpListener::bind(("127.0.0.1", sovos_port)).await?;
+        let signnow_port = if port == 0 {
+            0
+        } else {
+            port.checked_add(2).unwrap_or(0)
+        };
+        let signnow_listener = TcpListener::bind(("127.0.0.1", signnow_port)).await?;
         let origin = |listener: &TcpListener| {
             listener
                 .local_addr()
@@ -131,6 +152,8 @@ impl SandboxHandle {
             assuresign_origin: origin(&assuresign_listener)?,
             sovos: sovos::SovosFake::new(sovos_issuer.clone()),
             sovos_issuer,
+            signnow: signnow::SignNowFake::default(),
+            signnow_origin: origin(&signnow_listener)?,
             signed_in_pages: watch::channel(0).0,
         });
         let serve_site = |listener, site| {
@@ -141,6 +164,7 @@ impl SandboxHandle {
         let tasks = vec![
             serve_site(assuresign_listener, Site::AssureSign),
             serve_site(sovos_listener, Site::Sovos),
+            serve_site(signnow_listener, Site::SignNow),
         ];
         Ok(Self { sandbox, tasks })
     }

@@ -5,6 +5,7 @@ mod clipboard;
 mod e2e_oidc_provider;
 mod flow_assuresign;
 mod flow_faults;
+mod flow_signnow;
 mod flow_sovos;
 mod flow_sovos_browser;
 mod loopback;

@@ -6,6 +6,7 @@
 pub mod assuresign;
 mod json;
 mod oauth;
+pub mod signnow;
 pub mod sovos;
 mod sovos_browser;
 
@@ -184,6 +185,17 @@ pub trait Provider: Send + Sync {
         None
     }
 
+    /// Asks the provider whether the session is still valid; `Some` remaining lifetime.
+    /// `None`: this provider has no verification call.
+    fn verify<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        _account: &'a Account,
+        _session: &'a SessionToken,
+    ) -> Option<BoxFuture<'a, Result<Duration, ProviderError>>> {
+        None
+    }
+
     /// The page to open for a session: a fresh one-time sign-on URL, a plain landing page, or
     /// `None` when the held token itself is what the user wants.
     fn sign_on<'a>(
@@ -196,13 +208,15 @@ pub trait Provider: Send + Sync {
 
 static ASSURESIGN: assuresign::AssureSign = assuresign::AssureSign;
 static SOVOS: sovos::Sovos = sovos::Sovos;
+static SIGNNOW: signnow::SignNow = signnow::SignNow;
 
 /// The provider for a kind, or `None` while that provider is not built yet.
 pub fn provider_for(kind: ProviderKind) -> Option<&'static dyn Provider> {
     match kind {
         ProviderKind::Assuresign => Some(&ASSURESIGN),
         ProviderKind::Sovos => Some(&SOVOS),
-        ProviderKind::Ags | ProviderKind::Licensespring | ProviderKind::Signnow => None,
+        ProviderKind::Signnow => Some(&SIGNNOW),
+        ProviderKind::Ags | ProviderKind::Licensespring => None,
     }
 }
 
@@ -292,7 +306,7 @@ impl UserFacing for ProviderError {
             Self::Loopback(err) => err.hint(),
             Self::NeedsBrowser { .. } => Some("Run `sso-launcher login NAME` in a desktop session.".into()),
             Self::InvalidIdToken { .. } => Some("Nothing was kept. Sign in again; if it keeps failing, check issuer and client_id, and whether something between you and the provider alters the sign-in.".into()),
-            Self::NotSupportedYet(_) => Some("This release launches AssureSign and Sovos (API token) accounts; the account is kept and will work after an upgrade.".into()),
+            Self::NotSupportedYet(_) => Some("This release launches AssureSign, Sovos and signNow accounts; the account is kept and will work after an upgrade.".into()),
         }
     }
 }

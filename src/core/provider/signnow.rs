@@ -1,0 +1,545 @@
+//! signNow OAuth 2: the password and authorization-code grants, refresh, and verification.
+//!
+//! The token calls are made by hand rather than through `oauth2`, for two signNow quirks:
+//! the dashboard's Basic token must be sent verbatim (`oauth2` re-encodes id and secret),
+//! and `expires_in` may be a string or an absolute time, which `oauth2` rejects.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use oauth2::CsrfToken;
+use reqwest::Method;
+use reqwest::header::{ACCEPT, AUTHORIZATION};
+use serde_json::Value;
+use time::OffsetDateTime;
+use url::Url;
+
+use super::assuresign::parse_origin;
+use super::json::{body_as_json, string_at};
+use super::{
+    BoxFuture, Provider, ProviderContext, ProviderError, SecretSpec, Secrets, SessionToken,
+    SettingSpec, SignOn,
+};
+use crate::core::account::{Account, ProviderKind};
+use crate::core::http::HttpResponse;
+use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackListener};
+use crate::core::secret::{AccessToken, OneTimeUrl, SecretString};
+
+const NAME: &str = "signNow";
+/// Anything above ten years of seconds is an absolute time, as in the docs' code example.
+const ABSOLUTE_THRESHOLD: i64 = 10 * 365 * 24 * 3600;
+
+const SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
+        key: "environment",
+        help: "production (default) or eval.",
+    },
+    SettingSpec {
+        key: "api_base_url",
+        help: "Origin of the API (default https://api.signnow.com, eval https://api-eval.signnow.com).",
+    },
+    SettingSpec {
+        key: "app_base_url",
+        help: "Origin of the web app with the authorize page (default https://app.signnow.com, eval https://app-eval.signnow.com).",
+    },
+    SettingSpec {
+        key: "client_id",
+        help: "The application's client id (read from basic_token when absent).",
+    },
+    SettingSpec {
+        key: "grant",
+        help: "password (default) or authorization_code (sign in through the browser).",
+    },
+    SettingSpec {
+        key: "username",
+        help: "The user's e-mail (password grant).",
+    },
+    SettingSpec {
+        key: "redirect_port",
+        help: "Port of the registered redirect URI http://127.0.0.1:PORT/callback (authorization_code).",
+    },
+    SettingSpec {
+        key: "redirect_path",
+        help: "Path of the registered redirect URI (default /callback).",
+    },
+    SettingSpec {
+        key: "landing_url",
+        help: "A page to open once a token is held.",
+    },
+];
+
+const SECRETS: &[SecretSpec] = &[
+    SecretSpec {
+        name: "basic_token",
+        help: "The app's Basic token from the API dashboard (or give client_secret).",
+    },
+    SecretSpec {
+        name: "client_secret",
+        help: "The app's client secret (or give basic_token).",
+    },
+    SecretSpec {
+        name: "password",
+        help: "The user's password (password grant).",
+    },
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grant {
+    Password,
+    AuthorizationCode,
+}
+
+struct Config {
+    api_origin: Url,
+    app_origin: Url,
+    client_id: Option<String>,
+    grant: Grant,
+    username: String,
+    listener: ListenerOptions,
+    landing: Option<Url>,
+}
+
+pub struct SignNow;
+
+impl Provider for SignNow {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Signnow
+    }
+
+    fn settings(&self) -> &'static [SettingSpec] {
+        SETTINGS
+    }
+
+    fn secrets(&self) -> &'static [SecretSpec] {
+        SECRETS
+    }
+
+    fn validate(&self, account: &Account) -> Result<(), ProviderError> {
+        Config::parse(account).map(|_| ())
+    }
+
+    fn required_secrets(&self, account: &Account) -> Vec<&'static str> {
+        match account.setting("grant") {
+            Some("authorization_code") => Vec::new(),
+            _ => vec!["password"],
+        }
+    }
+
+    fn optional_secrets(&self, _account: &Account) -> Vec<&'static str> {
+        vec!["basic_token", "client_secret"]
+    }
+
+    fn authenticate<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        secrets: &'a Secrets,
+    ) -> BoxFuture<'a, Result<SessionToken, ProviderError>> {
+        Box::pin(async move {
+            let config = Config::parse(account)?;
+            let basic = basic_token(&config, secrets)?;
+            let form: Vec<(&str, String)> = match config.grant {
+                Grant::Password => vec![
+                    ("grant_type", "password".into()),
+                    ("username", config.username.clone()),
+                    (
+                        "password",
+                        secrets.require("password")?.expose_secret().to_string(),
+                    ),
+                    ("scope", "*".into()),
+                ],
+                Grant::AuthorizationCode => {
+                    let (code, redirect_uri) = browser_code(ctx, &config, &basic, account).await?;
+                    vec![
+                        ("grant_type", "authorization_code".into()),
+                        ("code", code.expose_secret().to_string()),
+                        ("redirect_uri", redirect_uri),
+                    ]
+                }
+            };
+            token_request(ctx, &config, &basic, &form).await
+        })
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        secrets: &'a Secrets,
+        session: &'a SessionToken,
+    ) -> Option<BoxFuture<'a, Result<SessionToken, ProviderError>>> {
+        let refresh_token = session.refresh_token.as_ref()?;
+        Some(Box::pin(async move {
+            let config = Config::parse(account)?;
+            let basic = basic_token(&config, secrets)?;
+            // Refresh tokens may be single-use; the token cache never refreshes one account twice at once.
+            let form = [
+                ("grant_type", "refresh_token".to_string()),
+                ("refresh_token", refresh_token.expose_secret().to_string()),
+            ];
+            token_request(ctx, &config, &basic, &form).await
+        }))
+    }
+
+    fn verify<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        session: &'a SessionToken,
+    ) -> Option<BoxFuture<'a, Result<Duration, ProviderError>>> {
+        Some(Box::pin(async move {
+            let config = Config::parse(account)?;
+            let url = config.api_origin.join("/oauth2/token").expect("path joins");
+            let request = ctx
+                .http
+                .request(Method::GET, &url)?
+                .header(ACCEPT, "application/json")
+                .header(
+                    AUTHORIZATION,
+                    format!("Bearer {}", session.value.expose_secret()),
+                );
+            let response = ctx.http.send(request).await?;
+            let answer = read_answer(&response)?;
+            let expires_at = expires_at(&answer, ctx.clock.now())
+                .ok_or_else(|| malformed("the verify answer has no usable expires_in"))?;
+            Ok((expires_at - ctx.clock.now())
+                .try_into()
+                .unwrap_or(Duration::ZERO))
+        }))
+    }
+
+    fn sign_on<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        account: &'a Account,
+        _session: &'a SessionToken,
+    ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>> {
+        Box::pin(async move {
+            Ok(Config::parse(account)?.landing.map(|url| SignOn {
+                url: OneTimeUrl::new(url),
+                lifetime: None,
+            }))
+        })
+    }
+}
+
+/// The browser part of the authorization-code grant: the authorize page on the app host,
+/// back to the registered loopback port. Returns the code and the redirect URI used.
+async fn browser_code(
+    ctx: ProviderContext<'_>,
+    config: &Config,
+    basic: &SecretString,
+    account: &Account,
+) -> Result<(SecretString, String), ProviderError> {
+    let browser = ctx
+        .browser
+        .ok_or(ProviderError::NeedsBrowser { provider: NAME })?;
+    let client_id = match &config.client_id {
+        Some(id) => id.clone(),
+        None => client_id_from_basic(basic)?,
+    };
+    let mut options = config.listener.clone();
+    options.timeout = browser.timeout();
+    options.account_name = account.name.clone();
+    let listener = LoopbackListener::bind(options)?;
+    let redirect_uri = listener.redirect_uri().to_string();
+    let state = CsrfToken::new_random();
+    let mut authorize = config.app_origin.join("/authorize").expect("path joins");
+    authorize
+        .query_pairs_mut()
+        .append_pair("client_id", &client_id)
+        .append_pair("response_type", "code")
+        .append_pair("redirect_uri", &redirect_uri)
+        .append_pair("state", state.secret());
+    browser.started(listener.cancel_handle());
+    browser.open(&OneTimeUrl::new(authorize));
+    let expected = state.secret().clone();
+    let answer = tokio::task::spawn_blocking(move || listener.wait_for_redirect(&expected))
+        .await
+        .unwrap_or_else(|join| panic!("loopback listener panicked: {join}"))?;
+    let code = answer
+        .get("code")
+        .cloned()
+        .ok_or_else(|| malformed("the sign-in came back without a code"))?;
+    Ok((code, redirect_uri))
+}
+
+async fn token_request(
+    ctx: ProviderContext<'_>,
+    config: &Config,
+    basic: &SecretString,
+    form: &[(&str, String)],
+) -> Result<SessionToken, ProviderError> {
+    let url = config.api_origin.join("/oauth2/token").expect("path joins");
+    let request = ctx
+        .http
+        .request(Method::POST, &url)?
+        .header(ACCEPT, "application/json")
+        .header(AUTHORIZATION, format!("Basic {}", basic.expose_secret()))
+        .form(form);
+    let issued_at = ctx.clock.now();
+    let response = ctx.http.send(request).await?;
+    let answer = read_answer(&response)?;
+    let access = string_at(&answer, &["access_token"])
+        .ok_or_else(|| malformed("the token answer has no access_token"))?;
+    let expires_at = expires_at(&answer, issued_at)
+        .ok_or_else(|| malformed("the token answer has no usable expires_in"))?;
+    let mut session = SessionToken::new(
+        AccessToken::new(access),
+        "Bearer",
+        issued_at,
+        Duration::ZERO,
+    );
+    session.expires_at = expires_at;
+    session.refresh_token = string_at(&answer, &["refresh_token"]).map(SecretString::new);
+    Ok(session)
+}
+
+/// `expires_in` as a number or a string, in seconds from now, or, above ten years of
+/// seconds, an absolute epoch time.
+fn expires_at(answer: &Value, now: OffsetDateTime) -> Option<OffsetDateTime> {
+    let raw = answer.get("expires_in")?;
+    let value = raw
+        .as_i64()
+        .or_else(|| raw.as_str().and_then(|text| text.trim().parse().ok()))?;
+    if value <= 0 {
+        return None;
+    }
+    if value > ABSOLUTE_THRESHOLD {
+        return OffsetDateTime::from_unix_timestamp(value).ok();
+    }
+    Some(now + Duration::from_secs(value as u64))
+}
+
+/// The JSON answer, or either error dialect (`{"error":..}` or `{"errors":[..]}`) as a clear error.
+fn read_answer(response: &HttpResponse) -> Result<Value, ProviderError> {
+    let answer = body_as_json(NAME, response)?;
+    if response.status.is_success()
+        && answer.get("error").is_none()
+        && answer.get("errors").is_none()
+    {
+        return Ok(answer);
+    }
+    let (code, message) = match (
+        answer.get("error").and_then(Value::as_str),
+        answer.get("errors").and_then(Value::as_array),
+    ) {
+        (Some(code), _) => {
+            let description = string_at(&answer, &["error_description"]);
+            (
+                code.to_string(),
+                description
+                    .map(|d| format!("{code}: {d}"))
+                    .unwrap_or_else(|| code.to_string()),
+            )
+        }
+        (None, Some(errors)) => {
+            let messages: Vec<String> = errors
+                .iter()
+                .filter_map(|e| e.get("message").and_then(Value::as_str).map(str::to_string))
+                .collect();
+            let code = errors
+                .first()
+                .and_then(|e| e.get("code"))
+                .map(|c| c.to_string().trim_matches('"').to_string())
+                .unwrap_or_default();
+            (code, messages.join("; "))
+        }
+        _ => (
+            response.status.as_u16().to_string(),
+            format!("HTTP {}", response.status.as_u16()),
+        ),
+    };
+    if response.status.is_server_error() {
+        return Err(ProviderError::ServerFailure {
+            provider: NAME,
+            message,
+        });
+    }
+    let hint = if message.contains("invalid_client") || code == "invalid_client" {
+        "Check the Basic token (or client_id and client_secret) from signNow's API dashboard."
+    } else if message.contains("Invalid credentials") {
+        "Check the username and password."
+    } else if message.contains("invalid_token") || code == "invalid_token" {
+        "The token is no longer valid: run `sso-launcher login NAME`."
+    } else {
+        "Check the account settings against the app's registration in signNow's dashboard."
+    };
+    Err(ProviderError::Rejected {
+        provider: NAME,
+        code,
+        message,
+        hint: hint.into(),
+    })
+}
+
+fn basic_token(config: &Config, secrets: &Secrets) -> Result<SecretString, ProviderError> {
+    if let Some(token) = secrets.get("basic_token") {
+        return Ok(token.clone());
+    }
+    let secret = secrets
+        .get("client_secret")
+        .ok_or(ProviderError::MissingSecret {
+            name: "basic_token (or client_secret)".into(),
+        })?;
+    let client_id = config
+        .client_id
+        .as_deref()
+        .ok_or_else(|| settings_error("client_id is required with client_secret".into()))?;
+    Ok(SecretString::new(
+        base64::engine::general_purpose::STANDARD
+            .encode(format!("{client_id}:{}", secret.expose_secret())),
+    ))
+}
+
+/// The client id inside a Basic token (base64 of `client_id:client_secret`).
+fn client_id_from_basic(basic: &SecretString) -> Result<String, ProviderError> {
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(basic.expose_secret().trim())
+        .ok();
+    decoded
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.split_once(':').map(|(id, _)| id.to_string()))
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| {
+            settings_error(
+                "basic_token is not base64 of client_id:client_secret; set client_id".into(),
+            )
+        })
+}
+
+impl Config {
+    fn parse(account: &Account) -> Result<Self, ProviderError> {
+        let (api_default, app_default) = match account.setting("environment") {
+            None | Some("production") => ("https://api.signnow.com", "https://app.signnow.com"),
+            Some("eval") => (
+                "https://api-eval.signnow.com",
+                "https://app-eval.signnow.com",
+            ),
+            Some(other) => {
+                return Err(settings_error(format!(
+                    "environment '{other}' must be production or eval"
+                )));
+            }
+        };
+        let origin = |key: &str, default: &str| {
+            parse_origin(key, account.setting(key).unwrap_or(default))
+                .map_err(|err| settings_error(strip(err)))
+        };
+        let grant = match account.setting("grant") {
+            None | Some("password") => Grant::Password,
+            Some("authorization_code") => Grant::AuthorizationCode,
+            Some(other) => {
+                return Err(settings_error(format!(
+                    "grant '{other}' must be password or authorization_code"
+                )));
+            }
+        };
+        let username = account.setting("username").unwrap_or("").to_string();
+        if grant == Grant::Password && username.is_empty() {
+            return Err(settings_error(
+                "username is required for the password grant".into(),
+            ));
+        }
+        let mut listener = ListenerOptions::new(account.name.clone());
+        listener.path = account
+            .setting("redirect_path")
+            .unwrap_or(DEFAULT_PATH)
+            .to_string();
+        if !listener.path.starts_with('/') {
+            return Err(settings_error(format!(
+                "redirect_path '{}' must start with /",
+                listener.path
+            )));
+        }
+        if grant == Grant::AuthorizationCode {
+            // signNow registers exact redirect URIs, so the port is fixed.
+            listener.port = account
+                .setting("redirect_port")
+                .and_then(|text| text.parse::<u16>().ok())
+                .filter(|port| *port != 0)
+                .ok_or_else(|| settings_error("redirect_port (the port of the redirect URI registered with signNow) is required for authorization_code".into()))?;
+        }
+        let landing = account
+            .setting("landing_url")
+            .map(|text| {
+                Url::parse(text).map_err(|err| {
+                    settings_error(format!("landing_url '{text}' is not a URL: {err}"))
+                })
+            })
+            .transpose()?;
+        Ok(Self {
+            api_origin: origin("api_base_url", api_default)?,
+            app_origin: origin("app_base_url", app_default)?,
+            client_id: account.setting("client_id").map(str::to_string),
+            grant,
+            username,
+            listener,
+            landing,
+        })
+    }
+}
+
+/// The message of a settings error from a shared helper, without its provider prefix.
+fn strip(err: ProviderError) -> String {
+    match err {
+        ProviderError::Settings { message, .. } => message,
+        other => other.to_string(),
+    }
+}
+
+fn malformed(what: &str) -> ProviderError {
+    ProviderError::Malformed {
+        provider: NAME,
+        what: what.into(),
+    }
+}
+
+fn settings_error(message: String) -> ProviderError {
+    ProviderError::Settings {
+        provider: NAME,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expires_in_accepts_numbers_strings_and_absolute_times() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let in_an_hour = now + Duration::from_secs(3600);
+        assert_eq!(
+            expires_at(&serde_json::json!({"expires_in": 3600}), now),
+            Some(in_an_hour)
+        );
+        assert_eq!(
+            expires_at(&serde_json::json!({"expires_in": "3600"}), now),
+            Some(in_an_hour)
+        );
+        assert_eq!(
+            expires_at(&serde_json::json!({"expires_in": 1_800_003_600i64}), now),
+            Some(in_an_hour)
+        );
+        assert_eq!(
+            expires_at(&serde_json::json!({"expires_in": "1800003600"}), now),
+            Some(in_an_hour)
+        );
+        for bad in [
+            serde_json::json!({}),
+            serde_json::json!({"expires_in": "soon"}),
+            serde_json::json!({"expires_in": -5}),
+        ] {
+            assert_eq!(expires_at(&bad, now), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn client_id_is_read_from_the_basic_token() {
+        let basic =
+            SecretString::new(base64::engine::general_purpose::STANDARD.encode("my-app:s3cret"));
+        assert_eq!(client_id_from_basic(&basic).unwrap(), "my-app");
+        assert!(client_id_from_basic(&SecretString::new("not base64!")).is_err());
+    }
+}
