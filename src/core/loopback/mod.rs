@@ -232,6 +232,16 @@ impl LoopbackListener {
         });
     }
 
+    /// [`Self::wait_for_redirect`] on a blocking worker, for async callers.
+    pub async fn wait_for_redirect_async(
+        self,
+        expected_state: String,
+    ) -> Result<CallbackParams, LoopbackError> {
+        tokio::task::spawn_blocking(move || self.wait_for_redirect(&expected_state))
+            .await
+            .unwrap_or_else(|join| panic!("loopback listener panicked: {join}"))
+    }
+
     fn wait_inner(&self, expected_state: &str) -> Result<CallbackParams, LoopbackError> {
         let deadline = Instant::now() + self.options.timeout;
         loop {

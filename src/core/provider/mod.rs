@@ -7,6 +7,7 @@ pub mod assuresign;
 mod json;
 mod oauth;
 pub mod signnow;
+mod signnow_wire;
 pub mod sovos;
 mod sovos_browser;
 

@@ -60,10 +60,9 @@ pub(super) async fn sign_in(
     let (authorize_url, state, nonce) = request.url();
     browser.started(listener.cancel_handle());
     browser.open(&OneTimeUrl::new(authorize_url));
-    let expected_state = state.secret().clone();
-    let answer = tokio::task::spawn_blocking(move || listener.wait_for_redirect(&expected_state))
-        .await
-        .unwrap_or_else(|join| panic!("loopback listener panicked: {join}"))?;
+    let answer = listener
+        .wait_for_redirect_async(state.secret().clone())
+        .await?;
     let code = answer.get("code").ok_or_else(|| ProviderError::Malformed {
         provider: NAME,
         what: "the sign-in came back without a code".into(),

@@ -1,0 +1,126 @@
+//! Reading signNow's answers: `expires_in` in its documented shapes, and both error dialects.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use super::ProviderError;
+use super::json::{body_as_json, string_at};
+use crate::core::http::HttpResponse;
+
+const NAME: &str = "signNow";
+/// Anything above ten years of seconds is an absolute time, as in the docs' code example.
+const ABSOLUTE_THRESHOLD: i64 = 10 * 365 * 24 * 3600;
+
+/// `expires_in` as a number or a string, in seconds from now, or, above ten years of
+/// seconds, an absolute epoch time.
+pub(super) fn expires_at(answer: &Value, now: OffsetDateTime) -> Option<OffsetDateTime> {
+    let raw = answer.get("expires_in")?;
+    let value = raw
+        .as_i64()
+        .or_else(|| raw.as_str().and_then(|text| text.trim().parse().ok()))?;
+    if value <= 0 {
+        return None;
+    }
+    if value > ABSOLUTE_THRESHOLD {
+        return OffsetDateTime::from_unix_timestamp(value).ok();
+    }
+    Some(now + Duration::from_secs(value as u64))
+}
+
+/// The JSON answer, or either error dialect (`{"error":..}` or `{"errors":[..]}`) as a clear error.
+pub(super) fn read_answer(response: &HttpResponse) -> Result<Value, ProviderError> {
+    let answer = body_as_json(NAME, response)?;
+    if response.status.is_success()
+        && answer.get("error").is_none()
+        && answer.get("errors").is_none()
+    {
+        return Ok(answer);
+    }
+    let (code, message) = match (
+        answer.get("error").and_then(Value::as_str),
+        answer.get("errors").and_then(Value::as_array),
+    ) {
+        (Some(code), _) => {
+            let description = string_at(&answer, &["error_description"]);
+            (
+                code.to_string(),
+                description
+                    .map(|d| format!("{code}: {d}"))
+                    .unwrap_or_else(|| code.to_string()),
+            )
+        }
+        (None, Some(errors)) => {
+            let messages: Vec<String> = errors
+                .iter()
+                .filter_map(|e| e.get("message").and_then(Value::as_str).map(str::to_string))
+                .collect();
+            let code = errors
+                .first()
+                .and_then(|e| e.get("code"))
+                .map(|c| c.to_string().trim_matches('"').to_string())
+                .unwrap_or_default();
+            (code, messages.join("; "))
+        }
+        _ => (
+            response.status.as_u16().to_string(),
+            format!("HTTP {}", response.status.as_u16()),
+        ),
+    };
+    if response.status.is_server_error() {
+        return Err(ProviderError::ServerFailure {
+            provider: NAME,
+            message,
+        });
+    }
+    let hint = if message.contains("invalid_client") || code == "invalid_client" {
+        "Check the Basic token (or client_id and client_secret) from signNow's API dashboard."
+    } else if message.contains("Invalid credentials") {
+        "Check the username and password."
+    } else if message.contains("invalid_token") || code == "invalid_token" {
+        "The token is no longer valid: run `sso-launcher login NAME`."
+    } else {
+        "Check the account settings against the app's registration in signNow's dashboard."
+    };
+    Err(ProviderError::Rejected {
+        provider: NAME,
+        code,
+        message,
+        hint: hint.into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expires_in_accepts_numbers_strings_and_absolute_times() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let in_an_hour = now + Duration::from_secs(3600);
+        assert_eq!(
+            expires_at(&serde_json::json!({"expires_in": 3600}), now),
+            Some(in_an_hour)
+        );
+        assert_eq!(
+            expires_at(&serde_json::json!({"expires_in": "3600"}), now),
+            Some(in_an_hour)
+        );
+        assert_eq!(
+            expires_at(&serde_json::json!({"expires_in": 1_800_003_600i64}), now),
+            Some(in_an_hour)
+        );
+        assert_eq!(
+            expires_at(&serde_json::json!({"expires_in": "1800003600"}), now),
+            Some(in_an_hour)
+        );
+        for bad in [
+            serde_json::json!({}),
+            serde_json::json!({"expires_in": "soon"}),
+            serde_json::json!({"expires_in": -5}),
+        ] {
+            assert_eq!(expires_at(&bad, now), None, "{bad}");
+        }
+    }
+}
