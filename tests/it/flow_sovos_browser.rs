@@ -183,3 +183,55 @@ fn an_expired_session_is_refreshed_without_the_browser() {
         "refreshed, not signed in again"
     );
 }
+
+#[test]
+fn a_new_sign_in_cancels_the_one_still_waiting() {
+    let env = TestEnv::new();
+    // The first time, the "browser" does nothing (the user walked away); then it signs in.
+    let marker = env.dir.path().join("first-done");
+    let script = env.dir.path().join("second-time-lucky.sh");
+    let signing_in = sandbox_browser(&env, "allow", "keep");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nif [ -e {m} ]; then exec {real}; fi\ntouch {m}\n",
+            m = marker.display(),
+            real = signing_in.replace("{url}", "\"$1\"")
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut options = EngineOptions::new(
+        AppPaths {
+            config_dir: env.config_dir(),
+            data_dir: env.data_dir(),
+        },
+        Arc::new(MemoryVault::new()),
+    );
+    options.browser_override = Some(format!("{} {{url}}", script.display()));
+    let engine = Arc::new(Engine::open(options).unwrap());
+    let mut account = Account::new("Signer", ProviderKind::Sovos);
+    account
+        .settings
+        .insert("issuer".into(), env.sandbox.sandbox().sovos_issuer().into());
+    account
+        .settings
+        .insert("client_id".into(), fx::PUBLIC_CLIENT_ID.into());
+    let account = engine.add_account(account, Vec::new()).unwrap();
+
+    let (first, second) = env.runtime.block_on(async {
+        let waiting = {
+            let (engine, account) = (engine.clone(), account.clone());
+            tokio::spawn(async move { engine.login(&account).await })
+        };
+        while !marker.exists() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let second = engine.login(&account).await;
+        (waiting.await.unwrap(), second)
+    });
+    let err = first.unwrap_err();
+    assert!(err.to_string().contains("cancelled"), "{err}");
+    assert!(second.unwrap().token.id_claims.is_some());
+}
