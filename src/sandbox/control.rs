@@ -87,6 +87,9 @@ pub fn handle(sandbox: &Sandbox, request: &Request) -> Reply {
             if body.provider != "signnow" {
                 return Err("only signnow registers exact redirect URIs; the others accept any loopback port".into());
             }
+            if let Some(bad) = body.uris.iter().find(|uri| url::Url::parse(uri).is_err()) {
+                return Err(format!("'{bad}' is not a URL"));
+            }
             sandbox.signnow.register_redirect_uris(body.uris);
             Ok(json!({"ok": true}))
         }),

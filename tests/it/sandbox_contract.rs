@@ -151,6 +151,12 @@ fn control_api_refuses_unknown_endpoints_and_variants() {
         Some(json!({"endpoint": "assuresign.sso", "fault": "explode"})),
     );
     assert!(answer["error"].is_string(), "{answer}");
+    let bad_uri = json!({"provider": "signnow", "uris": ["not a url"]});
+    let answer = env.control("POST", "redirect_uris", Some(bad_uri));
+    assert!(
+        answer["error"].as_str().unwrap().contains("not a URL"),
+        "{answer}"
+    );
 }
 
 #[test]
