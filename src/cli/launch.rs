@@ -1,4 +1,4 @@
-//! `launch`, `token`, `logout` and `accounts check`.
+//! `launch`, `token`, `login`, `logout` and `accounts check`.
 
 use std::time::Duration;
 
