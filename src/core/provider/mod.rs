@@ -5,6 +5,7 @@
 
 pub mod assuresign;
 mod json;
+pub mod licensespring_auth;
 mod oauth;
 pub mod signnow;
 mod signnow_wire;
