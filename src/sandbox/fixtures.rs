@@ -37,6 +37,15 @@ pub mod signnow {
     pub const USER_PASSWORD: &str = "sbx-signnow-pass-77d2";
 }
 
+pub mod licensespring {
+    pub const API_KEY: &str = "sbx-ls-apikey-0c6a2f";
+    pub const SHARED_KEY: &str = "sbx-ls-sharedkey-b71d93e4";
+    /// The OAuth alternative to request signing.
+    pub const OAUTH_TOKEN: &str = "sbx-ls-oauth-5e08";
+    pub const PRODUCT: &str = "sandbox-product";
+    pub const CUSTOMER: &str = "sandbox-customer";
+}
+
 pub const ASSURESIGN_DEMO: &str = "AssureSign demo";
 pub const SOVOS_DEMO: &str = "Sovos demo";
 pub const SOVOS_API_DEMO: &str = "Sovos API demo";

@@ -6,6 +6,7 @@
 pub mod assuresign;
 mod control;
 pub mod fixtures;
+pub mod licensespring;
 mod pages;
 mod server;
 pub mod signnow;
@@ -30,6 +31,7 @@ enum Site {
     AssureSign,
     Sovos,
     SignNow,
+    LicenseSpring,
 }
 
 /// The shared fake services behind every sandbox port.
@@ -41,6 +43,8 @@ pub struct Sandbox {
     sovos_issuer: String,
     pub signnow: signnow::SignNowFake,
     signnow_origin: String,
+    licensespring: licensespring::LicenseSpringFake,
+    licensespring_origin: String,
     /// Counts sign-on pages served to a browser with a valid token.
     signed_in_pages: watch::Sender<u64>,
 }
@@ -48,6 +52,11 @@ pub struct Sandbox {
 impl Sandbox {
     pub fn assuresign_origin(&self) -> &str {
         &self.assuresign_origin
+    }
+
+    /// The LicenseSpring fake's origin (`/api/v4/...` is appended).
+    pub fn licensespring_origin(&self) -> &str {
+        &self.licensespring_origin
     }
 
     /// The signNow fake's origin (API and web app on one origin here).
@@ -69,6 +78,7 @@ impl Sandbox {
             },
             "sovos": {"issuer": self.sovos_issuer},
             "signnow": {"api_base_url": self.signnow_origin, "app_base_url": self.signnow_origin},
+            "licensespring": {"api_base_url": self.licensespring_origin},
             "control": format!("{}/__sandbox/", self.assuresign_origin),
         })
     }
@@ -78,6 +88,7 @@ impl Sandbox {
             .iter()
             .chain(&sovos::ENDPOINTS)
             .chain(&signnow::ENDPOINTS)
+            .chain(&licensespring::ENDPOINTS)
             .copied()
             .collect()
     }
@@ -102,6 +113,13 @@ impl Sandbox {
         match site {
             Site::Sovos => return self.sovos.handle(&self.state, &request).await,
             Site::SignNow => return self.signnow.handle(&self.state, &request).await,
+            Site::LicenseSpring => {
+                let origin = self.licensespring_origin.clone();
+                return self
+                    .licensespring
+                    .handle(&self.state, &request, &origin)
+                    .await;
+            }
             Site::AssureSign => {}
         }
         if let Some((reply, page)) = self.assuresign.handle(&self.state, &request).await {
@@ -124,8 +142,8 @@ pub struct SandboxHandle {
 }
 
 impl SandboxHandle {
-    /// Binds 127.0.0.1 and serves in the current runtime: AssureSign on `port`, Sovos on the
-    /// next port and signNow on the one after (or free ports for 0).
+    /// Binds 127.0.0.1 and serves in the current runtime: AssureSign on `port`, then Sovos,
+    /// signNow and LicenseSpring on the next three ports (or free ports for 0).
     pub async fn start(port: u16) -> std::io::Result<Self> {
         let assuresign_listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let sovos_port = if port == 0 {
@@ -140,6 +158,12 @@ impl SandboxHandle {
             port.checked_add(2).unwrap_or(0)
         };
         let signnow_listener = TcpListener::bind(("127.0.0.1", signnow_port)).await?;
+        let licensespring_port = if port == 0 {
+            0
+        } else {
+            port.checked_add(3).unwrap_or(0)
+        };
+        let licensespring_listener = TcpListener::bind(("127.0.0.1", licensespring_port)).await?;
         let origin = |listener: &TcpListener| {
             listener
                 .local_addr()
@@ -154,6 +178,8 @@ impl SandboxHandle {
             sovos_issuer,
             signnow: signnow::SignNowFake::default(),
             signnow_origin: origin(&signnow_listener)?,
+            licensespring: licensespring::LicenseSpringFake,
+            licensespring_origin: origin(&licensespring_listener)?,
             signed_in_pages: watch::channel(0).0,
         });
         let serve_site = |listener, site| {
@@ -165,6 +191,7 @@ impl SandboxHandle {
             serve_site(assuresign_listener, Site::AssureSign),
             serve_site(sovos_listener, Site::Sovos),
             serve_site(signnow_listener, Site::SignNow),
+            serve_site(licensespring_listener, Site::LicenseSpring),
         ];
         Ok(Self { sandbox, tasks })
     }

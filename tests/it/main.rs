@@ -11,6 +11,7 @@ mod flow_sovos_browser;
 mod loopback;
 mod oidc_transport;
 mod sandbox_contract;
+mod sandbox_licensespring;
 mod sandbox_sovos_code;
 mod secrets_leak;
 mod support;

@@ -1,0 +1,174 @@
+//! A strict fake of LicenseSpring's License API (see `shared/providers.md` §3), on its own
+//! port. This step serves `GET /api/v4/sso_url`, checking request signing exactly as
+//! documented: the `Date` header (IMF-fixdate, at most 15 minutes off), the HMAC-SHA256
+//! signature over it with the shared key, the API key; or the OAuth bearer alternative.
+
+use std::time::Duration;
+
+use serde_json::json;
+use time::PrimitiveDateTime;
+use time::macros::format_description;
+
+use super::fixtures::licensespring as fx;
+use super::server::{Reply, Request};
+use super::state::{SandboxState, fault_reply};
+use crate::core::provider::licensespring_auth::signature;
+use crate::core::secret::{SecretString, constant_time_eq};
+
+pub const SSO_URL: &str = "licensespring.sso_url";
+pub const ENDPOINTS: [&str; 1] = [SSO_URL];
+/// "The server rejects a date more than 15 minutes off."
+const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
+
+#[derive(Default)]
+pub struct LicenseSpringFake;
+
+impl LicenseSpringFake {
+    pub async fn handle(&self, state: &SandboxState, request: &Request, origin: &str) -> Reply {
+        if request.path != "/api/v4/sso_url" {
+            return error(404, "not_found", "no such endpoint");
+        }
+        if let Some(fault) = state.record_call(SSO_URL)
+            && let Some(reply) =
+                fault_reply(fault, || error(500, "server_error", "internal error")).await
+        {
+            return reply;
+        }
+        if request.method != "GET" {
+            return error(405, "method_not_allowed", "use GET");
+        }
+        if let Err(reply) = check_authorization(state, request) {
+            return reply;
+        }
+        let (Some(product), Some(customer)) = (
+            request.query_param("product"),
+            request.query_param("customer_account_code"),
+        ) else {
+            return error(
+                400,
+                "missing_params",
+                "product and customer_account_code are required",
+            );
+        };
+        if product != fx::PRODUCT {
+            return error(400, "unknown_product", "Provided product was not found");
+        }
+        if customer != fx::CUSTOMER {
+            return error(
+                400,
+                "unknown_customer_account",
+                "Provided customer account was not found",
+            );
+        }
+        let response_type = match request.query_param("response_type") {
+            None | Some("code") => "code",
+            Some("token") => "token",
+            Some(_) => {
+                return error(
+                    400,
+                    "invalid_response_type",
+                    "response_type must be code or token",
+                );
+            }
+        };
+        let mut url =
+            url::Url::parse(&format!("{origin}/sso/authorize")).expect("sandbox origin is a URL");
+        url.query_pairs_mut()
+            .append_pair("client_id", "sandbox-user-pool")
+            .append_pair("response_type", response_type)
+            .append_pair("scope", "openid")
+            .append_pair("redirect_uri", "http://127.0.0.1:53682/callback");
+        Reply::json(200, &json!({ "url": url.to_string() }))
+    }
+}
+
+/// The documented License API Authorization, or the error LicenseSpring answers with.
+fn check_authorization(state: &SandboxState, request: &Request) -> Result<(), Reply> {
+    let (Some(date), Some(authorization)) =
+        (request.header("date"), request.header("authorization"))
+    else {
+        return Err(error(400, "missing_headers", "Some headers are missing"));
+    };
+    let format = format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let Ok(sent_at) = PrimitiveDateTime::parse(date, &format).map(PrimitiveDateTime::assume_utc)
+    else {
+        return Err(error(
+            400,
+            "authorization_invalid_headers",
+            "the Date header is not an IMF-fixdate",
+        ));
+    };
+    if (state.now() - sent_at).unsigned_abs() > MAX_SKEW {
+        return Err(error(
+            400,
+            "date_header_diff",
+            "the Date header is more than 15 minutes off",
+        ));
+    }
+    if let Some(token) = authorization.strip_prefix("Bearer ") {
+        return if constant_time_eq(token.as_bytes(), fx::OAUTH_TOKEN.as_bytes()) {
+            Ok(())
+        } else {
+            Err(error(401, "invalid_token", "the OAuth token is not valid"))
+        };
+    }
+    let params: Vec<(&str, &str)> = authorization
+        .split(',')
+        .filter_map(|part| part.trim().split_once('='))
+        .map(|(key, value)| (key.trim(), value.trim().trim_matches('"')))
+        .collect();
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| *value)
+    };
+    let (Some(algorithm), Some(headers), Some(signed), Some(api_key)) = (
+        param("algorithm"),
+        param("headers"),
+        param("signature"),
+        param("apikey"),
+    ) else {
+        return Err(error(
+            400,
+            "authorization_missing_params",
+            "Some parameters are missing in the authorization: algorithm, headers, signature, apikey",
+        ));
+    };
+    if algorithm != "hmac-sha256" {
+        return Err(error(
+            400,
+            "hmac_required",
+            "the algorithm must be hmac-sha256",
+        ));
+    }
+    if headers != "date" {
+        return Err(error(
+            400,
+            "authorization_invalid_headers",
+            "headers must be \"date\"",
+        ));
+    }
+    if api_key != fx::API_KEY {
+        return Err(error(401, "invalid_api_key", "the API key is not valid"));
+    }
+    let expected = signature(&SecretString::new(fx::SHARED_KEY), date);
+    if !constant_time_eq(expected.as_bytes(), signed.as_bytes()) {
+        return Err(error(
+            401,
+            "signature_mismatch",
+            "the signature does not match",
+        ));
+    }
+    Ok(())
+}
+
+/// The documented error body.
+fn error(status: u16, code: &str, message: &str) -> Reply {
+    Reply::json(
+        status,
+        &json!({"status": status, "code": code, "message": message}),
+    )
+}
