@@ -140,7 +140,8 @@ impl Engine {
             return Ok(Vec::new());
         };
         provider
-            .secrets()
+            .spec()
+            .secrets
             .iter()
             .map(|spec| {
                 let set = self
@@ -242,7 +243,8 @@ impl Engine {
         let mut names: Vec<String> = require_provider(account.provider)
             .map(|provider| {
                 provider
-                    .secrets()
+                    .spec()
+                    .secrets
                     .iter()
                     .map(|spec| spec.name.to_string())
                     .collect()
@@ -307,19 +309,21 @@ pub fn check_account(account: &Account) -> Result<(), EngineError> {
     }
     let provider = require_provider(account.provider)?;
     for key in account.settings.keys() {
-        if provider.secrets().iter().any(|spec| spec.name == key) {
+        if provider.spec().secrets.iter().any(|spec| spec.name == key) {
             return Err(EngineError::Usage(format!(
                 "'{key}' is a secret: it goes to the OS keyring, never into settings (use --secrets-from-stdin or the prompt)"
             )));
         }
         let known = provider
-            .settings()
+            .spec()
+            .settings
             .iter()
             .chain(COMMON_SETTINGS)
             .any(|spec| spec.key == key);
         if !known {
             let names: Vec<_> = provider
-                .settings()
+                .spec()
+                .settings
                 .iter()
                 .chain(COMMON_SETTINGS)
                 .map(|spec| spec.key)
@@ -341,8 +345,13 @@ fn check_secret_names(
 ) -> Result<(), EngineError> {
     let provider = require_provider(kind)?;
     for (name, _) in secrets {
-        if !provider.secrets().iter().any(|spec| spec.name == name) {
-            let names: Vec<_> = provider.secrets().iter().map(|spec| spec.name).collect();
+        if !provider.spec().secrets.iter().any(|spec| spec.name == name) {
+            let names: Vec<_> = provider
+                .spec()
+                .secrets
+                .iter()
+                .map(|spec| spec.name)
+                .collect();
             return Err(EngineError::Usage(format!(
                 "{} accounts have no secret '{name}'; known secrets: {}",
                 kind.display_name(),

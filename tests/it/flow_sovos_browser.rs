@@ -53,6 +53,31 @@ fn add_browser_account(env: &TestEnv, name: &str, extra: &[&str]) {
     assert_ok(&env.run(&args));
 }
 
+/// An engine in this process (memory vault) with a public-client Sovos account "Signer".
+fn in_process_engine(
+    env: &TestEnv,
+    browser: String,
+    adjust: impl FnOnce(&mut EngineOptions),
+) -> (Engine, Account) {
+    let paths = AppPaths {
+        config_dir: env.config_dir(),
+        data_dir: env.data_dir(),
+    };
+    let mut options = EngineOptions::new(paths, Arc::new(MemoryVault::new()));
+    options.browser_override = Some(browser);
+    adjust(&mut options);
+    let engine = Engine::open(options).unwrap();
+    let mut account = Account::new("Signer", ProviderKind::Sovos);
+    account
+        .settings
+        .insert("issuer".into(), env.sandbox.sandbox().sovos_issuer().into());
+    account
+        .settings
+        .insert("client_id".into(), fx::PUBLIC_CLIENT_ID.into());
+    let account = engine.add_account(account, Vec::new()).unwrap();
+    (engine, account)
+}
+
 #[test]
 fn browser_sign_in_validates_the_id_token_and_keeps_the_tokens() {
     let mut env = TestEnv::new();
@@ -145,24 +170,10 @@ fn denial_tampering_and_timeouts_end_clearly_with_no_tokens_stored() {
 fn an_expired_session_is_refreshed_without_the_browser() {
     let env = TestEnv::new();
     let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
-    let mut options = EngineOptions::new(
-        AppPaths {
-            config_dir: env.config_dir(),
-            data_dir: env.data_dir(),
-        },
-        Arc::new(MemoryVault::new()),
-    );
-    options.clock = clock.clone();
-    options.browser_override = Some(sandbox_browser(&env, "allow", "keep"));
-    let engine = Engine::open(options).unwrap();
-    let mut account = Account::new("Signer", ProviderKind::Sovos);
-    account
-        .settings
-        .insert("issuer".into(), env.sandbox.sandbox().sovos_issuer().into());
-    account
-        .settings
-        .insert("client_id".into(), fx::PUBLIC_CLIENT_ID.into());
-    let account = engine.add_account(account, Vec::new()).unwrap();
+    let (engine, account) =
+        in_process_engine(&env, sandbox_browser(&env, "allow", "keep"), |options| {
+            options.clock = clock.clone();
+        });
 
     let first = env.runtime.block_on(engine.login(&account)).unwrap();
     assert!(first.token.refresh_token.is_some());
@@ -202,23 +213,9 @@ fn a_new_sign_in_cancels_the_one_still_waiting() {
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let mut options = EngineOptions::new(
-        AppPaths {
-            config_dir: env.config_dir(),
-            data_dir: env.data_dir(),
-        },
-        Arc::new(MemoryVault::new()),
-    );
-    options.browser_override = Some(format!("{} {{url}}", script.display()));
-    let engine = Arc::new(Engine::open(options).unwrap());
-    let mut account = Account::new("Signer", ProviderKind::Sovos);
-    account
-        .settings
-        .insert("issuer".into(), env.sandbox.sandbox().sovos_issuer().into());
-    account
-        .settings
-        .insert("client_id".into(), fx::PUBLIC_CLIENT_ID.into());
-    let account = engine.add_account(account, Vec::new()).unwrap();
+    let (engine, account) =
+        in_process_engine(&env, format!("{} {{url}}", script.display()), |_| {});
+    let engine = Arc::new(engine);
 
     let (first, second) = env.runtime.block_on(async {
         let waiting = {

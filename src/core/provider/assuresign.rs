@@ -10,10 +10,10 @@ use url::Url;
 
 use super::json::{body_as_json, string_at};
 use super::{
-    BoxFuture, Provider, ProviderContext, ProviderError, SecretSpec, Secrets, SessionToken,
-    SettingSpec, SignOn,
+    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
+    SessionToken, SettingSpec, SignOn,
 };
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::Account;
 use crate::core::http::{HttpResponse, ensure_url_allowed};
 use crate::core::secret::{AccessToken, OneTimeUrl};
 
@@ -76,6 +76,11 @@ const SETTINGS: &[SettingSpec] = &[
     },
 ];
 
+const SPEC: ProviderSpec = ProviderSpec {
+    settings: SETTINGS,
+    secrets: SECRETS,
+};
+
 const SECRETS: &[SecretSpec] = &[
     SecretSpec {
         name: "api_key",
@@ -110,16 +115,8 @@ struct Config {
 pub struct AssureSign;
 
 impl Provider for AssureSign {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Assuresign
-    }
-
-    fn settings(&self) -> &'static [SettingSpec] {
-        SETTINGS
-    }
-
-    fn secrets(&self) -> &'static [SecretSpec] {
-        SECRETS
+    fn spec(&self) -> &'static ProviderSpec {
+        &SPEC
     }
 
     fn validate(&self, account: &Account) -> Result<(), ProviderError> {

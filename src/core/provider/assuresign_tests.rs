@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::account::ProviderKind;
 
 fn account(settings: &[(&str, &str)]) -> Account {
     let mut account = Account::new("test", ProviderKind::Assuresign);

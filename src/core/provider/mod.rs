@@ -62,6 +62,15 @@ pub struct SecretSpec {
     pub help: &'static str,
 }
 
+/// What a provider's accounts may hold: setting keys and secret names.
+#[derive(Debug)]
+pub struct ProviderSpec {
+    /// Setting keys this provider understands (besides [`COMMON_SETTINGS`]).
+    pub settings: &'static [SettingSpec],
+    /// Secrets this provider understands (kept in the vault).
+    pub secrets: &'static [SecretSpec],
+}
+
 /// Settings every account accepts, whatever its provider.
 pub const COMMON_SETTINGS: &[SettingSpec] = &[SettingSpec {
     key: "browser_command",
@@ -155,11 +164,8 @@ impl Secrets {
 }
 
 pub trait Provider: Send + Sync {
-    fn kind(&self) -> ProviderKind;
-    /// Setting keys this provider understands (besides [`COMMON_SETTINGS`]).
-    fn settings(&self) -> &'static [SettingSpec];
-    /// Secrets this provider understands.
-    fn secrets(&self) -> &'static [SecretSpec];
+    /// The setting keys and secret names its accounts may hold.
+    fn spec(&self) -> &'static ProviderSpec;
     /// Checks the account's settings, as when it is saved.
     fn validate(&self, account: &Account) -> Result<(), ProviderError>;
     /// The secrets this account needs to authenticate, given its settings.

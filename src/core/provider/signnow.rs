@@ -16,10 +16,10 @@ use super::assuresign::parse_origin;
 use super::json::string_at;
 use super::signnow_wire::{expires_at, read_answer};
 use super::{
-    BoxFuture, Provider, ProviderContext, ProviderError, SecretSpec, Secrets, SessionToken,
-    SettingSpec, SignOn,
+    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
+    SessionToken, SettingSpec, SignOn,
 };
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::Account;
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackListener};
 use crate::core::secret::{AccessToken, OneTimeUrl, SecretString};
 
@@ -64,6 +64,11 @@ const SETTINGS: &[SettingSpec] = &[
     },
 ];
 
+const SPEC: ProviderSpec = ProviderSpec {
+    settings: SETTINGS,
+    secrets: SECRETS,
+};
+
 const SECRETS: &[SecretSpec] = &[
     SecretSpec {
         name: "basic_token",
@@ -98,16 +103,8 @@ struct Config {
 pub struct SignNow;
 
 impl Provider for SignNow {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Signnow
-    }
-
-    fn settings(&self) -> &'static [SettingSpec] {
-        SETTINGS
-    }
-
-    fn secrets(&self) -> &'static [SecretSpec] {
-        SECRETS
+    fn spec(&self) -> &'static ProviderSpec {
+        &SPEC
     }
 
     fn validate(&self, account: &Account) -> Result<(), ProviderError> {

@@ -12,10 +12,10 @@ use url::Url;
 
 use super::oauth::{discovery_error, token_error};
 use super::{
-    BoxFuture, Provider, ProviderContext, ProviderError, SecretSpec, Secrets, SessionToken,
-    SettingSpec, SignOn,
+    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
+    SessionToken, SettingSpec, SignOn,
 };
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::Account;
 use crate::core::http::ensure_url_allowed;
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackHost};
 use crate::core::secret::{AccessToken, OneTimeUrl};
@@ -78,6 +78,11 @@ const SETTINGS: &[SettingSpec] = &[
     },
 ];
 
+const SPEC: ProviderSpec = ProviderSpec {
+    settings: SETTINGS,
+    secrets: SECRETS,
+};
+
 const SECRETS: &[SecretSpec] = &[SecretSpec {
     name: "client_secret",
     help: "The client secret (needed for client_credentials; optional for a public client).",
@@ -109,16 +114,8 @@ pub(super) struct Config {
 pub struct Sovos;
 
 impl Provider for Sovos {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Sovos
-    }
-
-    fn settings(&self) -> &'static [SettingSpec] {
-        SETTINGS
-    }
-
-    fn secrets(&self) -> &'static [SecretSpec] {
-        SECRETS
+    fn spec(&self) -> &'static ProviderSpec {
+        &SPEC
     }
 
     fn validate(&self, account: &Account) -> Result<(), ProviderError> {
