@@ -49,6 +49,10 @@ pub struct GlobalArgs {
     /// Run against the built-in sandbox with demo accounts, in a temporary folder and the memory vault.
     #[arg(long, global = true)]
     pub demo: bool,
+    /// When a sign-in matches several accounts (AGS): the one to use, by its number from 1
+    /// or part of its name. Without it, a terminal is asked, else the choices are listed.
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub pick: Option<String>,
     /// More logging on stderr (-v, -vv). Secrets are never logged.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -71,8 +75,10 @@ pub enum Command {
     Token(NameArg),
     /// Sign in afresh (through the browser for providers that sign in there).
     Login(NameArg),
-    /// Forget the account's cached tokens.
+    /// Sign out at the provider where it has a sign-out call, and forget the cached tokens.
     Logout(NameArg),
+    /// List the services an AGS gateway offers and the parameters each sign-on needs.
+    Discover(DiscoverArgs),
     /// Serve the strict local sandbox of the providers and print its base URLs as JSON.
     Sandbox(SandboxArgs),
     /// Check the keyring, the config and data folders, the browser and the proxy.
@@ -100,6 +106,19 @@ pub struct LaunchArgs {
     /// Copy the one-time link to the clipboard; it is cleared when it expires.
     #[arg(long)]
     pub copy: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// A saved AGS account whose gateway to ask (or give --base-url).
+    #[arg(required_unless_present = "base_url")]
+    pub name: Option<String>,
+    /// The gateway's origin, https://host[:port], before an account exists.
+    #[arg(long, conflicts_with = "name")]
+    pub base_url: Option<String>,
+    /// The tenant id (nv-tenant-id), with --base-url.
+    #[arg(long, requires = "base_url")]
+    pub tenant_id: Option<String>,
 }
 
 #[derive(Debug, Args)]

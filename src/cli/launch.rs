@@ -62,15 +62,39 @@ pub async fn launch(
             Ok(Done::OpenedBrowser)
         }
         Delivery::TokenHeld => {
-            let until = rfc3339(outcome.session.expires_at);
+            let session = outcome
+                .session
+                .as_ref()
+                .expect("a held token comes with its session");
+            let until = rfc3339(session.expires_at);
             out.status(format!(
                 "'{}' holds a valid {} token until {until} ({timings}); it has no landing_url to open.",
-                account.name, outcome.session.scheme
+                account.name, session.scheme
             ));
             summary["opened"] = false.into();
-            summary["token_type"] = outcome.session.scheme.clone().into();
+            summary["token_type"] = session.scheme.clone().into();
             summary["expires_at"] = until.into();
             out.data(String::new, || summary);
+            Ok(Done::Nothing)
+        }
+        Delivery::RoundTrip(round_trip) => {
+            if round_trip.came_back {
+                out.status(format!(
+                    "Signed in to '{}' through the browser ({timings}).",
+                    account.name
+                ));
+            } else {
+                out.status(format!("Opened the sign-in page of '{}'.", account.name));
+            }
+            if let Some(note) = &round_trip.note {
+                out.status(format!("Note: {note}."));
+            }
+            summary["opened"] = true.into();
+            summary["came_back"] = round_trip.came_back.into();
+            summary["redirect_uri"] = round_trip.redirect_uri.clone().into();
+            summary["note"] = round_trip.note.clone().into();
+            summary["facts"] = facts_json(&round_trip.facts);
+            out.data(|| facts_text(&round_trip.facts), || summary);
             Ok(Done::Nothing)
         }
         Delivery::BrowserFailed { reason, url } => {
@@ -187,17 +211,71 @@ fn token_json(outcome: &crate::core::launch::TokenOutcome) -> Value {
 
 pub async fn logout(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
     let account = engine.find_account(name)?;
-    engine.logout(&account).await?;
+    let report = engine.logout(&account).await?;
+    let remote = match &report.signed_out_remotely {
+        Some(Ok(())) => "Signed out at the provider and forgot".to_string(),
+        Some(Err(err)) => {
+            out.status(format!("The provider's sign-out failed: {err}."));
+            "Forgot".to_string()
+        }
+        None if report.held_session => "Forgot".to_string(),
+        None => "There were no".to_string(),
+    };
     out.data(
-        || format!("Forgot the cached tokens of '{}'.", account.name),
-        || json!({"account": account.name, "logged_out": true}),
+        || format!("{remote} the cached tokens of '{}'.", account.name),
+        || {
+            json!({
+                "account": account.name,
+                "logged_out": true,
+                "held_session": report.held_session,
+                "signed_out_at_provider": report.signed_out_remotely.as_ref().map(Result::is_ok),
+                "sign_out_error": report.signed_out_remotely.as_ref().and_then(|result| result.as_ref().err()),
+            })
+        },
     );
     Ok(())
+}
+
+fn facts_text(facts: &[(String, String)]) -> String {
+    facts
+        .iter()
+        .map(|(label, value)| format!("{label}: {value}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn facts_json(facts: &[(String, String)]) -> Value {
+    facts
+        .iter()
+        .map(|(label, value)| (label.clone(), Value::String(value.clone())))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 pub async fn check(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
     let account = engine.find_account(name)?;
     let report = engine.check(&account).await?;
+    if let Some(probe) = &report.round_trip {
+        let note = probe.note.clone().unwrap_or_default();
+        out.data(
+            || {
+                format!(
+                    "'{}' works: the provider handed out a sign-in page; {note}.",
+                    account.name
+                )
+            },
+            || {
+                json!({
+                    "account": account.name,
+                    "ok": true,
+                    "redirect_uri": probe.redirect_uri,
+                    "note": probe.note,
+                    "facts": facts_json(&probe.facts),
+                })
+            },
+        );
+        return Ok(());
+    }
     let verified = report
         .verified_for
         .map(|left| {

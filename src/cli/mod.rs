@@ -2,7 +2,9 @@
 
 mod accounts;
 pub mod args;
+mod chooser;
 mod demo;
+mod discover;
 mod doctor;
 mod launch;
 mod output;
@@ -123,6 +125,9 @@ async fn dispatch(command: Command, engine: &Engine, out: &Output) -> Result<Don
         Command::Logout(args) => launch::logout(&args.name, engine, out)
             .await
             .map(|()| Done::Nothing),
+        Command::Discover(args) => discover::run(args, engine, out)
+            .await
+            .map(|()| Done::Nothing),
         Command::Doctor => doctor::run(engine, out).await.map(|()| Done::Nothing),
         Command::Sandbox(_) => Err(CliError::usage(
             "`--demo sandbox` is the same as `sandbox`; drop --demo",
@@ -150,6 +155,7 @@ fn engine_options(
     options.browser_override = global.browser.clone();
     // Mid-flow messages (a sign-in link to open by hand) go to stderr, also with --json.
     options.notice = Arc::new(|message| eprintln!("{message}"));
+    options.chooser = Some(Arc::new(chooser::CliChooser::new(global.pick.clone())));
     if let Some(seconds) = global.http_timeout {
         if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
             return Err(CliError::usage(

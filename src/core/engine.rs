@@ -12,10 +12,11 @@ use crate::core::clock::{Clock, SystemClock};
 use crate::core::error::{ErrorKind, UserFacing};
 use crate::core::http::{HttpClient, HttpError, HttpOptions};
 use crate::core::paths::AppPaths;
-use crate::core::provider::{COMMON_SETTINGS, ProviderError, require_provider};
+use crate::core::provider::{AccountChooser, COMMON_SETTINGS, ProviderError, require_provider};
 use crate::core::secret::SecretString;
 use crate::core::store::StoreError;
 use crate::core::store::accounts::{AccountStore, find_account, find_account_index};
+use crate::core::store::remembered::RememberedStore;
 use crate::core::store::settings::Settings;
 use crate::core::store::vault::{SecretKey, SecretVault, VaultError};
 use crate::core::tokens::{SESSION_SLOT, TokenCache};
@@ -31,6 +32,9 @@ pub struct EngineOptions {
     pub clock: Arc<dyn Clock>,
     /// Tells the user something mid-flow (a sign-in link to open by hand ...).
     pub notice: Notice,
+    /// Asks the user to choose when a sign-in matches several accounts (AGS); without one,
+    /// such a sign-in ends with the list of choices.
+    pub chooser: Option<Arc<dyn AccountChooser>>,
 }
 
 /// A front end's way of showing the user a message while a command runs.
@@ -45,6 +49,7 @@ impl EngineOptions {
             browser_override: None,
             clock: Arc::new(SystemClock),
             notice: Arc::new(|message| tracing::warn!("{message}")),
+            chooser: None,
         }
     }
 }
@@ -60,6 +65,8 @@ pub struct Engine {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) browser_override: Option<String>,
     pub(crate) notice: Notice,
+    pub(crate) chooser: Option<Arc<dyn AccountChooser>>,
+    pub(crate) remembered: RememberedStore,
     /// The browser sign-in waiting for each account, so a newer one can cancel it.
     pub(crate) sign_ins: std::sync::Mutex<
         std::collections::HashMap<
@@ -93,6 +100,7 @@ impl Engine {
         })?;
         Ok(Self {
             store: AccountStore::new(options.paths.accounts_file()),
+            remembered: RememberedStore::new(options.paths.remembered_dir()),
             audit: AuditLog::new(options.paths.audit_file()),
             tokens: TokenCache::new(
                 options.vault.clone(),
@@ -106,6 +114,7 @@ impl Engine {
             clock: options.clock,
             browser_override: options.browser_override,
             notice: options.notice,
+            chooser: options.chooser,
             sign_ins: Default::default(),
         })
     }
@@ -260,6 +269,7 @@ impl Engine {
             })
         })?;
         self.tokens.forget(account.id).await?;
+        self.remembered.remove(account.id);
         Ok(account)
     }
 
@@ -319,7 +329,7 @@ pub fn check_account(account: &Account) -> Result<(), EngineError> {
             .settings
             .iter()
             .chain(COMMON_SETTINGS)
-            .any(|spec| spec.key == key);
+            .any(|spec| spec.matches(key));
         if !known {
             let names: Vec<_> = provider
                 .spec()

@@ -90,6 +90,7 @@ impl UserFacing for HttpError {
 pub struct HttpResponse {
     pub status: StatusCode,
     pub content_type: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
     pub body: Vec<u8>,
 }
 
@@ -170,13 +171,15 @@ impl HttpClient {
             .await
             .map_err(|err| self.transport_error(&host, err))?;
         let status = response.status();
-        if status.is_redirection() {
-            let location = response
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or("(no location)")
-                .to_string();
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string);
+        // A 300 without a Location is an answer, not a redirect: AGS lists matching accounts so.
+        let listing = status == StatusCode::MULTIPLE_CHOICES && location.is_none();
+        if status.is_redirection() && !listing {
+            let location = location.unwrap_or_else(|| "(no location)".to_string());
             return Err(HttpError::Redirect {
                 host,
                 status: status.as_u16(),
@@ -195,6 +198,7 @@ impl HttpClient {
         {
             return Err(HttpError::TooLarge { host, cap });
         }
+        let headers = response.headers().clone();
         let mut body = Vec::new();
         while let Some(chunk) = response
             .chunk()
@@ -209,6 +213,7 @@ impl HttpClient {
         Ok(HttpResponse {
             status,
             content_type,
+            headers,
             body,
         })
     }
@@ -393,12 +398,14 @@ mod tests {
         let page = HttpResponse {
             status: StatusCode::OK,
             content_type: None,
+            headers: Default::default(),
             body: b"  <!DOCTYPE html><html>".to_vec(),
         };
         assert!(page.is_html());
         let json = HttpResponse {
             status: StatusCode::OK,
             content_type: Some("application/json".into()),
+            headers: Default::default(),
             body: b"{}".to_vec(),
         };
         assert!(!json.is_html());

@@ -8,7 +8,8 @@ use crate::core::browser::{self, BrowserChoice};
 use crate::core::engine::{Engine, EngineError};
 use crate::core::error::UserFacing;
 use crate::core::provider::{
-    Provider, ProviderContext, ProviderError, Secrets, SessionToken, require_provider,
+    Provider, ProviderContext, ProviderError, RedirectOutcome, Secrets, SessionToken,
+    require_provider,
 };
 use crate::core::secret::OneTimeUrl;
 use crate::core::sign_in::AccountBrowser;
@@ -57,6 +58,8 @@ pub enum Delivery {
     },
     /// Nothing to open: the account holds a valid token, which is what it is for.
     TokenHeld,
+    /// A browser round trip (LicenseSpring) that came back, or could not come back to the app.
+    RoundTrip(RedirectOutcome),
 }
 
 #[derive(Debug)]
@@ -64,8 +67,9 @@ pub struct LaunchOutcome {
     pub delivery: Delivery,
     /// How long the URL can be used (`None`: a plain page, or nothing to open).
     pub lifetime: Option<Duration>,
-    /// The session the launch used (its type and expiry are safe to show; its value is not).
-    pub session: SessionToken,
+    /// The session the launch used (its type and expiry are safe to show; its value is not);
+    /// `None` for a browser round trip, which holds no session.
+    pub session: Option<SessionToken>,
     pub steps: Vec<(LaunchStep, Duration)>,
     pub session_source: TokenSource,
     /// Whether the session was rejected and signed in afresh on the way.
@@ -78,6 +82,29 @@ pub struct CheckReport {
     pub steps: Vec<(LaunchStep, Duration)>,
     /// How long the provider says the fresh token stays valid, where it can say.
     pub verified_for: Option<Duration>,
+    /// For a browser round trip: what the probe found (the redirect URI ...).
+    pub round_trip: Option<RedirectOutcome>,
+}
+
+/// What `logout` did.
+#[derive(Debug)]
+pub struct LogoutReport {
+    /// Whether a session was held at all.
+    pub held_session: bool,
+    /// The provider's sign-out, where it has one and a session was held.
+    pub signed_out_remotely: Option<Result<(), String>>,
+}
+
+/// A provider that hands out sessions (not a browser round trip), or a clear error.
+fn session_provider(account: &Account) -> Result<&'static dyn Provider, EngineError> {
+    let provider = require_provider(account.provider)?;
+    if provider.spec().round_trip {
+        return Err(ProviderError::NoSession {
+            provider: account.provider.display_name(),
+        }
+        .into());
+    }
+    Ok(provider)
 }
 
 /// A session token handed to a script.
@@ -113,6 +140,12 @@ impl Engine {
                     format!("browser failed ({reason}); printed")
                 }
                 Delivery::TokenHeld => "token held; nothing to open".to_string(),
+                Delivery::RoundTrip(round_trip) if round_trip.came_back => {
+                    format!("signed in through the browser ({})", round_trip.redirect_uri)
+                }
+                Delivery::RoundTrip(_) => {
+                    "opened the sign-in page; the redirect does not come back here".to_string()
+                }
             }),
             Err(_) => None,
         };
@@ -135,6 +168,20 @@ impl Engine {
         let provider = require_provider(account.provider)?;
         provider.validate(account)?;
         let mut steps = Vec::new();
+        if provider.spec().round_trip {
+            on_step(LaunchStep::OpeningBrowser);
+            let timer = Instant::now();
+            let outcome = self.round_trip(provider, account, Some(target)).await?;
+            steps.push((LaunchStep::OpeningBrowser, timer.elapsed()));
+            return Ok(LaunchOutcome {
+                delivery: Delivery::RoundTrip(outcome),
+                lifetime: None,
+                session: None,
+                steps,
+                session_source: TokenSource::Fresh,
+                reauthenticated: false,
+            });
+        }
 
         on_step(LaunchStep::Authenticating);
         let timer = Instant::now();
@@ -161,7 +208,7 @@ impl Engine {
             return Ok(LaunchOutcome {
                 delivery: Delivery::TokenHeld,
                 lifetime: None,
-                session,
+                session: Some(session),
                 steps,
                 session_source,
                 reauthenticated,
@@ -171,7 +218,7 @@ impl Engine {
             return Ok(LaunchOutcome {
                 delivery: Delivery::ToCaller(sign_on.url),
                 lifetime: sign_on.lifetime,
-                session,
+                session: Some(session),
                 steps,
                 session_source,
                 reauthenticated,
@@ -194,18 +241,40 @@ impl Engine {
         Ok(LaunchOutcome {
             delivery,
             lifetime: sign_on.lifetime,
-            session,
+            session: Some(session),
             steps,
             session_source,
             reauthenticated,
         })
     }
 
+    /// A provider's browser round trip; `target` `None` only probes that it can start.
+    async fn round_trip(
+        &self,
+        provider: &'static dyn Provider,
+        account: &Account,
+        target: Option<LaunchTarget>,
+    ) -> Result<RedirectOutcome, EngineError> {
+        let secrets = self.load_secrets(provider, account).await?;
+        let browser = AccountBrowser::new(self, account)
+            .print_only(target.is_some_and(|target| target != LaunchTarget::Browser));
+        let context = ProviderContext {
+            browser: target.map(|_| &browser as &dyn crate::core::provider::BrowserSignIn),
+            ..self.context()
+        };
+        let launch = provider
+            .redirect_launch(context, account, &secrets, target.is_none())
+            .ok_or(ProviderError::NoSession {
+                provider: account.provider.display_name(),
+            })?;
+        Ok(launch.await?)
+    }
+
     /// A valid session token for scripts: cached, or signed in afresh.
     pub async fn token(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
         let started = Instant::now();
         let result = async {
-            let provider = require_provider(account.provider)?;
+            let provider = session_provider(account)?;
             provider.validate(account)?;
             let (token, source) = self.session(provider, account).await?;
             Ok(TokenOutcome { token, source })
@@ -220,18 +289,29 @@ impl Engine {
     pub async fn check(&self, account: &Account) -> Result<CheckReport, EngineError> {
         let started = Instant::now();
         let result = async {
+            let provider = require_provider(account.provider)?;
+            if provider.spec().round_trip {
+                provider.validate(account)?;
+                let probe = self.round_trip(provider, account, None).await?;
+                return Ok(CheckReport {
+                    steps: Vec::new(),
+                    verified_for: None,
+                    round_trip: Some(probe),
+                });
+            }
             self.tokens.forget(account.id).await?;
             let outcome = self
                 .launch_inner(account, LaunchTarget::PrintOnly, &|_| {})
                 .await?;
-            let provider = require_provider(account.provider)?;
-            let verified_for = match provider.verify(self.context(), account, &outcome.session) {
+            let session = outcome.session.as_ref().expect("session launches hold a session");
+            let verified_for = match provider.verify(self.context(), account, session) {
                 Some(verify) => Some(verify.await?),
                 None => None,
             };
             Ok(CheckReport {
                 steps: outcome.steps,
                 verified_for,
+                round_trip: None,
             })
         }
         .await;
@@ -244,7 +324,7 @@ impl Engine {
     pub async fn login(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
         let started = Instant::now();
         let result = async {
-            let provider = require_provider(account.provider)?;
+            let provider = session_provider(account)?;
             provider.validate(account)?;
             self.cancel_sign_in(account.id);
             self.tokens.forget(account.id).await?;
@@ -256,9 +336,30 @@ impl Engine {
         result
     }
 
-    /// Drops the account's cached tokens.
-    pub async fn logout(&self, account: &Account) -> Result<(), EngineError> {
-        Ok(self.tokens.forget(account.id).await?)
+    /// Ends the session at the provider where it has a sign-out call, then drops the cached
+    /// tokens whatever the provider said. Returns the provider's refusal, if any, to report.
+    pub async fn logout(&self, account: &Account) -> Result<LogoutReport, EngineError> {
+        let started = Instant::now();
+        let held = self.tokens.stored(account.id).await?;
+        let provider = require_provider(account.provider)?;
+        let remote = match held.as_ref().and_then(|session| {
+            provider.sign_out(self.context(), account, session)
+        }) {
+            Some(sign_out) => Some(sign_out.await.map_err(|err| err.to_string())),
+            None => None,
+        };
+        self.tokens.forget(account.id).await?;
+        let report = LogoutReport {
+            held_session: held.is_some(),
+            signed_out_remotely: remote,
+        };
+        let detail = match &report.signed_out_remotely {
+            Some(Ok(())) => "signed out at the provider; tokens forgotten".to_string(),
+            Some(Err(err)) => format!("provider sign-out failed ({err}); tokens forgotten"),
+            None => "tokens forgotten".to_string(),
+        };
+        self.audit_result(account, "logout", started, &Ok::<_, EngineError>(()), Some(detail));
+        Ok(report)
     }
 
     async fn session(
@@ -270,11 +371,17 @@ impl Engine {
             .tokens
             .session(account.id, |stale| async move {
                 let secrets = self.load_secrets(provider, account).await?;
-                if let Some(stale) = stale.filter(|token| token.refresh_token.is_some())
-                    && let Some(refresh) = provider.refresh(self.context(), account, &secrets, &stale)
+                let remembered = self.remembered.load(account.id);
+                let context = ProviderContext {
+                    remembered: &remembered,
+                    ..self.context()
+                };
+                // Past the refresh window (or the provider's fixed cap) only a new sign-in helps.
+                if let Some(stale) = stale.filter(|token| token.can_refresh(self.clock.now()))
+                    && let Some(refresh) = provider.refresh(context, account, &secrets, &stale)
                 {
                     match refresh.await {
-                        Ok(renewed) => return Ok(renewed),
+                        Ok(renewed) => return Ok(self.keep_state(account, renewed)),
                         // A refresh token the provider no longer honours: sign in afresh.
                         Err(ProviderError::Rejected { code, .. }) => {
                             tracing::info!(account = %account.name, %code, "refresh refused; signing in again");
@@ -285,9 +392,11 @@ impl Engine {
                 let browser = AccountBrowser::new(self, account);
                 let context = ProviderContext {
                     browser: Some(&browser),
-                    ..self.context()
+                    chooser: self.chooser.as_deref(),
+                    ..context
                 };
-                Ok::<_, EngineError>(provider.authenticate(context, account, &secrets).await?)
+                let session = provider.authenticate(context, account, &secrets).await?;
+                Ok::<_, EngineError>(self.keep_state(account, session))
             })
             .await;
         result.map_err(|err| match err {
@@ -340,11 +449,22 @@ impl Engine {
         Ok(secrets)
     }
 
+    /// Keeps what the provider asked to remember for the next sign-in (a failure to write
+    /// it costs only a first-time sign-in later, so it is logged, not fatal).
+    fn keep_state(&self, account: &Account, session: SessionToken) -> SessionToken {
+        if let Err(err) = self.remembered.save(account.id, &session.state) {
+            tracing::warn!(account = %account.name, "could not keep the provider state: {err}");
+        }
+        session
+    }
+
     fn context(&self) -> ProviderContext<'_> {
         ProviderContext {
             http: &self.http,
             clock: self.clock.as_ref(),
             browser: None,
+            chooser: None,
+            remembered: &crate::core::provider::NOTHING_REMEMBERED,
         }
     }
 

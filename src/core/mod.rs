@@ -5,6 +5,7 @@ pub mod audit;
 pub mod browser;
 pub mod clipboard;
 pub mod clock;
+pub mod discovery;
 pub mod engine;
 pub mod error;
 pub mod http;

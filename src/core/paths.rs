@@ -50,6 +50,11 @@ impl AppPaths {
     pub fn locks_dir(&self) -> PathBuf {
         self.data_dir.join("locks")
     }
+
+    /// What providers asked to keep between sign-ins, one file per account.
+    pub fn remembered_dir(&self) -> PathBuf {
+        self.data_dir.join("remembered")
+    }
 }
 
 /// Creates a directory (and its parents) readable only by the user on Unix.

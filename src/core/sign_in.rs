@@ -16,6 +16,8 @@ pub struct AccountBrowser<'a> {
     engine: &'a Engine,
     account: &'a Account,
     registered: Mutex<Option<CancelHandle>>,
+    /// Show the sign-in page's address instead of opening it (`launch --print-url`).
+    print_only: bool,
 }
 
 impl<'a> AccountBrowser<'a> {
@@ -24,7 +26,13 @@ impl<'a> AccountBrowser<'a> {
             engine,
             account,
             registered: Mutex::new(None),
+            print_only: false,
         }
+    }
+
+    pub fn print_only(mut self, print_only: bool) -> Self {
+        self.print_only = print_only;
+        self
     }
 }
 
@@ -46,6 +54,15 @@ impl Drop for AccountBrowser<'_> {
 
 impl BrowserSignIn for AccountBrowser<'_> {
     fn open(&self, url: &OneTimeUrl) {
+        if self.print_only {
+            (self.engine.notice)(&format!(
+                "Open this address in a browser to sign in to '{}' (waiting up to {} s):\n{}",
+                self.account.name,
+                self.timeout().as_secs(),
+                url.reveal_for_browser()
+            ));
+            return;
+        }
         let choice = self.engine.browser_for(self.account);
         if let Err(err) = browser::open(url, &choice) {
             (self.engine.notice)(&format!(

@@ -143,6 +143,20 @@ impl TokenCache {
         run_blocking(move || vault.delete(&SecretKey::new(account, SESSION_SLOT))).await
     }
 
+    /// The session held for the account, fresh or not: in memory, else in the vault.
+    pub async fn stored(&self, account: AccountId) -> Result<Option<SessionToken>, VaultError> {
+        if let Some(token) = self.held_in_memory(account) {
+            return Ok(Some(token));
+        }
+        let vault = self.vault.clone();
+        run_blocking(move || {
+            Ok(vault
+                .get(&SecretKey::new(account, SESSION_SLOT))?
+                .and_then(|text| decode(&text)))
+        })
+        .await
+    }
+
     /// What is held for the account right now, without any I/O beyond memory.
     pub fn held_in_memory(&self, account: AccountId) -> Option<SessionToken> {
         self.memory
@@ -214,7 +228,8 @@ async fn run_blocking<T: Send + 'static>(
 }
 
 /// The vault entry's format: versioned JSON, so it can change without misreading old entries.
-/// The refresh token and ID claims are optional fields of version 1.
+/// The refresh token, its expiry, the ID claims and the provider state are optional fields
+/// of version 1.
 fn encode(token: &SessionToken) -> SecretString {
     let mut entry = json!({
         "v": 1,
@@ -228,6 +243,12 @@ fn encode(token: &SessionToken) -> SecretString {
     }
     if let Some(claims) = &token.id_claims {
         entry["id_claims"] = serde_json::to_value(claims).expect("claims serialise");
+    }
+    if let Some(until) = token.refresh_expires_at {
+        entry["refresh_expires_at"] = until.unix_timestamp().into();
+    }
+    if !token.state.is_empty() {
+        entry["state"] = serde_json::to_value(&token.state).expect("state serialises");
     }
     SecretString::new(entry.to_string())
 }
@@ -251,6 +272,11 @@ fn decode(text: &SecretString) -> Option<SessionToken> {
         id_claims: value
             .get("id_claims")
             .and_then(|v| serde_json::from_value(v.clone()).ok()),
+        refresh_expires_at: time_at("refresh_expires_at"),
+        state: value
+            .get("state")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default(),
     })
 }
 

@@ -207,3 +207,16 @@ async fn stale_session_is_handed_to_the_sign_in_so_it_can_refresh() {
         ("t2", TokenSource::Fresh)
     );
 }
+
+#[test]
+fn refresh_expiry_and_provider_state_survive_the_vault() {
+    let mut session = token(&ManualClock::new(OffsetDateTime::UNIX_EPOCH), "t", 60);
+    session.refresh_token = Some(SecretString::new("r"));
+    session.refresh_expires_at = Some(OffsetDateTime::UNIX_EPOCH + Duration::from_secs(7200));
+    session.state.insert("client_id".into(), "PUB_1".into());
+    let decoded = decode(&encode(&session)).unwrap();
+    assert_eq!(decoded.refresh_expires_at, session.refresh_expires_at);
+    assert_eq!(decoded.state, session.state);
+    assert!(decoded.can_refresh(OffsetDateTime::UNIX_EPOCH + Duration::from_secs(7199)));
+    assert!(!decoded.can_refresh(OffsetDateTime::UNIX_EPOCH + Duration::from_secs(7200)));
+}

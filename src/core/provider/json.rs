@@ -87,6 +87,7 @@ mod tests {
         HttpResponse {
             status: StatusCode::from_u16(status).unwrap(),
             content_type: Some(content_type.into()),
+            headers: Default::default(),
             body: body.as_bytes().to_vec(),
         }
     }

@@ -3,16 +3,20 @@
 //! A provider takes an account, its secrets and a context, and returns a session token or a
 //! one-time sign-on URL. Caching, retries and the browser are the launch engine's business.
 
+pub mod ags;
+mod ags_wire;
 pub mod assuresign;
 mod json;
+pub mod licensespring;
 pub mod licensespring_auth;
+mod licensespring_license;
 mod oauth;
 pub mod signnow;
 mod signnow_wire;
 pub mod sovos;
 mod sovos_browser;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -35,6 +39,33 @@ pub struct ProviderContext<'a> {
     pub clock: &'a dyn Clock,
     /// Present when the user can be sent through a browser sign-in now.
     pub browser: Option<&'a dyn BrowserSignIn>,
+    /// Present when the user can be asked to choose now (several accounts match a sign-in).
+    pub chooser: Option<&'a dyn AccountChooser>,
+    /// What the last sign-in left for the next one (AGS's `client_id` ...), kept by the
+    /// engine across sessions and logouts.
+    pub remembered: &'a ProviderState,
+}
+
+/// Non-secret values a provider asks the engine to keep for the account's next sign-in.
+pub type ProviderState = BTreeMap<String, String>;
+
+/// Nothing remembered.
+pub static NOTHING_REMEMBERED: ProviderState = BTreeMap::new();
+
+/// How a provider asks the user to choose between several matching accounts.
+pub trait AccountChooser: Send + Sync {
+    /// The index of the chosen entry of `choices` (labels to show), or `None` when the
+    /// user declines or cannot be asked.
+    fn choose<'a>(
+        &'a self,
+        account: &'a Account,
+        choices: &'a [String],
+    ) -> BoxFuture<'a, Option<usize>>;
+    /// Whether this is a choice made up front (`--pick`), which overrides the one remembered
+    /// from the last sign-in; a prompt is asked only when nothing is remembered.
+    fn explicit(&self) -> bool {
+        false
+    }
 }
 
 /// How a provider sends the user through a browser sign-in.
@@ -48,11 +79,24 @@ pub trait BrowserSignIn: Send + Sync {
     fn started(&self, cancel: CancelHandle);
 }
 
-/// A setting an account of this provider may have.
+/// A setting an account of this provider may have. A key ending in `.NAME` stands for a
+/// family of keys (`param.NAME` covers `param.Username`, `param.Region` ...).
 #[derive(Debug)]
 pub struct SettingSpec {
     pub key: &'static str,
     pub help: &'static str,
+}
+
+impl SettingSpec {
+    /// Whether a setting key is this one, or one of its family.
+    pub fn matches(&self, key: &str) -> bool {
+        match self.key.strip_suffix("NAME") {
+            Some(prefix) if prefix.ends_with('.') => {
+                key.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty())
+            }
+            _ => self.key == key,
+        }
+    }
 }
 
 /// A secret an account of this provider may have (kept in the vault).
@@ -69,6 +113,9 @@ pub struct ProviderSpec {
     pub settings: &'static [SettingSpec],
     /// Secrets this provider understands (kept in the vault).
     pub secrets: &'static [SecretSpec],
+    /// Whether a launch is one browser round trip with no session (see
+    /// [`Provider::redirect_launch`]).
+    pub round_trip: bool,
 }
 
 /// Settings every account accepts, whatever its provider.
@@ -90,6 +137,10 @@ pub struct SessionToken {
     pub refresh_token: Option<SecretString>,
     /// The validated ID token's claims, for OpenID sign-ins.
     pub id_claims: Option<IdClaims>,
+    /// Until when the refresh token may be used (`None`: until the provider refuses it).
+    pub refresh_expires_at: Option<OffsetDateTime>,
+    /// Non-secret values to remember for the next sign-in (see [`ProviderContext::remembered`]).
+    pub state: ProviderState,
 }
 
 /// The claims of a validated ID token that are shown to the user (none is secret).
@@ -119,14 +170,28 @@ impl SessionToken {
             expires_at: issued_at + lifetime,
             refresh_token: None,
             id_claims: None,
+            refresh_expires_at: None,
+            state: ProviderState::new(),
         }
+    }
+
+    /// Whether the refresh token can still renew this session at `now`.
+    pub fn can_refresh(&self, now: OffsetDateTime) -> bool {
+        self.refresh_token.is_some() && self.refresh_expires_at.is_none_or(|until| now < until)
+    }
+
+    /// When a launch will renew this session: once less than the safety margin is left.
+    pub fn renew_at(&self) -> OffsetDateTime {
+        self.expires_at - self.margin()
     }
 
     /// Still good for at least the safety margin: a quarter of its life, at most a minute.
     pub fn is_fresh(&self, now: OffsetDateTime) -> bool {
-        let lifetime = self.expires_at - self.issued_at;
-        let margin = (lifetime / 4_i32).min(time::Duration::minutes(1));
-        now + margin < self.expires_at
+        now < self.renew_at()
+    }
+
+    fn margin(&self) -> time::Duration {
+        ((self.expires_at - self.issued_at) / 4_i32).min(time::Duration::minutes(1))
     }
 }
 
@@ -204,6 +269,29 @@ pub trait Provider: Send + Sync {
         None
     }
 
+    /// Ends the session on the provider's side (logout), where the provider has such a call.
+    fn sign_out<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        _account: &'a Account,
+        _session: &'a SessionToken,
+    ) -> Option<BoxFuture<'a, Result<(), ProviderError>>> {
+        None
+    }
+
+    /// For providers whose launch is one browser round trip that ends in a result rather
+    /// than a session (LicenseSpring). `probe`: only check that the round trip can start
+    /// (signed request, redirect URI) without opening the browser.
+    fn redirect_launch<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        _account: &'a Account,
+        _secrets: &'a Secrets,
+        _probe: bool,
+    ) -> Option<BoxFuture<'a, Result<RedirectOutcome, ProviderError>>> {
+        None
+    }
+
     /// The page to open for a session: a fresh one-time sign-on URL, a plain landing page, or
     /// `None` when the held token itself is what the user wants.
     fn sign_on<'a>(
@@ -214,7 +302,23 @@ pub trait Provider: Send + Sync {
     ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>>;
 }
 
+/// What a redirect launch ended with: what to show the user (nothing in it is secret).
+#[derive(Debug, Default)]
+pub struct RedirectOutcome {
+    /// The redirect URI the browser came back to (or would come back to, for a probe).
+    pub redirect_uri: String,
+    /// Whether the browser came back to the app (`false`: a redirect URI the app cannot
+    /// listen on, or a probe).
+    pub came_back: bool,
+    /// Labelled facts to show, in order (signed-in user, license key, validity ...).
+    pub facts: Vec<(String, String)>,
+    /// Something the user should know (a redirect URI that is not loopback ...).
+    pub note: Option<String>,
+}
+
 static ASSURESIGN: assuresign::AssureSign = assuresign::AssureSign;
+static AGS: ags::Ags = ags::Ags;
+static LICENSESPRING: licensespring::LicenseSpring = licensespring::LicenseSpring;
 static SOVOS: sovos::Sovos = sovos::Sovos;
 static SIGNNOW: signnow::SignNow = signnow::SignNow;
 
@@ -222,9 +326,10 @@ static SIGNNOW: signnow::SignNow = signnow::SignNow;
 pub fn provider_for(kind: ProviderKind) -> Option<&'static dyn Provider> {
     match kind {
         ProviderKind::Assuresign => Some(&ASSURESIGN),
+        ProviderKind::Ags => Some(&AGS),
+        ProviderKind::Licensespring => Some(&LICENSESPRING),
         ProviderKind::Sovos => Some(&SOVOS),
         ProviderKind::Signnow => Some(&SIGNNOW),
-        ProviderKind::Ags | ProviderKind::Licensespring => None,
     }
 }
 
@@ -281,6 +386,15 @@ pub enum ProviderError {
     /// The sign-in needs a browser, and none can be used here.
     #[error("{provider} signs in through the browser, which is not possible from here")]
     NeedsBrowser { provider: &'static str },
+    /// Several accounts match the sign-in and nobody could be asked which one.
+    #[error("{provider} found several accounts for this sign-in: {}", .choices.join("; "))]
+    ChoiceNeeded {
+        provider: &'static str,
+        choices: Vec<String>,
+    },
+    /// The provider's launch is a browser round trip with no session to hand out.
+    #[error("{provider} accounts hold no session token; their launch is a sign-in in the browser")]
+    NoSession { provider: &'static str },
     /// This provider kind cannot launch yet in this release.
     #[error("{} accounts cannot be launched by this release yet", .0.display_name())]
     NotSupportedYet(ProviderKind),
@@ -292,6 +406,7 @@ impl UserFacing for ProviderError {
             Self::Settings { .. } | Self::MissingSecret { .. } | Self::NotSupportedYet(_) => {
                 ErrorKind::Config
             }
+            Self::ChoiceNeeded { .. } | Self::NoSession { .. } => ErrorKind::Usage,
             Self::Rejected { .. } | Self::SessionRejected { .. } => ErrorKind::Rejected,
             Self::ServerFailure { .. } => ErrorKind::Network,
             Self::Malformed { .. } => ErrorKind::Malformed,
@@ -314,6 +429,8 @@ impl UserFacing for ProviderError {
             Self::Loopback(err) => err.hint(),
             Self::NeedsBrowser { .. } => Some("Run `sso-launcher login NAME` in a desktop session.".into()),
             Self::InvalidIdToken { .. } => Some("Nothing was kept. Sign in again; if it keeps failing, check issuer and client_id, and whether something between you and the provider alters the sign-in.".into()),
+            Self::ChoiceNeeded { .. } => Some("Choose one with `--pick TEXT` (part of its name, or its number from 1); the choice is remembered for the next sign-in.".into()),
+            Self::NoSession { .. } => Some("Use `sso-launcher launch NAME` to sign in through the browser.".into()),
             Self::NotSupportedYet(_) => Some("This release launches AssureSign, Sovos and signNow accounts; the account is kept and will work after an upgrade.".into()),
         }
     }

@@ -67,6 +67,7 @@ const SETTINGS: &[SettingSpec] = &[
 const SPEC: ProviderSpec = ProviderSpec {
     settings: SETTINGS,
     secrets: SECRETS,
+    round_trip: false,
 };
 
 const SECRETS: &[SecretSpec] = &[

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod atomic;
+pub mod remembered;
 pub mod settings;
 mod toml_file;
 pub mod vault;

@@ -1,0 +1,68 @@
+//! `discover`: the services an AGS gateway offers and what each sign-on needs.
+
+use serde_json::json;
+
+use super::args::DiscoverArgs;
+use super::output::Output;
+use super::report::CliError;
+use crate::core::account::{Account, ProviderKind};
+use crate::core::engine::Engine;
+
+pub async fn run(args: DiscoverArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
+    let account = match (&args.name, &args.base_url) {
+        (Some(name), _) => engine.find_account(name)?,
+        (None, Some(base_url)) => {
+            let mut account = Account::new("(discovery)", ProviderKind::Ags);
+            account.settings.insert("base_url".into(), base_url.clone());
+            if let Some(tenant) = &args.tenant_id {
+                account.settings.insert("tenant_id".into(), tenant.clone());
+            }
+            account
+        }
+        (None, None) => return Err(CliError::usage("give an AGS account name or --base-url")),
+    };
+    let services = engine.discover_services(&account).await?;
+    out.data(
+        || {
+            let mut text = String::new();
+            for service in &services {
+                let name = service
+                    .display_name
+                    .as_deref()
+                    .map(|name| format!(" ({name})"))
+                    .unwrap_or_default();
+                text.push_str(&format!("{}{name}\n", service.id));
+                for endpoint in &service.endpoints {
+                    let parameters: Vec<String> = endpoint
+                        .parameters
+                        .iter()
+                        .map(|spec| {
+                            let mut notes = Vec::new();
+                            if spec.mandatory {
+                                notes.push("mandatory");
+                            }
+                            if spec.is_password {
+                                notes.push("secret");
+                            }
+                            if notes.is_empty() {
+                                spec.name.clone()
+                            } else {
+                                format!("{} ({})", spec.name, notes.join(", "))
+                            }
+                        })
+                        .collect();
+                    text.push_str(&format!(
+                        "  {} {}: {}\n",
+                        endpoint.name,
+                        endpoint.path,
+                        if parameters.is_empty() { "no parameters".into() } else { parameters.join(", ") }
+                    ));
+                }
+            }
+            text.push_str("Set one with --set auth_service_id=NAME; secret parameters go to the keyring as session_token or password, the others as --set param.NAME=VALUE.");
+            text
+        },
+        || json!({"services": services}),
+    );
+    Ok(())
+}

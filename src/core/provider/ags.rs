@@ -1,0 +1,544 @@
+//! AGS, the Authentication Gateway Service (`shared/providers.md` §2): sign-on with a session
+//! token or with the service's own parameters, the 300 account choice, refresh and sign-out.
+//!
+//! AGS is not OAuth (JSON bodies, raw tokens in `Authorization`, 201 answers), so the calls
+//! are made by hand.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use url::Url;
+
+use super::ags_wire::{
+    ACCOUNT_CHOICE, AccountMatch, Answer, CLIENT_ID, Call, NAME, error, malformed,
+    raw_authorization, read_account_matches, read_tokens, sign_on_body,
+};
+use super::assuresign::parse_origin;
+use super::json::{body_as_json, string_at};
+use super::{
+    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
+    SessionToken, SettingSpec, SignOn,
+};
+use crate::core::account::Account;
+use crate::core::http::HttpClient;
+use crate::core::secret::OneTimeUrl;
+
+const SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
+        key: "base_url",
+        help: "Origin of the operator's gateway, https://host[:port] (/ags/... is added).",
+    },
+    SettingSpec {
+        key: "tenant_id",
+        help: "The tenant id, sent as nv-tenant-id.",
+    },
+    SettingSpec {
+        key: "auth_service_id",
+        help: "The service to sign on with: an authServiceName from `sso-launcher discover`.",
+    },
+    SettingSpec {
+        key: "sign_on",
+        help: "session_token (default: signOnWithSessionToken) or password (the service's signOn with its parameters).",
+    },
+    SettingSpec {
+        key: "client_id",
+        help: "A client id to sign on as (default: the one AGS returned at the first sign-on).",
+    },
+    SettingSpec {
+        key: "param.NAME",
+        help: "A non-secret sign-on parameter, e.g. param.Username=alice.",
+    },
+    SettingSpec {
+        key: "landing_url",
+        help: "A page to open once a token is held.",
+    },
+];
+
+const SECRETS: &[SecretSpec] = &[
+    SecretSpec {
+        name: "session_token",
+        help: "The session token (sign_on=session_token).",
+    },
+    SecretSpec {
+        name: "password",
+        help: "The value of the service's password parameter (sign_on=password).",
+    },
+];
+
+const SPEC: ProviderSpec = ProviderSpec {
+    settings: SETTINGS,
+    secrets: SECRETS,
+    round_trip: false,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SignOnWith {
+    SessionToken,
+    Password,
+}
+
+struct Config {
+    origin: Url,
+    tenant_id: Option<String>,
+    auth_service_id: String,
+    sign_on: SignOnWith,
+    client_id: Option<String>,
+    parameters: Vec<(String, String)>,
+    landing: Option<Url>,
+}
+
+impl Config {
+    fn parse(account: &Account) -> Result<Self, ProviderError> {
+        let origin = parse_origin("base_url", account.setting("base_url").unwrap_or(""))
+            .map_err(|err| settings_error(strip(err)))?;
+        let auth_service_id = account
+            .setting("auth_service_id")
+            .filter(|id| !id.trim().is_empty())
+            .ok_or_else(|| {
+                settings_error(
+                    "auth_service_id is required; `sso-launcher discover NAME` lists the services"
+                        .into(),
+                )
+            })?
+            .to_string();
+        let sign_on = match account.setting("sign_on") {
+            None | Some("session_token") => SignOnWith::SessionToken,
+            Some("password") => SignOnWith::Password,
+            Some(other) => {
+                return Err(settings_error(format!(
+                    "sign_on '{other}' must be session_token or password"
+                )));
+            }
+        };
+        let landing = account
+            .setting("landing_url")
+            .map(|text| {
+                Url::parse(text).map_err(|err| {
+                    settings_error(format!("landing_url '{text}' is not a URL: {err}"))
+                })
+            })
+            .transpose()?;
+        Ok(Self {
+            origin,
+            tenant_id: account.setting("tenant_id").map(str::to_string),
+            auth_service_id,
+            sign_on,
+            client_id: account.setting("client_id").map(str::to_string),
+            parameters: account
+                .settings
+                .iter()
+                .filter_map(|(key, value)| {
+                    key.strip_prefix("param.")
+                        .map(|name| (name.to_string(), value.clone()))
+                })
+                .collect(),
+            landing,
+        })
+    }
+
+    fn call(&self) -> Call<'_> {
+        Call {
+            origin: &self.origin,
+            tenant_id: self.tenant_id.as_deref(),
+            auth_service_id: Some(&self.auth_service_id),
+        }
+    }
+}
+
+pub struct Ags;
+
+impl Provider for Ags {
+    fn spec(&self) -> &'static ProviderSpec {
+        &SPEC
+    }
+
+    fn validate(&self, account: &Account) -> Result<(), ProviderError> {
+        Config::parse(account).map(|_| ())
+    }
+
+    fn required_secrets(&self, account: &Account) -> Vec<&'static str> {
+        match account.setting("sign_on") {
+            Some("password") => vec!["password"],
+            _ => vec!["session_token"],
+        }
+    }
+
+    fn authenticate<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        secrets: &'a Secrets,
+    ) -> BoxFuture<'a, Result<SessionToken, ProviderError>> {
+        Box::pin(async move {
+            let config = Config::parse(account)?;
+            let (path, parameters) = match config.sign_on {
+                SignOnWith::SessionToken => {
+                    let mut parameters = vec![(
+                        "sessionToken".to_string(),
+                        secrets.require("session_token")?.expose_secret().to_string(),
+                    )];
+                    parameters.extend(config.parameters.iter().cloned());
+                    ("/signOnWithSessionToken".to_string(), parameters)
+                }
+                SignOnWith::Password => password_sign_on(ctx, &config, secrets).await?,
+            };
+            let mut client_id = config
+                .client_id
+                .clone()
+                .or_else(|| ctx.remembered.get(CLIENT_ID).cloned());
+            let answer = match sign_on(ctx, &config, &path, &parameters, client_id.as_deref())
+                .await?
+            {
+                // A deleted device (20003): register this machine afresh, once.
+                Err(err) if client_id.is_some() && rejected_with(&err, "20003") => {
+                    tracing::info!(account = %account.name, "device deleted at AGS; registering again");
+                    client_id = None;
+                    sign_on(ctx, &config, &path, &parameters, None).await??
+                }
+                answer => answer?,
+            };
+            // What the next sign-in sends; the answer's client_id replaces it when given.
+            let mut state = ctx.remembered.clone();
+            match client_id {
+                Some(id) => state.insert(CLIENT_ID.into(), id),
+                None => state.remove(CLIENT_ID),
+            };
+            let issued_at = ctx.clock.now();
+            if answer.response.status.as_u16() != 300 {
+                return read_tokens(&answer, issued_at, &state);
+            }
+            let matches = read_account_matches(&answer)?;
+            let chosen = choose(ctx, account, &matches).await?;
+            state.insert(ACCOUNT_CHOICE.into(), matches[chosen].label.clone());
+            let user_token = matches[chosen].user_token.expose_secret().to_string();
+            let body = sign_on_body(&parameters, state.get(CLIENT_ID).map(String::as_str));
+            let answer = config
+                .call()
+                .send(
+                    ctx,
+                    Method::POST,
+                    "/subsequentSignOn",
+                    &[("User-Token", &user_token)],
+                    Some(body),
+                )
+                .await?;
+            if !answer.response.status.is_success() {
+                return Err(error(&answer, "subsequentSignOn"));
+            }
+            read_tokens(&answer, ctx.clock.now(), &state)
+        })
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        _secrets: &'a Secrets,
+        session: &'a SessionToken,
+    ) -> Option<BoxFuture<'a, Result<SessionToken, ProviderError>>> {
+        let refresh_token = session.refresh_token.as_ref()?;
+        Some(Box::pin(async move {
+            let config = Config::parse(account)?;
+            let issued_at = ctx.clock.now();
+            let answer = config
+                .call()
+                .send(
+                    ctx,
+                    Method::POST,
+                    "/refresh",
+                    &[raw_authorization(refresh_token.expose_secret())],
+                    Some(json!({"parameters": []})),
+                )
+                .await?;
+            if !answer.response.status.is_success() {
+                return Err(error(&answer, "refresh"));
+            }
+            read_tokens(&answer, issued_at, &session.state)
+        }))
+    }
+
+    fn sign_out<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        session: &'a SessionToken,
+    ) -> Option<BoxFuture<'a, Result<(), ProviderError>>> {
+        Some(Box::pin(async move {
+            let config = Config::parse(account)?;
+            let answer = config
+                .call()
+                .send(
+                    ctx,
+                    Method::POST,
+                    "/signOut",
+                    &[raw_authorization(session.value.expose_secret())],
+                    None,
+                )
+                .await?;
+            if answer.response.status.is_success() {
+                Ok(())
+            } else {
+                Err(error(&answer, "signOut"))
+            }
+        }))
+    }
+
+    fn sign_on<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        account: &'a Account,
+        _session: &'a SessionToken,
+    ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>> {
+        Box::pin(async move {
+            Ok(Config::parse(account)?.landing.map(|url| SignOn {
+                url: OneTimeUrl::new(url),
+                lifetime: None,
+            }))
+        })
+    }
+}
+
+/// Sends a sign-on; `Ok(Err(..))` is AGS refusing it, so the caller can retry on 20003.
+async fn sign_on(
+    ctx: ProviderContext<'_>,
+    config: &Config,
+    path: &str,
+    parameters: &[(String, String)],
+    client_id: Option<&str>,
+) -> Result<Result<Answer, ProviderError>, ProviderError> {
+    let body = sign_on_body(parameters, client_id);
+    let answer = config
+        .call()
+        .send(ctx, Method::POST, path, &[], Some(body))
+        .await?;
+    let status = answer.response.status.as_u16();
+    Ok(if answer.response.status.is_success() || status == 300 {
+        Ok(answer)
+    } else {
+        Err(error(&answer, &path[1..]))
+    })
+}
+
+fn rejected_with(err: &ProviderError, wanted: &str) -> bool {
+    matches!(err, ProviderError::Rejected { code, .. } if code == wanted)
+}
+
+/// The service's `signOn` path and parameters: the secret one from `password`, the others
+/// from `param.NAME` settings, checked against discovery before anything is sent.
+async fn password_sign_on(
+    ctx: ProviderContext<'_>,
+    config: &Config,
+    secrets: &Secrets,
+) -> Result<(String, Vec<(String, String)>), ProviderError> {
+    let services = discover(ctx.http, &config.origin, config.tenant_id.as_deref()).await?;
+    let service = services
+        .iter()
+        .find(|service| service.id == config.auth_service_id)
+        .ok_or_else(|| {
+            let known: Vec<_> = services.iter().map(|service| service.id.as_str()).collect();
+            settings_error(format!(
+                "auth_service_id '{}' is not offered here; the services are: {}",
+                config.auth_service_id,
+                known.join(", ")
+            ))
+        })?;
+    let endpoint = service
+        .endpoints
+        .iter()
+        .find(|endpoint| endpoint.name.eq_ignore_ascii_case("SIGNON"))
+        .ok_or_else(|| {
+            settings_error(format!(
+                "the service '{}' offers no SIGNON endpoint; use sign_on=session_token",
+                service.id
+            ))
+        })?;
+    let mut parameters = Vec::new();
+    for (name, _) in &config.parameters {
+        if !endpoint.parameters.iter().any(|spec| &spec.name == name) {
+            let names: Vec<_> = endpoint.parameters.iter().map(|spec| spec.name.as_str()).collect();
+            return Err(settings_error(format!(
+                "the service '{}' has no sign-on parameter '{name}'; it takes: {}",
+                service.id,
+                names.join(", ")
+            )));
+        }
+    }
+    for spec in &endpoint.parameters {
+        let value = if spec.is_password {
+            secrets.get("password").map(|value| value.expose_secret().to_string())
+        } else {
+            config
+                .parameters
+                .iter()
+                .find(|(name, _)| name == &spec.name)
+                .map(|(_, value)| value.clone())
+        };
+        match value {
+            Some(value) => parameters.push((spec.name.clone(), value)),
+            None if spec.mandatory && spec.is_password => {
+                return Err(ProviderError::MissingSecret {
+                    name: "password".into(),
+                });
+            }
+            None if spec.mandatory => {
+                return Err(settings_error(format!(
+                    "the service '{}' needs the parameter '{}': set param.{}=VALUE",
+                    service.id, spec.name, spec.name
+                )));
+            }
+            None => {}
+        }
+    }
+    Ok((endpoint.path.clone(), parameters))
+}
+
+/// Picks one of several matching accounts: an explicit choice, else the one chosen last
+/// time if it is still offered, else the user's answer.
+async fn choose(
+    ctx: ProviderContext<'_>,
+    account: &Account,
+    matches: &[AccountMatch],
+) -> Result<usize, ProviderError> {
+    let labels: Vec<String> = matches.iter().map(|entry| entry.label.clone()).collect();
+    let explicit = ctx.chooser.filter(|chooser| chooser.explicit());
+    if explicit.is_none()
+        && let Some(last) = ctx.remembered.get(ACCOUNT_CHOICE)
+        && let [index] = labels
+            .iter()
+            .enumerate()
+            .filter(|(_, label)| *label == last)
+            .map(|(index, _)| index)
+            .collect::<Vec<_>>()[..]
+    {
+        return Ok(index);
+    }
+    if let Some(chooser) = ctx.chooser
+        && let Some(index) = chooser.choose(account, &labels).await
+        && index < labels.len()
+    {
+        return Ok(index);
+    }
+    Err(ProviderError::ChoiceNeeded {
+        provider: NAME,
+        choices: labels
+            .iter()
+            .enumerate()
+            .map(|(index, label)| format!("{}. {label}", index + 1))
+            .collect(),
+    })
+}
+
+/// A service the gateway offers, as discovery describes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuthService {
+    /// The `authServiceName`: the value for `auth_service_id`.
+    pub id: String,
+    pub display_name: Option<String>,
+    pub endpoints: Vec<ServiceEndpoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ServiceEndpoint {
+    pub name: String,
+    pub path: String,
+    pub parameters: Vec<ParameterSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ParameterSpec {
+    pub name: String,
+    pub mandatory: bool,
+    pub is_password: bool,
+}
+
+/// `GET /ags/servicediscovery`: the services and the parameters each sign-on needs.
+pub async fn discover(
+    http: &HttpClient,
+    origin: &Url,
+    tenant_id: Option<&str>,
+) -> Result<Vec<AuthService>, ProviderError> {
+    let clock = crate::core::clock::SystemClock;
+    let ctx = ProviderContext {
+        http,
+        clock: &clock,
+        browser: None,
+        chooser: None,
+        remembered: &super::NOTHING_REMEMBERED,
+    };
+    let call = Call {
+        origin,
+        tenant_id,
+        auth_service_id: None,
+    };
+    let answer = call
+        .send(ctx, Method::GET, "/servicediscovery", &[], None)
+        .await?;
+    if !answer.response.status.is_success() {
+        return Err(error(&answer, "servicediscovery"));
+    }
+    let body = body_as_json(NAME, &answer.response)?;
+    let services = body
+        .get("availableServices")
+        .and_then(Value::as_array)
+        .ok_or_else(|| malformed("the discovery answer has no availableServices".into()))?;
+    services.iter().map(read_service).collect()
+}
+
+fn read_service(service: &Value) -> Result<AuthService, ProviderError> {
+    let id = string_at(service, &["authServiceName"])
+        .ok_or_else(|| malformed("a discovered service has no authServiceName".into()))?;
+    let endpoints = service
+        .get("endpoints")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|endpoint| {
+            Some(ServiceEndpoint {
+                name: string_at(endpoint, &["name"])?.to_string(),
+                path: string_at(endpoint, &["path"])?.to_string(),
+                parameters: endpoint
+                    .get("parameterProperties")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|spec| {
+                        Some(ParameterSpec {
+                            name: string_at(spec, &["name"])?.to_string(),
+                            mandatory: spec.get("mandatory").and_then(Value::as_bool) == Some(true),
+                            is_password: spec.get("isPassword").and_then(Value::as_bool)
+                                == Some(true),
+                        })
+                    })
+                    .collect(),
+            })
+        })
+        .filter(|endpoint| endpoint.path.starts_with('/'))
+        .collect();
+    Ok(AuthService {
+        id: id.to_string(),
+        display_name: string_at(service, &["displayAttributes", "name"]).map(str::to_string),
+        endpoints,
+    })
+}
+
+/// The origin and tenant of an AGS account, for discovery before its service is chosen.
+pub fn discovery_target(account: &Account) -> Result<(Url, Option<String>), ProviderError> {
+    let origin = parse_origin("base_url", account.setting("base_url").unwrap_or(""))
+        .map_err(|err| settings_error(strip(err)))?;
+    Ok((origin, account.setting("tenant_id").map(str::to_string)))
+}
+
+fn strip(err: ProviderError) -> String {
+    match err {
+        ProviderError::Settings { message, .. } => message,
+        other => other.to_string(),
+    }
+}
+
+fn settings_error(message: String) -> ProviderError {
+    ProviderError::Settings {
+        provider: NAME,
+        message,
+    }
+}

@@ -1,0 +1,430 @@
+//! LicenseSpring's SSO URL (`shared/providers.md` §3): a signed `GET /api/v4/sso_url`, the
+//! browser at the returned URL, the redirect caught on the loopback address it names, and
+//! optionally the license activated with what came back.
+//!
+//! The user pool's redirect URI is fixed per customer account on the vendor's side and the
+//! state is ours to add, so this is not an `oauth2` flow: the URL arrives ready-made.
+
+use oauth2::CsrfToken;
+use reqwest::Method;
+use reqwest::header::{ACCEPT, AUTHORIZATION, DATE};
+use serde_json::Value;
+use url::Url;
+
+use super::assuresign::parse_origin;
+use super::json::{body_as_json, string_at};
+use super::licensespring_auth::{authorization, imf_fixdate};
+use super::licensespring_license::{activate, hardware_id, read_vendor_key};
+use super::{
+    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, RedirectOutcome,
+    SecretSpec, Secrets, SessionToken, SettingSpec, SignOn,
+};
+use crate::core::account::Account;
+use crate::core::http::HttpResponse;
+use crate::core::loopback::{ListenerOptions, LoopbackError, LoopbackListener, ResponseMode};
+use crate::core::secret::{OneTimeUrl, SecretString};
+
+pub(super) const NAME: &str = "LicenseSpring";
+
+const SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
+        key: "api_base_url",
+        help: "Origin of the License API (default https://api.licensespring.com; /api/v4/... is added).",
+    },
+    SettingSpec {
+        key: "product",
+        help: "The product short code.",
+    },
+    SettingSpec {
+        key: "customer_account_code",
+        help: "The customer account whose SSO is used.",
+    },
+    SettingSpec {
+        key: "response_type",
+        help: "code (default: a code comes back in the query) or token (an id_token in the fragment).",
+    },
+    SettingSpec {
+        key: "activate",
+        help: "true: activate the license on this machine after sign-in (default false).",
+    },
+    SettingSpec {
+        key: "hardware_id",
+        help: "The hardware id to activate with (default: derived from this machine's id).",
+    },
+    SettingSpec {
+        key: "vendor_public_key",
+        help: "The vendor's RSA public key (PEM file path, PEM text or base64 DER) to verify the LicenseSignature.",
+    },
+];
+
+const SECRETS: &[SecretSpec] = &[
+    SecretSpec {
+        name: "api_key",
+        help: "The License API key (sent with each request).",
+    },
+    SecretSpec {
+        name: "shared_key",
+        help: "The shared key that signs requests (never sent).",
+    },
+    SecretSpec {
+        name: "oauth_token",
+        help: "An OAuth bearer token, instead of api_key and shared_key.",
+    },
+];
+
+const SPEC: ProviderSpec = ProviderSpec {
+    settings: SETTINGS,
+    secrets: SECRETS,
+    round_trip: true,
+};
+
+pub(super) struct Config {
+    pub origin: Url,
+    pub product: String,
+    pub customer: String,
+    pub token_mode: bool,
+    pub activate: bool,
+    pub hardware_id: Option<String>,
+    pub vendor_key: Option<rsa::RsaPublicKey>,
+}
+
+impl Config {
+    fn parse(account: &Account) -> Result<Self, ProviderError> {
+        let origin = parse_origin(
+            "api_base_url",
+            account
+                .setting("api_base_url")
+                .unwrap_or("https://api.licensespring.com"),
+        )
+        .map_err(|err| settings_error(strip(err)))?;
+        let required = |key: &str| {
+            account
+                .setting(key)
+                .filter(|value| !value.trim().is_empty())
+                .map(str::to_string)
+                .ok_or_else(|| settings_error(format!("{key} is required")))
+        };
+        let token_mode = match account.setting("response_type") {
+            None | Some("code") => false,
+            Some("token") => true,
+            Some(other) => {
+                return Err(settings_error(format!(
+                    "response_type '{other}' must be code or token"
+                )));
+            }
+        };
+        let activate = match account.setting("activate") {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(settings_error(format!(
+                    "activate '{other}' must be true or false"
+                )));
+            }
+        };
+        Ok(Self {
+            origin,
+            product: required("product")?,
+            customer: required("customer_account_code")?,
+            token_mode,
+            activate,
+            hardware_id: account.setting("hardware_id").map(str::to_string),
+            vendor_key: account
+                .setting("vendor_public_key")
+                .map(read_vendor_key)
+                .transpose()
+                .map_err(settings_error)?,
+        })
+    }
+}
+
+pub struct LicenseSpring;
+
+impl Provider for LicenseSpring {
+    fn spec(&self) -> &'static ProviderSpec {
+        &SPEC
+    }
+
+    fn validate(&self, account: &Account) -> Result<(), ProviderError> {
+        Config::parse(account).map(|_| ())
+    }
+
+    fn required_secrets(&self, _account: &Account) -> Vec<&'static str> {
+        Vec::new()
+    }
+
+    /// Either pair works; which one is set decides (checked when signing).
+    fn optional_secrets(&self, _account: &Account) -> Vec<&'static str> {
+        vec!["api_key", "shared_key", "oauth_token"]
+    }
+
+    fn authenticate<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        _account: &'a Account,
+        _secrets: &'a Secrets,
+    ) -> BoxFuture<'a, Result<SessionToken, ProviderError>> {
+        Box::pin(async { Err(ProviderError::NoSession { provider: NAME }) })
+    }
+
+    fn sign_on<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        _account: &'a Account,
+        _session: &'a SessionToken,
+    ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>> {
+        Box::pin(async { Err(ProviderError::NoSession { provider: NAME }) })
+    }
+
+    fn redirect_launch<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        secrets: &'a Secrets,
+        probe: bool,
+    ) -> Option<BoxFuture<'a, Result<RedirectOutcome, ProviderError>>> {
+        Some(Box::pin(async move {
+            let config = Config::parse(account)?;
+            let (url, state) = fetch_sso_url(ctx, &config, secrets).await?;
+            let redirect_uri = redirect_uri_of(&url)?;
+            let mut outcome = RedirectOutcome {
+                redirect_uri: redirect_uri.to_string(),
+                ..RedirectOutcome::default()
+            };
+            let listener = match ListenerOptions::for_redirect_uri(account.name.clone(), &redirect_uri)
+            {
+                Ok(mut options) => {
+                    options.mode = if config.token_mode {
+                        ResponseMode::Fragment
+                    } else {
+                        ResponseMode::Query
+                    };
+                    if let Some(browser) = ctx.browser {
+                        options.timeout = browser.timeout();
+                    }
+                    Some(LoopbackListener::bind(options)?)
+                }
+                Err(LoopbackError::NotLoopback { .. }) => None,
+                Err(err) => return Err(err.into()),
+            };
+            if probe {
+                outcome.facts.push((
+                    "sign-in page".into(),
+                    url.host_str().unwrap_or_default().to_string(),
+                ));
+                outcome.note = Some(match listener {
+                    Some(_) => format!("the app can receive the redirect at {redirect_uri}"),
+                    None => not_loopback_note(&redirect_uri),
+                });
+                return Ok(outcome);
+            }
+            let browser = ctx.browser.ok_or(ProviderError::NeedsBrowser { provider: NAME })?;
+            let Some(listener) = listener else {
+                browser.open(&OneTimeUrl::new(url));
+                outcome.note = Some(not_loopback_note(&redirect_uri));
+                return Ok(outcome);
+            };
+            browser.started(listener.cancel_handle());
+            browser.open(&OneTimeUrl::new(url));
+            let answer = listener
+                .wait_for_redirect_async(state.expose_secret().to_string())
+                .await?;
+            outcome.came_back = true;
+            let grant = if config.token_mode {
+                let id_token = answer
+                    .get("id_token")
+                    .ok_or_else(|| malformed("the sign-in came back without an id_token"))?;
+                if let Some(who) = id_token_subject(id_token) {
+                    outcome.facts.push(("signed in as".into(), who));
+                }
+                Grant::IdToken(id_token.clone())
+            } else {
+                Grant::Code(
+                    answer
+                        .get("code")
+                        .cloned()
+                        .ok_or_else(|| malformed("the sign-in came back without a code"))?,
+                )
+            };
+            if config.activate {
+                let hardware = match &config.hardware_id {
+                    Some(id) => id.clone(),
+                    None => hardware_id().map_err(settings_error)?,
+                };
+                let license =
+                    activate(ctx, &config, secrets, &grant, &hardware, &redirect_uri).await?;
+                outcome.facts.extend(license);
+            } else {
+                outcome
+                    .facts
+                    .push(("received".into(), grant.describe().to_string()));
+            }
+            Ok(outcome)
+        }))
+    }
+}
+
+/// What came back to the redirect URI.
+pub(super) enum Grant {
+    Code(SecretString),
+    IdToken(SecretString),
+}
+
+impl Grant {
+    fn describe(&self) -> &'static str {
+        match self {
+            Self::Code(_) => "an authorization code (not activated: set activate=true to use it)",
+            Self::IdToken(_) => "an id_token (not activated: set activate=true to use it)",
+        }
+    }
+}
+
+/// `GET /api/v4/sso_url`, signed; the URL to open with our `state` in it, and that state.
+async fn fetch_sso_url(
+    ctx: ProviderContext<'_>,
+    config: &Config,
+    secrets: &Secrets,
+) -> Result<(Url, SecretString), ProviderError> {
+    let mut url = config.origin.join("/api/v4/sso_url").expect("path joins");
+    url.query_pairs_mut()
+        .append_pair("product", &config.product)
+        .append_pair("customer_account_code", &config.customer)
+        // The docs disagree on the default, so it is always sent.
+        .append_pair("response_type", if config.token_mode { "token" } else { "code" });
+    let response = signed(ctx, Method::GET, &url, secrets, None).await?;
+    let body = read_answer(&response)?;
+    let text = string_at(&body, &["url"]).ok_or_else(|| malformed("the answer has no url"))?;
+    let mut sso_url = Url::parse(text).map_err(|_| malformed("the answer's url is not a URL"))?;
+    let state = match sso_url.query_pairs().find(|(key, _)| key == "state") {
+        Some((_, value)) => SecretString::new(value.into_owned()),
+        None => {
+            let state = CsrfToken::new_random();
+            sso_url
+                .query_pairs_mut()
+                .append_pair("state", state.secret());
+            SecretString::new(state.secret().clone())
+        }
+    };
+    Ok((sso_url, state))
+}
+
+/// A License API request with the documented `Date` and `Authorization` headers.
+pub(super) async fn signed(
+    ctx: ProviderContext<'_>,
+    method: Method,
+    url: &Url,
+    secrets: &Secrets,
+    body: Option<&Value>,
+) -> Result<HttpResponse, ProviderError> {
+    let date = imf_fixdate(ctx.clock.now());
+    let authorization = match (
+        secrets.get("api_key"),
+        secrets.get("shared_key"),
+        secrets.get("oauth_token"),
+    ) {
+        (Some(api_key), Some(shared_key), _) => authorization(api_key, shared_key, &date),
+        (_, _, Some(token)) => SecretString::new(format!("Bearer {}", token.expose_secret())),
+        _ => {
+            return Err(ProviderError::MissingSecret {
+                name: "api_key and shared_key (or oauth_token)".into(),
+            });
+        }
+    };
+    let mut request = ctx
+        .http
+        .request(method, url)?
+        .header(ACCEPT, "application/json")
+        .header(DATE, &date)
+        .header(AUTHORIZATION, authorization.expose_secret());
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    Ok(ctx.http.send(request).await?)
+}
+
+/// A successful answer's JSON, or the documented error body in plain words.
+pub(super) fn read_answer(response: &HttpResponse) -> Result<Value, ProviderError> {
+    let body = body_as_json(NAME, response)?;
+    if response.status.is_success() {
+        return Ok(body);
+    }
+    if response.status.is_server_error() {
+        return Err(ProviderError::ServerFailure {
+            provider: NAME,
+            message: format!("HTTP {}", response.status.as_u16()),
+        });
+    }
+    let code = string_at(&body, &["code"]).unwrap_or("unknown").to_string();
+    let detail = string_at(&body, &["message"]).unwrap_or("").to_string();
+    let (message, hint) = explain(&code);
+    Err(ProviderError::Rejected {
+        provider: NAME,
+        message: format!("{message} ({code}{})", if detail.is_empty() { String::new() } else { format!(": {detail}") }),
+        code,
+        hint: hint.into(),
+    })
+}
+
+fn explain(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "date_header_diff" => ("this machine's clock is more than 15 minutes off the server's", "Set the clock right (enable automatic time), then try again."),
+        "signature_mismatch" => ("the request signature did not match", "The shared key is wrong: store the one from the LicenseSpring dashboard with `sso-launcher accounts edit NAME`."),
+        "invalid_api_key" => ("the API key is not valid", "Store the API key from the LicenseSpring dashboard with `sso-launcher accounts edit NAME`."),
+        "revoked_api_key" => ("the API key was revoked", "Create a new API key in the LicenseSpring dashboard and store it."),
+        "read_only_api_key" => ("the API key is read-only", "Use an API key that may activate licenses."),
+        "unknown_product" => ("the product was not found", "Check the product setting (the product's short code)."),
+        "missing_headers" | "authorization_missing_params" | "authorization_invalid_headers" | "hmac_required" => ("the request's authorization was incomplete", "This is a bug in sso-launcher; please report it with the code."),
+        "invalid_token" => ("the OAuth token is not valid", "Store a fresh oauth_token, or use api_key and shared_key."),
+        _ => ("the request was refused", "Check product and customer_account_code against the LicenseSpring dashboard."),
+    }
+}
+
+fn redirect_uri_of(url: &Url) -> Result<Url, ProviderError> {
+    let text = url
+        .query_pairs()
+        .find(|(key, _)| key == "redirect_uri")
+        .map(|(_, value)| value.into_owned())
+        .ok_or_else(|| malformed("the SSO URL names no redirect_uri"))?;
+    Url::parse(&text).map_err(|_| malformed("the SSO URL's redirect_uri is not a URL"))
+}
+
+fn not_loopback_note(redirect_uri: &Url) -> String {
+    format!(
+        "the redirect URI {redirect_uri} is not on this machine, so the sign-in finishes in the browser and nothing comes back here; to finish it here, ask the vendor to register a loopback redirect URI such as http://127.0.0.1:53682/callback"
+    )
+}
+
+/// The signed-in user named in an id_token (read, not trusted: LicenseSpring checks it at
+/// activation; shown only as a courtesy).
+fn id_token_subject(id_token: &SecretString) -> Option<String> {
+    use base64::Engine as _;
+    let payload = id_token.expose_secret().split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    string_at(&claims, &["email"])
+        .or_else(|| string_at(&claims, &["sub"]))
+        .map(str::to_string)
+}
+
+pub(super) fn malformed(what: &str) -> ProviderError {
+    ProviderError::Malformed {
+        provider: NAME,
+        what: what.into(),
+    }
+}
+
+fn strip(err: ProviderError) -> String {
+    match err {
+        ProviderError::Settings { message, .. } => message,
+        other => other.to_string(),
+    }
+}
+
+pub(super) fn settings_error(message: String) -> ProviderError {
+    ProviderError::Settings {
+        provider: NAME,
+        message,
+    }
+}
