@@ -63,7 +63,10 @@ pub fn match_pick(pick: &str, choices: &[String]) -> Option<usize> {
         return (1..=choices.len()).contains(&number).then(|| number - 1);
     }
     let lower = pick.to_lowercase();
-    if let Some(index) = choices.iter().position(|label| label.to_lowercase() == lower) {
+    if let Some(index) = choices
+        .iter()
+        .position(|label| label.to_lowercase() == lower)
+    {
         return Some(index);
     }
     let partial: Vec<usize> = choices

@@ -51,6 +51,16 @@ impl DemoEnvironment {
             paths,
             Arc::new(MemoryVault::new()),
         )?)?;
+        // The demo's license page comes back to a free port, so a demo never finds it busy.
+        let free_port = std::net::TcpListener::bind(("127.0.0.1", 0))
+            .and_then(|listener| listener.local_addr())
+            .map_err(|err| internal("find a free loopback port", err))?
+            .port();
+        sandbox
+            .sandbox()
+            .licensespring
+            .sso
+            .set_redirect_uri(format!("http://127.0.0.1:{free_port}/callback"));
         for (account, secrets) in demo_accounts(sandbox.sandbox()) {
             engine.add_account(account, secrets)?;
         }

@@ -7,7 +7,10 @@ use crate::core::provider::ags::{self, AuthService};
 impl Engine {
     /// The services of the gateway named by an AGS account's `base_url` and `tenant_id`
     /// (the account need not be saved, nor have its service chosen yet).
-    pub async fn discover_services(&self, account: &Account) -> Result<Vec<AuthService>, EngineError> {
+    pub async fn discover_services(
+        &self,
+        account: &Account,
+    ) -> Result<Vec<AuthService>, EngineError> {
         if account.provider != ProviderKind::Ags {
             return Err(EngineError::Usage(format!(
                 "'{}' is a {} account; service discovery is for AGS accounts",

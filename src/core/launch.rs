@@ -141,7 +141,10 @@ impl Engine {
                 }
                 Delivery::TokenHeld => "token held; nothing to open".to_string(),
                 Delivery::RoundTrip(round_trip) if round_trip.came_back => {
-                    format!("signed in through the browser ({})", round_trip.redirect_uri)
+                    format!(
+                        "signed in through the browser ({})",
+                        round_trip.redirect_uri
+                    )
                 }
                 Delivery::RoundTrip(_) => {
                     "opened the sign-in page; the redirect does not come back here".to_string()
@@ -303,7 +306,10 @@ impl Engine {
             let outcome = self
                 .launch_inner(account, LaunchTarget::PrintOnly, &|_| {})
                 .await?;
-            let session = outcome.session.as_ref().expect("session launches hold a session");
+            let session = outcome
+                .session
+                .as_ref()
+                .expect("session launches hold a session");
             let verified_for = match provider.verify(self.context(), account, session) {
                 Some(verify) => Some(verify.await?),
                 None => None,
@@ -342,9 +348,10 @@ impl Engine {
         let started = Instant::now();
         let held = self.tokens.stored(account.id).await?;
         let provider = require_provider(account.provider)?;
-        let remote = match held.as_ref().and_then(|session| {
-            provider.sign_out(self.context(), account, session)
-        }) {
+        let remote = match held
+            .as_ref()
+            .and_then(|session| provider.sign_out(self.context(), account, session))
+        {
             Some(sign_out) => Some(sign_out.await.map_err(|err| err.to_string())),
             None => None,
         };
@@ -358,7 +365,13 @@ impl Engine {
             Some(Err(err)) => format!("provider sign-out failed ({err}); tokens forgotten"),
             None => "tokens forgotten".to_string(),
         };
-        self.audit_result(account, "logout", started, &Ok::<_, EngineError>(()), Some(detail));
+        self.audit_result(
+            account,
+            "logout",
+            started,
+            &Ok::<_, EngineError>(()),
+            Some(detail),
+        );
         Ok(report)
     }
 

@@ -39,6 +39,20 @@ struct RedirectUrisRequest {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct PlatformErrorRequest {
+    code: u32,
+    #[serde(default = "one")]
+    times: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RedirectUriRequest {
+    redirect_uri: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct VariantRequest {
     endpoint: String,
     variant: String,
@@ -91,6 +105,29 @@ pub fn handle(sandbox: &Sandbox, request: &Request) -> Reply {
                 return Err(format!("'{bad}' is not a URL"));
             }
             sandbox.signnow.register_redirect_uris(body.uris);
+            Ok(json!({"ok": true}))
+        }),
+        ("POST", "ags/platform_error") => with_body(request, |body: PlatformErrorRequest| {
+            if !(20000..=20099).contains(&body.code) {
+                return Err(
+                    "platform codes run from 20000 to 20099 (20001 ... 20022 are documented)"
+                        .into(),
+                );
+            }
+            sandbox.ags.queue_platform_error(body.code, body.times);
+            Ok(json!({"ok": true}))
+        }),
+        ("POST", "ags/delete_devices") => {
+            sandbox.ags.delete_devices();
+            Reply::json(200, &json!({"ok": true}))
+        }
+        ("POST", "licensespring/redirect_uri") => with_body(request, |body: RedirectUriRequest| {
+            url::Url::parse(&body.redirect_uri)
+                .map_err(|_| format!("'{}' is not a URL", body.redirect_uri))?;
+            sandbox
+                .licensespring
+                .sso
+                .set_redirect_uri(body.redirect_uri);
             Ok(json!({"ok": true}))
         }),
         ("POST", "variants") => with_body(request, |body: VariantRequest| {

@@ -44,12 +44,57 @@ pub mod licensespring {
     pub const OAUTH_TOKEN: &str = "sbx-ls-oauth-5e08";
     pub const PRODUCT: &str = "sandbox-product";
     pub const CUSTOMER: &str = "sandbox-customer";
+    /// The license user who signs in on the hosted page.
+    pub const USER_EMAIL: &str = "license.user@example.com";
+    pub const USER_PASSWORD: &str = "sbx-ls-user-pass-4d1e";
+    pub const LICENSE_KEY: &str = "SBX-7Q2M-K9TX-4WLR";
+}
+
+pub mod ags {
+    pub const TENANT: &str = "sandbox-tenant";
+    pub const SERVICE_ID: &str = "sandbox-idp";
+    pub const SERVICE_NAME: &str = "Sandbox Identity";
+    pub const SESSION_TOKEN: &str = "sbx-ags-session-3b9f";
+    /// Signs on to one account.
+    pub const USERNAME: &str = "operator@example.com";
+    /// Matches two accounts: the sign-on answers 300.
+    pub const HOUSEHOLD_USERNAME: &str = "family@example.com";
+    pub const PASSWORD: &str = "sbx-ags-pass-71c2";
+    /// (accountId, name); a session-token or single-account sign-on lands on the first.
+    pub const ACCOUNTS: [(&str, &str); 2] = [("1663", "Home"), ("1664", "Office")];
+    /// Signs the sandbox's JWT-shaped tokens.
+    pub const JWT_KEY: &str = "sbx-ags-jwt-key-0f5d2a";
+
+    /// A parameter: (name, mandatory, isPassword).
+    pub type Parameter = (&'static str, bool, bool);
+
+    /// The service's endpoints: (name, path, parameters).
+    pub fn endpoints() -> Vec<(&'static str, &'static str, Vec<Parameter>)> {
+        vec![
+            (
+                "SIGNON",
+                "/signOn",
+                vec![
+                    ("Username", true, false),
+                    ("Password", true, true),
+                    ("Region", false, false),
+                ],
+            ),
+            (
+                "SIGNONWITHSESSIONTOKEN",
+                "/signOnWithSessionToken",
+                vec![("sessionToken", true, true), ("Region", false, false)],
+            ),
+        ]
+    }
 }
 
 pub const ASSURESIGN_DEMO: &str = "AssureSign demo";
 pub const SOVOS_DEMO: &str = "Sovos demo";
 pub const SOVOS_API_DEMO: &str = "Sovos API demo";
 pub const SIGNNOW_DEMO: &str = "signNow demo";
+pub const AGS_DEMO: &str = "AGS demo";
+pub const LICENSESPRING_DEMO: &str = "LicenseSpring demo";
 
 /// The demo accounts, pointed at a running sandbox, with their secrets.
 pub fn demo_accounts(
@@ -122,5 +167,54 @@ pub fn demo_accounts(
         ];
         (account, secrets)
     };
-    vec![assuresign_demo, sovos_demo, sovos_api_demo, signnow_demo]
+    let ags_demo = {
+        let mut account = Account::new(AGS_DEMO, ProviderKind::Ags);
+        account.tags = vec!["demo".into()];
+        account.notes = "An AGS session kept fresh with access and refresh tokens.".into();
+        for (key, value) in [
+            ("base_url", sandbox.ags_origin()),
+            ("tenant_id", ags::TENANT),
+            ("auth_service_id", ags::SERVICE_ID),
+        ] {
+            account.settings.insert(key.into(), value.into());
+        }
+        let secret = (
+            "session_token".into(),
+            SecretString::new(ags::SESSION_TOKEN),
+        );
+        (account, vec![secret])
+    };
+    let licensespring_demo = {
+        let mut account = Account::new(LICENSESPRING_DEMO, ProviderKind::Licensespring);
+        account.tags = vec!["demo".into()];
+        account.notes =
+            "Signs in on the sandbox's license page, then activates the license here.".into();
+        let vendor_key = sandbox.licensespring_vendor_key();
+        for (key, value) in [
+            ("api_base_url", sandbox.licensespring_origin()),
+            ("product", licensespring::PRODUCT),
+            ("customer_account_code", licensespring::CUSTOMER),
+            ("response_type", "code"),
+            ("activate", "true"),
+            ("vendor_public_key", vendor_key.as_str()),
+        ] {
+            account.settings.insert(key.into(), value.into());
+        }
+        let secrets = vec![
+            ("api_key".into(), SecretString::new(licensespring::API_KEY)),
+            (
+                "shared_key".into(),
+                SecretString::new(licensespring::SHARED_KEY),
+            ),
+        ];
+        (account, secrets)
+    };
+    vec![
+        assuresign_demo,
+        sovos_demo,
+        sovos_api_demo,
+        signnow_demo,
+        ags_demo,
+        licensespring_demo,
+    ]
 }

@@ -1,7 +1,8 @@
 //! A strict fake of LicenseSpring's License API (see `shared/providers.md` §3), on its own
-//! port. This step serves `GET /api/v4/sso_url`, checking request signing exactly as
-//! documented: the `Date` header (IMF-fixdate, at most 15 minutes off), the HMAC-SHA256
-//! signature over it with the shared key, the API key; or the OAuth bearer alternative.
+//! port: `GET /api/v4/sso_url` and `POST /api/v4/activate_license`, checking request signing
+//! exactly as documented (the `Date` header in IMF-fixdate at most 15 minutes off, the
+//! HMAC-SHA256 signature over it with the shared key, the API key; or the OAuth bearer
+//! alternative), and the hosted sign-in page the SSO URL points at.
 
 use std::time::Duration;
 
@@ -10,35 +11,58 @@ use time::PrimitiveDateTime;
 use time::macros::format_description;
 
 use super::fixtures::licensespring as fx;
+pub use super::licensespring_sso::DEFAULT_REDIRECT_URI;
+use super::licensespring_sso::{SsoSite, error};
 use super::server::{Reply, Request};
 use super::state::{SandboxState, fault_reply};
 use crate::core::provider::licensespring_auth::signature;
 use crate::core::secret::{SecretString, constant_time_eq};
 
 pub const SSO_URL: &str = "licensespring.sso_url";
-pub const ENDPOINTS: [&str; 1] = [SSO_URL];
+pub const SIGN_IN: &str = "licensespring.sign_in";
+pub const ACTIVATE: &str = "licensespring.activate_license";
+pub const ENDPOINTS: [&str; 3] = [SSO_URL, SIGN_IN, ACTIVATE];
 /// "The server rejects a date more than 15 minutes off."
 const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Default)]
-pub struct LicenseSpringFake;
+pub struct LicenseSpringFake {
+    pub sso: SsoSite,
+}
 
 impl LicenseSpringFake {
     pub async fn handle(&self, state: &SandboxState, request: &Request, origin: &str) -> Reply {
-        if request.path != "/api/v4/sso_url" {
-            return error(404, "not_found", "no such endpoint");
-        }
-        if let Some(fault) = state.record_call(SSO_URL)
+        let endpoint = match request.path.as_str() {
+            "/api/v4/sso_url" => SSO_URL,
+            "/api/v4/activate_license" => ACTIVATE,
+            "/sso/authorize" | "/sso/login" => SIGN_IN,
+            _ => return error(404, "not_found", "no such endpoint"),
+        };
+        if let Some(fault) = state.record_call(endpoint)
             && let Some(reply) =
                 fault_reply(fault, || error(500, "server_error", "internal error")).await
         {
             return reply;
         }
-        if request.method != "GET" {
-            return error(405, "method_not_allowed", "use GET");
+        let expected = match endpoint {
+            SSO_URL => "GET",
+            ACTIVATE => "POST",
+            _ if request.path == "/sso/login" => "POST",
+            _ => "GET",
+        };
+        if request.method != expected {
+            return error(405, "method_not_allowed", &format!("use {expected}"));
+        }
+        match endpoint {
+            SIGN_IN if expected == "GET" => return self.sso.authorize(request),
+            SIGN_IN => return self.sso.login(state.now(), request),
+            _ => {}
         }
         if let Err(reply) = check_authorization(state, request) {
             return reply;
+        }
+        if endpoint == ACTIVATE {
+            return self.sso.activate(state.now(), request);
         }
         let (Some(product), Some(customer)) = (
             request.query_param("product"),
@@ -77,7 +101,7 @@ impl LicenseSpringFake {
             .append_pair("client_id", "sandbox-user-pool")
             .append_pair("response_type", response_type)
             .append_pair("scope", "openid")
-            .append_pair("redirect_uri", "http://127.0.0.1:53682/callback");
+            .append_pair("redirect_uri", &self.sso.redirect_uri());
         Reply::json(200, &json!({ "url": url.to_string() }))
     }
 }
@@ -163,12 +187,4 @@ fn check_authorization(state: &SandboxState, request: &Request) -> Result<(), Re
         ));
     }
     Ok(())
-}
-
-/// The documented error body.
-fn error(status: u16, code: &str, message: &str) -> Reply {
-    Reply::json(
-        status,
-        &json!({"status": status, "code": code, "message": message}),
-    )
 }

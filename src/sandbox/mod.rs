@@ -3,10 +3,12 @@
 //! It enforces the documented contract (headers, bodies, expiry, single use) and can be told,
 //! through a loopback control API under `/__sandbox/`, to misbehave in documented ways.
 
+pub mod ags;
 pub mod assuresign;
 mod control;
 pub mod fixtures;
 pub mod licensespring;
+mod licensespring_sso;
 mod pages;
 mod server;
 pub mod signnow;
@@ -32,6 +34,7 @@ enum Site {
     Sovos,
     SignNow,
     LicenseSpring,
+    Ags,
 }
 
 /// The shared fake services behind every sandbox port.
@@ -43,8 +46,10 @@ pub struct Sandbox {
     sovos_issuer: String,
     pub signnow: signnow::SignNowFake,
     signnow_origin: String,
-    licensespring: licensespring::LicenseSpringFake,
+    pub licensespring: licensespring::LicenseSpringFake,
     licensespring_origin: String,
+    pub ags: ags::AgsFake,
+    ags_origin: String,
     /// Counts sign-on pages served to a browser with a valid token.
     signed_in_pages: watch::Sender<u64>,
 }
@@ -57,6 +62,16 @@ impl Sandbox {
     /// The LicenseSpring fake's origin (`/api/v4/...` is appended).
     pub fn licensespring_origin(&self) -> &str {
         &self.licensespring_origin
+    }
+
+    /// The AGS fake's origin (`/ags/...` is appended).
+    pub fn ags_origin(&self) -> &str {
+        &self.ags_origin
+    }
+
+    /// The key that verifies the LicenseSpring fake's `LicenseSignature` (base64 DER).
+    pub fn licensespring_vendor_key(&self) -> String {
+        self.licensespring.sso.vendor_public_key()
     }
 
     /// The signNow fake's origin (API and web app on one origin here).
@@ -78,7 +93,12 @@ impl Sandbox {
             },
             "sovos": {"issuer": self.sovos_issuer},
             "signnow": {"api_base_url": self.signnow_origin, "app_base_url": self.signnow_origin},
-            "licensespring": {"api_base_url": self.licensespring_origin},
+            "licensespring": {
+                "api_base_url": self.licensespring_origin,
+                "redirect_uri": self.licensespring.sso.redirect_uri(),
+                "vendor_public_key": self.licensespring_vendor_key(),
+            },
+            "ags": {"base_url": self.ags_origin},
             "control": format!("{}/__sandbox/", self.assuresign_origin),
         })
     }
@@ -89,6 +109,7 @@ impl Sandbox {
             .chain(&sovos::ENDPOINTS)
             .chain(&signnow::ENDPOINTS)
             .chain(&licensespring::ENDPOINTS)
+            .chain(&ags::ENDPOINTS)
             .copied()
             .collect()
     }
@@ -102,6 +123,8 @@ impl Sandbox {
             assuresign::API_USER => assuresign::API_USER_VARIANTS.to_vec(),
             signnow::TOKEN => signnow::EXPIRES_VARIANTS.to_vec(),
             signnow::ERRORS_ENDPOINT => signnow::ERROR_VARIANTS.to_vec(),
+            ags::ERRORS_ENDPOINT => ags::ERROR_VARIANTS.to_vec(),
+            ags::ACCOUNTS_ENDPOINT => ags::ACCOUNT_VARIANTS.to_vec(),
             _ => Vec::new(),
         }
     }
@@ -120,6 +143,7 @@ impl Sandbox {
                     .handle(&self.state, &request, &origin)
                     .await;
             }
+            Site::Ags => return self.ags.handle(&self.state, &request).await,
             Site::AssureSign => {}
         }
         if let Some((reply, page)) = self.assuresign.handle(&self.state, &request).await {
@@ -143,7 +167,7 @@ pub struct SandboxHandle {
 
 impl SandboxHandle {
     /// Binds 127.0.0.1 and serves in the current runtime: AssureSign on `port`, then Sovos,
-    /// signNow and LicenseSpring on the next three ports (or free ports for 0).
+    /// signNow, LicenseSpring and AGS on the next four ports (or free ports for 0).
     pub async fn start(port: u16) -> std::io::Result<Self> {
         let assuresign_listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let sovos_port = if port == 0 {
@@ -164,6 +188,12 @@ impl SandboxHandle {
             port.checked_add(3).unwrap_or(0)
         };
         let licensespring_listener = TcpListener::bind(("127.0.0.1", licensespring_port)).await?;
+        let ags_port = if port == 0 {
+            0
+        } else {
+            port.checked_add(4).unwrap_or(0)
+        };
+        let ags_listener = TcpListener::bind(("127.0.0.1", ags_port)).await?;
         let origin = |listener: &TcpListener| {
             listener
                 .local_addr()
@@ -178,8 +208,10 @@ impl SandboxHandle {
             sovos_issuer,
             signnow: signnow::SignNowFake::default(),
             signnow_origin: origin(&signnow_listener)?,
-            licensespring: licensespring::LicenseSpringFake,
+            licensespring: licensespring::LicenseSpringFake::default(),
             licensespring_origin: origin(&licensespring_listener)?,
+            ags: ags::AgsFake::default(),
+            ags_origin: origin(&ags_listener)?,
             signed_in_pages: watch::channel(0).0,
         });
         let serve_site = |listener, site| {
@@ -192,6 +224,7 @@ impl SandboxHandle {
             serve_site(sovos_listener, Site::Sovos),
             serve_site(signnow_listener, Site::SignNow),
             serve_site(licensespring_listener, Site::LicenseSpring),
+            serve_site(ags_listener, Site::Ags),
         ];
         Ok(Self { sandbox, tasks })
     }

@@ -48,6 +48,12 @@ pub enum Reply {
     },
     /// A 302 to another place (what a login portal in front of an API does).
     Redirect(String),
+    /// A JSON answer with one extra header (LicenseSpring's `LicenseSignature`).
+    JsonWithHeader {
+        status: u16,
+        header: (&'static str, String),
+        body: Vec<u8>,
+    },
     /// Close the connection without a word.
     Drop,
 }
@@ -215,6 +221,16 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
             Vec::new(),
             format!("Location: {location}\r\n"),
         ),
+        Reply::JsonWithHeader {
+            status,
+            header: (name, value),
+            body,
+        } => (
+            status,
+            "application/json; charset=utf-8",
+            body,
+            format!("{name}: {value}\r\n"),
+        ),
         Reply::Drop => return Ok(()),
     };
     let head = format!(
@@ -231,6 +247,7 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",
+        300 => "Multiple Choices",
         302 => "Found",
         400 => "Bad Request",
         401 => "Unauthorized",

@@ -174,7 +174,10 @@ impl Provider for Ags {
                 SignOnWith::SessionToken => {
                     let mut parameters = vec![(
                         "sessionToken".to_string(),
-                        secrets.require("session_token")?.expose_secret().to_string(),
+                        secrets
+                            .require("session_token")?
+                            .expose_secret()
+                            .to_string(),
                     )];
                     parameters.extend(config.parameters.iter().cloned());
                     ("/signOnWithSessionToken".to_string(), parameters)
@@ -354,7 +357,11 @@ async fn password_sign_on(
     let mut parameters = Vec::new();
     for (name, _) in &config.parameters {
         if !endpoint.parameters.iter().any(|spec| &spec.name == name) {
-            let names: Vec<_> = endpoint.parameters.iter().map(|spec| spec.name.as_str()).collect();
+            let names: Vec<_> = endpoint
+                .parameters
+                .iter()
+                .map(|spec| spec.name.as_str())
+                .collect();
             return Err(settings_error(format!(
                 "the service '{}' has no sign-on parameter '{name}'; it takes: {}",
                 service.id,
@@ -364,7 +371,9 @@ async fn password_sign_on(
     }
     for spec in &endpoint.parameters {
         let value = if spec.is_password {
-            secrets.get("password").map(|value| value.expose_secret().to_string())
+            secrets
+                .get("password")
+                .map(|value| value.expose_secret().to_string())
         } else {
             config
                 .parameters

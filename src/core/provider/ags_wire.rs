@@ -114,8 +114,8 @@ pub fn read_tokens(
         .get(FIXED_CAP_AT)
         .and_then(|text| text.parse::<i64>().ok())
         .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok());
-    let answered_cap = seconds("fixed_refresh_expires_in")
-        .map(|seconds| issued_at + Duration::from_secs(seconds));
+    let answered_cap =
+        seconds("fixed_refresh_expires_in").map(|seconds| issued_at + Duration::from_secs(seconds));
     let cap = match (kept_cap, answered_cap) {
         (Some(kept), Some(answered)) => Some(kept.min(answered)),
         (kept, answered) => kept.or(answered),
@@ -125,7 +125,8 @@ pub fn read_tokens(
             .state
             .insert(FIXED_CAP_AT.to_string(), cap.unix_timestamp().to_string());
     }
-    let window = seconds("refresh_expires_in").map(|seconds| issued_at + Duration::from_secs(seconds));
+    let window =
+        seconds("refresh_expires_in").map(|seconds| issued_at + Duration::from_secs(seconds));
     session.refresh_expires_at = match (window, cap) {
         (Some(window), Some(cap)) => Some(window.min(cap)),
         (window, cap) => window.or(cap),
@@ -257,23 +258,48 @@ pub fn platform_code(text: &str) -> Option<u32> {
 }
 
 fn as_platform_code(number: u64) -> Option<u32> {
-    (20000..=20099)
-        .contains(&number)
-        .then_some(number as u32)
+    (20000..=20099).contains(&number).then_some(number as u32)
 }
 
 /// A platform code in plain words, and what to do about it.
 pub fn explain_platform_code(code: u32) -> (&'static str, &'static str) {
     match code {
-        20001 => ("the account is cancelled", "Ask the operator's support to reactivate the account."),
-        20002 => ("the account is suspended", "Ask the operator's support why the account was suspended."),
-        20003 => ("this device was deleted from the account", "The app registers this machine again at the next sign-in; if that fails, ask the operator's support."),
-        20004 => ("this device is disabled for the account", "Ask the operator's support to enable this device."),
-        20007 => ("the account has too many devices", "Remove a device you no longer use from the account, then sign in again."),
-        20018 | 20021 => ("a VPN or proxy was detected", "Turn off the VPN or proxy and sign in again."),
-        20019 | 20022 => ("the service is not available in your location (geo-blocked)", "Sign in from a location where the service is offered."),
-        20020 => ("the provider could not check the token", "Sign in again with `sso-launcher login NAME`."),
-        _ => ("the platform refused access", "Ask the operator's support, quoting the code and correlation id."),
+        20001 => (
+            "the account is cancelled",
+            "Ask the operator's support to reactivate the account.",
+        ),
+        20002 => (
+            "the account is suspended",
+            "Ask the operator's support why the account was suspended.",
+        ),
+        20003 => (
+            "this device was deleted from the account",
+            "The app registers this machine again at the next sign-in; if that fails, ask the operator's support.",
+        ),
+        20004 => (
+            "this device is disabled for the account",
+            "Ask the operator's support to enable this device.",
+        ),
+        20007 => (
+            "the account has too many devices",
+            "Remove a device you no longer use from the account, then sign in again.",
+        ),
+        20018 | 20021 => (
+            "a VPN or proxy was detected",
+            "Turn off the VPN or proxy and sign in again.",
+        ),
+        20019 | 20022 => (
+            "the service is not available in your location (geo-blocked)",
+            "Sign in from a location where the service is offered.",
+        ),
+        20020 => (
+            "the provider could not check the token",
+            "Sign in again with `sso-launcher login NAME`.",
+        ),
+        _ => (
+            "the platform refused access",
+            "Ask the operator's support, quoting the code and correlation id.",
+        ),
     }
 }
 
@@ -319,9 +345,18 @@ mod tests {
 
     #[test]
     fn platform_codes_are_found_in_any_documented_shape() {
-        assert_eq!(platform_code(r#"{"code":20019,"message":"x"}"#), Some(20019));
-        assert_eq!(platform_code(r#"{"error":{"errorCode":"20007"}}"#), Some(20007));
-        assert_eq!(platform_code("Forbidden (20021): VPN detected"), Some(20021));
+        assert_eq!(
+            platform_code(r#"{"code":20019,"message":"x"}"#),
+            Some(20019)
+        );
+        assert_eq!(
+            platform_code(r#"{"error":{"errorCode":"20007"}}"#),
+            Some(20007)
+        );
+        assert_eq!(
+            platform_code("Forbidden (20021): VPN detected"),
+            Some(20021)
+        );
         assert_eq!(platform_code(r#"{"status":403,"message":"nope"}"#), None);
         assert_eq!(platform_code("HTTP 403 at 2026"), None);
     }

@@ -16,8 +16,8 @@ use super::json::{body_as_json, string_at};
 use super::licensespring_auth::{authorization, imf_fixdate};
 use super::licensespring_license::{activate, hardware_id, read_vendor_key};
 use super::{
-    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, RedirectOutcome,
-    SecretSpec, Secrets, SessionToken, SettingSpec, SignOn,
+    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, RedirectOutcome, SecretSpec,
+    Secrets, SessionToken, SettingSpec, SignOn,
 };
 use crate::core::account::Account;
 use crate::core::http::HttpResponse;
@@ -191,22 +191,22 @@ impl Provider for LicenseSpring {
                 redirect_uri: redirect_uri.to_string(),
                 ..RedirectOutcome::default()
             };
-            let listener = match ListenerOptions::for_redirect_uri(account.name.clone(), &redirect_uri)
-            {
-                Ok(mut options) => {
-                    options.mode = if config.token_mode {
-                        ResponseMode::Fragment
-                    } else {
-                        ResponseMode::Query
-                    };
-                    if let Some(browser) = ctx.browser {
-                        options.timeout = browser.timeout();
+            let listener =
+                match ListenerOptions::for_redirect_uri(account.name.clone(), &redirect_uri) {
+                    Ok(mut options) => {
+                        options.mode = if config.token_mode {
+                            ResponseMode::Fragment
+                        } else {
+                            ResponseMode::Query
+                        };
+                        if let Some(browser) = ctx.browser {
+                            options.timeout = browser.timeout();
+                        }
+                        Some(LoopbackListener::bind(options)?)
                     }
-                    Some(LoopbackListener::bind(options)?)
-                }
-                Err(LoopbackError::NotLoopback { .. }) => None,
-                Err(err) => return Err(err.into()),
-            };
+                    Err(LoopbackError::NotLoopback { .. }) => None,
+                    Err(err) => return Err(err.into()),
+                };
             if probe {
                 outcome.facts.push((
                     "sign-in page".into(),
@@ -218,7 +218,9 @@ impl Provider for LicenseSpring {
                 });
                 return Ok(outcome);
             }
-            let browser = ctx.browser.ok_or(ProviderError::NeedsBrowser { provider: NAME })?;
+            let browser = ctx
+                .browser
+                .ok_or(ProviderError::NeedsBrowser { provider: NAME })?;
             let Some(listener) = listener else {
                 browser.open(&OneTimeUrl::new(url));
                 outcome.note = Some(not_loopback_note(&redirect_uri));
@@ -290,7 +292,10 @@ async fn fetch_sso_url(
         .append_pair("product", &config.product)
         .append_pair("customer_account_code", &config.customer)
         // The docs disagree on the default, so it is always sent.
-        .append_pair("response_type", if config.token_mode { "token" } else { "code" });
+        .append_pair(
+            "response_type",
+            if config.token_mode { "token" } else { "code" },
+        );
     let response = signed(ctx, Method::GET, &url, secrets, None).await?;
     let body = read_answer(&response)?;
     let text = string_at(&body, &["url"]).ok_or_else(|| malformed("the answer has no url"))?;
@@ -359,7 +364,14 @@ pub(super) fn read_answer(response: &HttpResponse) -> Result<Value, ProviderErro
     let (message, hint) = explain(&code);
     Err(ProviderError::Rejected {
         provider: NAME,
-        message: format!("{message} ({code}{})", if detail.is_empty() { String::new() } else { format!(": {detail}") }),
+        message: format!(
+            "{message} ({code}{})",
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {detail}")
+            }
+        ),
         code,
         hint: hint.into(),
     })
@@ -367,15 +379,45 @@ pub(super) fn read_answer(response: &HttpResponse) -> Result<Value, ProviderErro
 
 fn explain(code: &str) -> (&'static str, &'static str) {
     match code {
-        "date_header_diff" => ("this machine's clock is more than 15 minutes off the server's", "Set the clock right (enable automatic time), then try again."),
-        "signature_mismatch" => ("the request signature did not match", "The shared key is wrong: store the one from the LicenseSpring dashboard with `sso-launcher accounts edit NAME`."),
-        "invalid_api_key" => ("the API key is not valid", "Store the API key from the LicenseSpring dashboard with `sso-launcher accounts edit NAME`."),
-        "revoked_api_key" => ("the API key was revoked", "Create a new API key in the LicenseSpring dashboard and store it."),
-        "read_only_api_key" => ("the API key is read-only", "Use an API key that may activate licenses."),
-        "unknown_product" => ("the product was not found", "Check the product setting (the product's short code)."),
-        "missing_headers" | "authorization_missing_params" | "authorization_invalid_headers" | "hmac_required" => ("the request's authorization was incomplete", "This is a bug in sso-launcher; please report it with the code."),
-        "invalid_token" => ("the OAuth token is not valid", "Store a fresh oauth_token, or use api_key and shared_key."),
-        _ => ("the request was refused", "Check product and customer_account_code against the LicenseSpring dashboard."),
+        "date_header_diff" => (
+            "this machine's clock is more than 15 minutes off the server's",
+            "Set the clock right (enable automatic time), then try again.",
+        ),
+        "signature_mismatch" => (
+            "the request signature did not match",
+            "The shared key is wrong: store the one from the LicenseSpring dashboard with `sso-launcher accounts edit NAME`.",
+        ),
+        "invalid_api_key" => (
+            "the API key is not valid",
+            "Store the API key from the LicenseSpring dashboard with `sso-launcher accounts edit NAME`.",
+        ),
+        "revoked_api_key" => (
+            "the API key was revoked",
+            "Create a new API key in the LicenseSpring dashboard and store it.",
+        ),
+        "read_only_api_key" => (
+            "the API key is read-only",
+            "Use an API key that may activate licenses.",
+        ),
+        "unknown_product" => (
+            "the product was not found",
+            "Check the product setting (the product's short code).",
+        ),
+        "missing_headers"
+        | "authorization_missing_params"
+        | "authorization_invalid_headers"
+        | "hmac_required" => (
+            "the request's authorization was incomplete",
+            "This is a bug in sso-launcher; please report it with the code.",
+        ),
+        "invalid_token" => (
+            "the OAuth token is not valid",
+            "Store a fresh oauth_token, or use api_key and shared_key.",
+        ),
+        _ => (
+            "the request was refused",
+            "Check product and customer_account_code against the LicenseSpring dashboard.",
+        ),
     }
 }
 

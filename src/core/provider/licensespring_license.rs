@@ -63,7 +63,9 @@ pub(super) fn verify_signature(
 ) -> Result<(), ProviderError> {
     let forged = |what: &str| ProviderError::InvalidIdToken {
         provider: NAME,
-        detail: format!("the license answer's LicenseSignature {what}; the license was not accepted"),
+        detail: format!(
+            "the license answer's LicenseSignature {what}; the license was not accepted"
+        ),
     };
     let header = header.ok_or_else(|| forged("is missing"))?;
     let bytes = base64::engine::general_purpose::STANDARD
@@ -125,19 +127,19 @@ fn describe_license(license: &Value, mut facts: Vec<(String, String)>) -> Vec<(S
 /// The vendor key from a setting: a PEM file path, PEM text, or base64 DER (SPKI).
 pub(super) fn read_vendor_key(value: &str) -> Result<rsa::RsaPublicKey, String> {
     let value = value.trim();
-    let pem = if value.starts_with("-----BEGIN") {
-        Some(value.to_string())
-    } else if std::path::Path::new(value).is_file() {
-        Some(std::fs::read_to_string(value).map_err(|err| {
-            format!("vendor_public_key: could not read the file {value}: {err}")
-        })?)
-    } else {
-        None
-    };
+    let pem =
+        if value.starts_with("-----BEGIN") {
+            Some(value.to_string())
+        } else if std::path::Path::new(value).is_file() {
+            Some(std::fs::read_to_string(value).map_err(|err| {
+                format!("vendor_public_key: could not read the file {value}: {err}")
+            })?)
+        } else {
+            None
+        };
     match pem {
-        Some(pem) => rsa::RsaPublicKey::from_public_key_pem(pem.trim()).map_err(|err| {
-            format!("vendor_public_key is not an RSA public key in PEM: {err}")
-        }),
+        Some(pem) => rsa::RsaPublicKey::from_public_key_pem(pem.trim())
+            .map_err(|err| format!("vendor_public_key is not an RSA public key in PEM: {err}")),
         None => {
             let der = base64::engine::general_purpose::STANDARD
                 .decode(value)

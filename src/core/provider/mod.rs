@@ -91,9 +91,9 @@ impl SettingSpec {
     /// Whether a setting key is this one, or one of its family.
     pub fn matches(&self, key: &str) -> bool {
         match self.key.strip_suffix("NAME") {
-            Some(prefix) if prefix.ends_with('.') => {
-                key.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty())
-            }
+            Some(prefix) if prefix.ends_with('.') => key
+                .strip_prefix(prefix)
+                .is_some_and(|rest| !rest.is_empty()),
             _ => self.key == key,
         }
     }
