@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -16,7 +17,7 @@ use time::OffsetDateTime;
 
 use super::fixtures::ags as fx;
 use super::server::{Reply, Request};
-use super::state::{SandboxState, fault_reply, random_token};
+use super::state::{FaultKind, SandboxState, fault_reply, random_token};
 
 pub const DISCOVERY: &str = "ags.discovery";
 pub const SIGN_ON: &str = "ags.sign_on";
@@ -67,6 +68,8 @@ pub struct AgsFake {
     refresh: Mutex<HashMap<String, Refresh>>,
     user_tokens: Mutex<HashMap<String, UserToken>>,
     devices: Mutex<HashSet<String>>,
+    /// How many devices were ever registered (client ids are never reused).
+    registered: AtomicU32,
     /// Platform codes to answer the next sign-ons with, in order.
     platform_errors: Mutex<Vec<u32>>,
 }
@@ -99,7 +102,10 @@ impl AgsFake {
                 );
             }
         };
-        if let Some(fault) = state.record_call(endpoint)
+        let fault = state.record_call(endpoint);
+        // An "expired bearer" fault makes the presented refresh token count as expired.
+        let expire = fault.is_some_and(|fault| fault.kind == FaultKind::ExpiredBearer);
+        if let Some(fault) = fault
             && let Some(reply) =
                 fault_reply(fault, || error(500, "internal_error", "internal error")).await
         {
@@ -125,7 +131,7 @@ impl AgsFake {
         let now = state.now();
         match endpoint {
             DISCOVERY => Reply::json(200, &discovery()),
-            REFRESH => self.refresh(request, now),
+            REFRESH => self.refresh(request, now, expire),
             SIGN_OUT => self.sign_out(request, now),
             _ => self.sign_on(state, endpoint, request, now),
         }
@@ -249,7 +255,8 @@ impl AgsFake {
                 "the device was deleted (platform code 20003)",
             )),
             (None, Some(Value::Object(_))) => {
-                let client_id = format!("SBX_{}", devices.len() + 100);
+                let number = self.registered.fetch_add(1, Ordering::SeqCst);
+                let client_id = format!("SBX_{}", 100 + number);
                 devices.insert(client_id.clone());
                 Ok(client_id)
             }
@@ -286,7 +293,7 @@ impl AgsFake {
         Reply::json(300, &json!({ "accounts": accounts }))
     }
 
-    fn refresh(&self, request: &Request, now: OffsetDateTime) -> Reply {
+    fn refresh(&self, request: &Request, now: OffsetDateTime, expire: bool) -> Reply {
         let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
             return error(400, "bad_body", "the body must be JSON with parameters");
         };
@@ -302,7 +309,7 @@ impl AgsFake {
                 "the refresh token is unknown or was used already",
             );
         };
-        if now >= entry.expires_at {
+        if expire || now >= entry.expires_at {
             let code = if now >= entry.fixed_expires_at {
                 "fixed_refresh_expired"
             } else {

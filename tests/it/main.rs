@@ -1,8 +1,10 @@
 //! Integration tests, in one binary so the dependency tree is linked once.
 
+mod ags_refresh;
 mod cli_accounts;
 mod clipboard;
 mod e2e_oidc_provider;
+mod flow_ags;
 mod flow_assuresign;
 mod flow_faults;
 mod flow_signnow;
