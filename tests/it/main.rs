@@ -7,6 +7,7 @@ mod e2e_oidc_provider;
 mod flow_ags;
 mod flow_assuresign;
 mod flow_faults;
+mod flow_licensespring;
 mod flow_signnow;
 mod flow_sovos;
 mod flow_sovos_browser;

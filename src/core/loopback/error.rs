@@ -45,6 +45,14 @@ pub enum LoopbackError {
     },
 }
 
+/// The same redirect URI on a high port (what to ask a vendor to register instead).
+fn with_high_port(redirect_uri: &str) -> String {
+    url::Url::parse(redirect_uri)
+        .ok()
+        .and_then(|mut uri| uri.set_port(Some(53682)).ok().map(|()| uri.to_string()))
+        .unwrap_or_else(|| "http://127.0.0.1:53682/callback".into())
+}
+
 impl UserFacing for LoopbackError {
     fn kind(&self) -> ErrorKind {
         match self {
@@ -59,8 +67,8 @@ impl UserFacing for LoopbackError {
     fn hint(&self) -> Option<String> {
         Some(match self {
             Self::NotLoopback { .. } => "Ask the provider to register a loopback redirect URI such as http://127.0.0.1:53682/callback.".into(),
-            Self::PortBusy { port, .. } => format!("Close the program using port {port} (`ss -ltnp 'sport = :{port}'` shows it), or register another port with the provider and set redirect_port."),
-            Self::PortNotPermitted { .. } => "Ask the provider to register a loopback redirect URI with a port above 1024, such as http://127.0.0.1:53682/callback.".into(),
+            Self::PortBusy { port, .. } => format!("Close the program using port {port} (`ss -ltnp 'sport = :{port}'` shows it) and try again, or have another loopback port registered with the provider."),
+            Self::PortNotPermitted { redirect_uri, .. } => format!("Ask the provider to register a loopback redirect URI with a port above 1024, such as {}.", with_high_port(redirect_uri)),
             Self::Bind { .. } => "Check that loopback networking works on this machine.".into(),
             Self::TimedOut { .. } => "Finish signing in in the browser sooner, or raise the loopback timeout.".into(),
             Self::Cancelled => "Start the sign-in again when you are ready.".into(),
@@ -68,5 +76,25 @@ impl UserFacing for LoopbackError {
             Self::Denied { error, .. } if error == "access_denied" => "Sign in again and allow access when the provider asks.".into(),
             Self::Denied { .. } => "Check the account's settings (client id, scopes, redirect URI) against the provider's registration.".into(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_privileged_port_hint_names_the_same_uri_on_a_high_port() {
+        let err = LoopbackError::PortNotPermitted {
+            port: 80,
+            redirect_uri: "http://127.0.0.1/sso/return".into(),
+        };
+        assert!(
+            err.hint()
+                .unwrap()
+                .contains("http://127.0.0.1:53682/sso/return"),
+            "{:?}",
+            err.hint()
+        );
     }
 }
