@@ -194,7 +194,7 @@ pub async fn login(name: &str, engine: &Engine, out: &Output) -> Result<(), CliE
 }
 
 /// `token_type`, `access_token`, `expires_at`, `source`, and the validated ID token claims.
-fn token_json(outcome: &crate::core::launch::TokenOutcome) -> Value {
+fn token_json(outcome: &crate::core::sessions::TokenOutcome) -> Value {
     let token = &outcome.token;
     let mut answer = json!({
         "token_type": token.scheme,

@@ -14,6 +14,7 @@ pub mod loopback;
 pub mod paths;
 pub mod provider;
 pub mod secret;
+pub mod sessions;
 pub mod sign_in;
 pub mod store;
 pub mod tokens;

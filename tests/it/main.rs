@@ -3,6 +3,7 @@
 mod ags_refresh;
 mod cli_accounts;
 mod clipboard;
+mod demo_all;
 mod e2e_oidc_provider;
 mod flow_ags;
 mod flow_assuresign;

@@ -1,0 +1,213 @@
+//! Sessions for scripts and sign-ins: `token`, `login`, `logout`, and the cached session
+//! (refresh or sign in) that launches use too.
+
+use std::time::Instant;
+
+use crate::core::account::Account;
+use crate::core::engine::{Engine, EngineError};
+use crate::core::provider::{
+    Provider, ProviderContext, ProviderError, Secrets, SessionToken, require_provider,
+};
+use crate::core::sign_in::AccountBrowser;
+use crate::core::store::vault::SecretKey;
+use crate::core::tokens::{TokenError, TokenSource};
+
+/// What `logout` did.
+#[derive(Debug)]
+pub struct LogoutReport {
+    /// Whether a session was held at all.
+    pub held_session: bool,
+    /// The provider's sign-out, where it has one and a session was held.
+    pub signed_out_remotely: Option<Result<(), String>>,
+}
+
+/// A provider that hands out sessions (not a browser round trip), or a clear error.
+fn session_provider(account: &Account) -> Result<&'static dyn Provider, EngineError> {
+    let provider = require_provider(account.provider)?;
+    if provider.spec().round_trip {
+        return Err(ProviderError::NoSession {
+            provider: account.provider.display_name(),
+        }
+        .into());
+    }
+    Ok(provider)
+}
+
+/// A session token handed to a script.
+#[derive(Debug)]
+pub struct TokenOutcome {
+    pub token: SessionToken,
+    pub source: TokenSource,
+}
+
+impl Engine {
+    /// A valid session token for scripts: cached, or signed in afresh.
+    pub async fn token(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
+        let started = Instant::now();
+        let result = async {
+            let provider = session_provider(account)?;
+            provider.validate(account)?;
+            let (token, source) = self.session(provider, account).await?;
+            Ok(TokenOutcome { token, source })
+        }
+        .await;
+        self.audit_result(account, "token", started, &result, None);
+        result
+    }
+
+    /// Signs in afresh (through the browser for browser-flow providers), replacing any
+    /// cached session; a sign-in already waiting for this account is cancelled.
+    pub async fn login(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
+        let started = Instant::now();
+        let result = async {
+            let provider = session_provider(account)?;
+            provider.validate(account)?;
+            self.cancel_sign_in(account.id);
+            self.tokens.forget(account.id).await?;
+            let (token, source) = self.session(provider, account).await?;
+            Ok(TokenOutcome { token, source })
+        }
+        .await;
+        self.audit_result(account, "login", started, &result, None);
+        result
+    }
+
+    /// Ends the session at the provider where it has a sign-out call, then drops the cached
+    /// tokens whatever the provider said. Returns the provider's refusal, if any, to report.
+    pub async fn logout(&self, account: &Account) -> Result<LogoutReport, EngineError> {
+        let started = Instant::now();
+        let held = self.tokens.stored(account.id).await?;
+        let provider = require_provider(account.provider)?;
+        let remote = match held
+            .as_ref()
+            .and_then(|session| provider.sign_out(self.context(), account, session))
+        {
+            Some(sign_out) => Some(sign_out.await.map_err(|err| err.to_string())),
+            None => None,
+        };
+        self.tokens.forget(account.id).await?;
+        let report = LogoutReport {
+            held_session: held.is_some(),
+            signed_out_remotely: remote,
+        };
+        let detail = match &report.signed_out_remotely {
+            Some(Ok(())) => "signed out at the provider; tokens forgotten".to_string(),
+            Some(Err(err)) => format!("provider sign-out failed ({err}); tokens forgotten"),
+            None => "tokens forgotten".to_string(),
+        };
+        self.audit_result(
+            account,
+            "logout",
+            started,
+            &Ok::<_, EngineError>(()),
+            Some(detail),
+        );
+        Ok(report)
+    }
+
+    pub(crate) async fn session(
+        &self,
+        provider: &'static dyn Provider,
+        account: &Account,
+    ) -> Result<(SessionToken, TokenSource), EngineError> {
+        let result = self
+            .tokens
+            .session(account.id, |stale| async move {
+                let secrets = self.load_secrets(provider, account).await?;
+                let remembered = self.remembered.load(account.id);
+                let context = ProviderContext {
+                    remembered: &remembered,
+                    ..self.context()
+                };
+                // Past the refresh window (or the provider's fixed cap) only a new sign-in helps.
+                if let Some(stale) = stale.filter(|token| token.can_refresh(self.clock.now()))
+                    && let Some(refresh) = provider.refresh(context, account, &secrets, &stale)
+                {
+                    match refresh.await {
+                        Ok(renewed) => return Ok(self.keep_state(account, renewed)),
+                        // A refresh token the provider no longer honours: sign in afresh.
+                        Err(ProviderError::Rejected { code, .. }) => {
+                            tracing::info!(account = %account.name, %code, "refresh refused; signing in again");
+                        }
+                        Err(err) => return Err(err.into()),
+                    }
+                }
+                let browser = AccountBrowser::new(self, account);
+                let context = ProviderContext {
+                    browser: Some(&browser),
+                    chooser: self.chooser.as_deref(),
+                    ..context
+                };
+                let session = provider.authenticate(context, account, &secrets).await?;
+                Ok::<_, EngineError>(self.keep_state(account, session))
+            })
+            .await;
+        result.map_err(|err| match err {
+            TokenError::Vault(err) => err.into(),
+            TokenError::Lock { path, source } => EngineError::Lock { path, source },
+            TokenError::Authenticate(err) => err,
+        })
+    }
+
+    /// Loads the secrets the account needs (missing one: an error) and those it may use.
+    pub(crate) async fn load_secrets(
+        &self,
+        provider: &'static dyn Provider,
+        account: &Account,
+    ) -> Result<Secrets, EngineError> {
+        let required = provider.required_secrets(account);
+        let names: Vec<(&'static str, bool)> = required
+            .iter()
+            .map(|name| (*name, true))
+            .chain(
+                provider
+                    .optional_secrets(account)
+                    .into_iter()
+                    .map(|name| (name, false)),
+            )
+            .collect();
+        let vault = self.vault.clone();
+        let id = account.id;
+        let loaded = tokio::task::spawn_blocking(move || {
+            names
+                .into_iter()
+                .map(|(name, needed)| Ok((name, needed, vault.get(&SecretKey::new(id, name))?)))
+                .collect::<Result<Vec<_>, crate::core::store::vault::VaultError>>()
+        })
+        .await
+        .unwrap_or_else(|join| panic!("vault worker panicked: {join}"))?;
+        let mut secrets = Secrets::default();
+        for (name, needed, value) in loaded {
+            match value {
+                Some(value) => secrets.insert(name, value),
+                None if needed => {
+                    return Err(ProviderError::MissingSecret {
+                        name: name.to_string(),
+                    }
+                    .into());
+                }
+                None => {}
+            }
+        }
+        Ok(secrets)
+    }
+
+    /// Keeps what the provider asked to remember for the next sign-in (a failure to write
+    /// it costs only a first-time sign-in later, so it is logged, not fatal).
+    fn keep_state(&self, account: &Account, session: SessionToken) -> SessionToken {
+        if let Err(err) = self.remembered.save(account.id, &session.state) {
+            tracing::warn!(account = %account.name, "could not keep the provider state: {err}");
+        }
+        session
+    }
+
+    pub(crate) fn context(&self) -> ProviderContext<'_> {
+        ProviderContext {
+            http: &self.http,
+            clock: self.clock.as_ref(),
+            browser: None,
+            chooser: None,
+            remembered: &crate::core::provider::NOTHING_REMEMBERED,
+        }
+    }
+}
