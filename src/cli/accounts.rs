@@ -61,7 +61,7 @@ pub async fn run(command: AccountsCommand, engine: &Engine, out: &Output) -> Res
 
 fn add(args: AddArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
     let kind: ProviderKind = args.provider.parse().map_err(CliError::usage)?;
-    let provider = require_provider(kind)?;
+    let provider = require_provider(kind);
     let mut account = Account::new(args.name.trim(), kind);
     account.settings = parse_settings(&args.fields.set)?;
     account.tags = clean_tags(&args.fields.tags);
@@ -88,7 +88,7 @@ fn add(args: AddArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
 
 async fn edit(args: EditArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
     let current = engine.find_account(&args.name)?;
-    let provider = require_provider(current.provider)?;
+    let provider = require_provider(current.provider);
     let secrets = secrets_input::collect(provider, &args.fields, &[])?;
     let edit = AccountEdit {
         rename: args.rename,

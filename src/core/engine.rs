@@ -144,11 +144,7 @@ impl Engine {
         &self,
         account: &Account,
     ) -> Result<Vec<(&'static str, bool)>, EngineError> {
-        // A provider this release cannot launch yet has no known secrets to list.
-        let Ok(provider) = require_provider(account.provider) else {
-            return Ok(Vec::new());
-        };
-        provider
+        require_provider(account.provider)
             .spec()
             .secrets
             .iter()
@@ -250,15 +246,11 @@ impl Engine {
     pub async fn remove_account(&self, query: &str) -> Result<Account, EngineError> {
         let account = self.find_account(query)?;
         let mut names: Vec<String> = require_provider(account.provider)
-            .map(|provider| {
-                provider
-                    .spec()
-                    .secrets
-                    .iter()
-                    .map(|spec| spec.name.to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
+            .spec()
+            .secrets
+            .iter()
+            .map(|spec| spec.name.to_string())
+            .collect();
         names.push(SESSION_SLOT.to_string());
         let changes = names.into_iter().map(|name| (name, None)).collect();
         self.with_vault_changes(account.id, changes, || {
@@ -317,7 +309,7 @@ pub fn check_account(account: &Account) -> Result<(), EngineError> {
     if account.name.trim().is_empty() {
         return Err(EngineError::Usage("an account needs a name".into()));
     }
-    let provider = require_provider(account.provider)?;
+    let provider = require_provider(account.provider);
     for key in account.settings.keys() {
         if provider.spec().secrets.iter().any(|spec| spec.name == key) {
             return Err(EngineError::Usage(format!(
@@ -353,7 +345,7 @@ fn check_secret_names(
     kind: ProviderKind,
     secrets: &[(String, SecretString)],
 ) -> Result<(), EngineError> {
-    let provider = require_provider(kind)?;
+    let provider = require_provider(kind);
     for (name, _) in secrets {
         if !provider.spec().secrets.iter().any(|spec| spec.name == name) {
             let names: Vec<_> = provider

@@ -138,7 +138,7 @@ impl Engine {
         target: LaunchTarget,
         on_step: &(dyn Fn(LaunchStep) + Send + Sync),
     ) -> Result<LaunchOutcome, EngineError> {
-        let provider = require_provider(account.provider)?;
+        let provider = require_provider(account.provider);
         provider.validate(account)?;
         let mut steps = Vec::new();
         if provider.spec().round_trip {
@@ -248,7 +248,7 @@ impl Engine {
     pub async fn check(&self, account: &Account) -> Result<CheckReport, EngineError> {
         let started = Instant::now();
         let result = async {
-            let provider = require_provider(account.provider)?;
+            let provider = require_provider(account.provider);
             if provider.spec().round_trip {
                 provider.validate(account)?;
                 let probe = self.round_trip(provider, account, None).await?;

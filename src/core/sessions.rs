@@ -23,7 +23,7 @@ pub struct LogoutReport {
 
 /// A provider that hands out sessions (not a browser round trip), or a clear error.
 fn session_provider(account: &Account) -> Result<&'static dyn Provider, EngineError> {
-    let provider = require_provider(account.provider)?;
+    let provider = require_provider(account.provider);
     if provider.spec().round_trip {
         return Err(ProviderError::NoSession {
             provider: account.provider.display_name(),
@@ -77,7 +77,7 @@ impl Engine {
     pub async fn logout(&self, account: &Account) -> Result<LogoutReport, EngineError> {
         let started = Instant::now();
         let held = self.tokens.stored(account.id).await?;
-        let provider = require_provider(account.provider)?;
+        let provider = require_provider(account.provider);
         let remote = match held
             .as_ref()
             .and_then(|session| provider.sign_out(self.context(), account, session))

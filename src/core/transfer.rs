@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use crate::core::account::{Account, AccountId, ProviderKind};
 use crate::core::clock::rfc3339;
 use crate::core::engine::{Engine, EngineError, check_account};
-use crate::core::provider::provider_for;
 use crate::core::store::StoreError;
 
 pub const EXPORT_FORMAT: &str = "sso-launcher-accounts";
@@ -128,11 +127,7 @@ fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
             notes: entry.notes,
             settings: entry.settings,
         };
-        // Accounts of providers this release cannot launch yet are kept as they are.
-        if provider_for(account.provider).is_some() || account.name.is_empty() {
-            check_account(&account)
-                .map_err(|err| EngineError::Import(format!("{position}: {err}")))?;
-        }
+        check_account(&account).map_err(|err| EngineError::Import(format!("{position}: {err}")))?;
         accounts.push(account);
     }
     Ok(accounts)

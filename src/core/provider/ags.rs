@@ -5,21 +5,22 @@
 //! are made by hand.
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 use url::Url;
 
+pub use super::ags_discovery::{
+    AuthService, ParameterSpec, ServiceEndpoint, discover, discovery_target,
+};
 use super::ags_wire::{
-    ACCOUNT_CHOICE, AccountMatch, Answer, CLIENT_ID, Call, NAME, error, malformed,
-    raw_authorization, read_account_matches, read_tokens, sign_on_body,
+    ACCOUNT_CHOICE, AccountMatch, Answer, CLIENT_ID, Call, NAME, error, raw_authorization,
+    read_account_matches, read_tokens, sign_on_body,
 };
 use super::assuresign::parse_origin;
-use super::json::{body_as_json, string_at};
 use super::{
     BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
     SessionToken, SettingSpec, SignOn,
 };
 use crate::core::account::Account;
-use crate::core::http::HttpClient;
 use crate::core::secret::OneTimeUrl;
 
 const SETTINGS: &[SettingSpec] = &[
@@ -434,108 +435,6 @@ async fn choose(
             .map(|(index, label)| format!("{}. {label}", index + 1))
             .collect(),
     })
-}
-
-/// A service the gateway offers, as discovery describes it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct AuthService {
-    /// The `authServiceName`: the value for `auth_service_id`.
-    pub id: String,
-    pub display_name: Option<String>,
-    pub endpoints: Vec<ServiceEndpoint>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ServiceEndpoint {
-    pub name: String,
-    pub path: String,
-    pub parameters: Vec<ParameterSpec>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ParameterSpec {
-    pub name: String,
-    pub mandatory: bool,
-    pub is_password: bool,
-}
-
-/// `GET /ags/servicediscovery`: the services and the parameters each sign-on needs.
-pub async fn discover(
-    http: &HttpClient,
-    origin: &Url,
-    tenant_id: Option<&str>,
-) -> Result<Vec<AuthService>, ProviderError> {
-    let clock = crate::core::clock::SystemClock;
-    let ctx = ProviderContext {
-        http,
-        clock: &clock,
-        browser: None,
-        chooser: None,
-        remembered: &super::NOTHING_REMEMBERED,
-    };
-    let call = Call {
-        origin,
-        tenant_id,
-        auth_service_id: None,
-    };
-    let answer = call
-        .send(ctx, Method::GET, "/servicediscovery", &[], None)
-        .await?;
-    if !answer.response.status.is_success() {
-        return Err(error(&answer, "servicediscovery"));
-    }
-    let body = body_as_json(NAME, &answer.response)?;
-    let services = body
-        .get("availableServices")
-        .and_then(Value::as_array)
-        .ok_or_else(|| malformed("the discovery answer has no availableServices".into()))?;
-    services.iter().map(read_service).collect()
-}
-
-fn read_service(service: &Value) -> Result<AuthService, ProviderError> {
-    let id = string_at(service, &["authServiceName"])
-        .ok_or_else(|| malformed("a discovered service has no authServiceName".into()))?;
-    let endpoints = service
-        .get("endpoints")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|endpoint| {
-            Some(ServiceEndpoint {
-                name: string_at(endpoint, &["name"])?.to_string(),
-                path: string_at(endpoint, &["path"])?.to_string(),
-                parameters: endpoint
-                    .get("parameterProperties")
-                    .and_then(Value::as_array)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|spec| {
-                        Some(ParameterSpec {
-                            name: string_at(spec, &["name"])?.to_string(),
-                            mandatory: spec.get("mandatory").and_then(Value::as_bool) == Some(true),
-                            is_password: spec.get("isPassword").and_then(Value::as_bool)
-                                == Some(true),
-                        })
-                    })
-                    .collect(),
-            })
-        })
-        .filter(|endpoint| endpoint.path.starts_with('/'))
-        .collect();
-    Ok(AuthService {
-        id: id.to_string(),
-        display_name: string_at(service, &["displayAttributes", "name"]).map(str::to_string),
-        endpoints,
-    })
-}
-
-/// The origin and tenant of an AGS account, for discovery before its service is chosen.
-pub fn discovery_target(account: &Account) -> Result<(Url, Option<String>), ProviderError> {
-    let origin = parse_origin("base_url", account.setting("base_url").unwrap_or(""))
-        .map_err(|err| settings_error(strip(err)))?;
-    Ok((origin, account.setting("tenant_id").map(str::to_string)))
 }
 
 fn strip(err: ProviderError) -> String {

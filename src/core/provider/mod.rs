@@ -4,6 +4,7 @@
 //! one-time sign-on URL. Caching, retries and the browser are the launch engine's business.
 
 pub mod ags;
+mod ags_discovery;
 mod ags_wire;
 pub mod assuresign;
 mod json;
@@ -322,20 +323,15 @@ static LICENSESPRING: licensespring::LicenseSpring = licensespring::LicenseSprin
 static SOVOS: sovos::Sovos = sovos::Sovos;
 static SIGNNOW: signnow::SignNow = signnow::SignNow;
 
-/// The provider for a kind, or `None` while that provider is not built yet.
-pub fn provider_for(kind: ProviderKind) -> Option<&'static dyn Provider> {
+/// The provider of a kind.
+pub fn require_provider(kind: ProviderKind) -> &'static dyn Provider {
     match kind {
-        ProviderKind::Assuresign => Some(&ASSURESIGN),
-        ProviderKind::Ags => Some(&AGS),
-        ProviderKind::Licensespring => Some(&LICENSESPRING),
-        ProviderKind::Sovos => Some(&SOVOS),
-        ProviderKind::Signnow => Some(&SIGNNOW),
+        ProviderKind::Assuresign => &ASSURESIGN,
+        ProviderKind::Ags => &AGS,
+        ProviderKind::Licensespring => &LICENSESPRING,
+        ProviderKind::Sovos => &SOVOS,
+        ProviderKind::Signnow => &SIGNNOW,
     }
-}
-
-/// Looks up a provider, failing with a clear message for one not yet supported.
-pub fn require_provider(kind: ProviderKind) -> Result<&'static dyn Provider, ProviderError> {
-    provider_for(kind).ok_or(ProviderError::NotSupportedYet(kind))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -395,17 +391,12 @@ pub enum ProviderError {
     /// The provider's launch is a browser round trip with no session to hand out.
     #[error("{provider} accounts hold no session token; their launch is a sign-in in the browser")]
     NoSession { provider: &'static str },
-    /// This provider kind cannot launch yet in this release.
-    #[error("{} accounts cannot be launched by this release yet", .0.display_name())]
-    NotSupportedYet(ProviderKind),
 }
 
 impl UserFacing for ProviderError {
     fn kind(&self) -> ErrorKind {
         match self {
-            Self::Settings { .. } | Self::MissingSecret { .. } | Self::NotSupportedYet(_) => {
-                ErrorKind::Config
-            }
+            Self::Settings { .. } | Self::MissingSecret { .. } => ErrorKind::Config,
             Self::ChoiceNeeded { .. } | Self::NoSession { .. } => ErrorKind::Usage,
             Self::Rejected { .. } | Self::SessionRejected { .. } => ErrorKind::Rejected,
             Self::ServerFailure { .. } => ErrorKind::Network,
@@ -431,7 +422,6 @@ impl UserFacing for ProviderError {
             Self::InvalidIdToken { .. } => Some("Nothing was kept. Sign in again; if it keeps failing, check issuer and client_id, and whether something between you and the provider alters the sign-in.".into()),
             Self::ChoiceNeeded { .. } => Some("Choose one with `--pick TEXT` (part of its name, or its number from 1); the choice is remembered for the next sign-in.".into()),
             Self::NoSession { .. } => Some("Use `sso-launcher launch NAME` to sign in through the browser.".into()),
-            Self::NotSupportedYet(_) => Some("This release launches AssureSign, Sovos and signNow accounts; the account is kept and will work after an upgrade.".into()),
         }
     }
 }

@@ -1,0 +1,125 @@
+//! AGS service discovery: the services a gateway offers and what each sign-on needs.
+
+use reqwest::Method;
+use serde_json::Value;
+use url::Url;
+
+use super::ags_wire::{Call, NAME, error, malformed};
+use super::assuresign::parse_origin;
+use super::json::{body_as_json, string_at};
+use super::{ProviderContext, ProviderError};
+use crate::core::account::Account;
+use crate::core::http::HttpClient;
+
+/// A service the gateway offers, as discovery describes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuthService {
+    /// The `authServiceName`: the value for `auth_service_id`.
+    pub id: String,
+    pub display_name: Option<String>,
+    pub endpoints: Vec<ServiceEndpoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ServiceEndpoint {
+    pub name: String,
+    pub path: String,
+    pub parameters: Vec<ParameterSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ParameterSpec {
+    pub name: String,
+    pub mandatory: bool,
+    pub is_password: bool,
+}
+
+/// `GET /ags/servicediscovery`: the services and the parameters each sign-on needs.
+pub async fn discover(
+    http: &HttpClient,
+    origin: &Url,
+    tenant_id: Option<&str>,
+) -> Result<Vec<AuthService>, ProviderError> {
+    let clock = crate::core::clock::SystemClock;
+    let ctx = ProviderContext {
+        http,
+        clock: &clock,
+        browser: None,
+        chooser: None,
+        remembered: &super::NOTHING_REMEMBERED,
+    };
+    let call = Call {
+        origin,
+        tenant_id,
+        auth_service_id: None,
+    };
+    let answer = call
+        .send(ctx, Method::GET, "/servicediscovery", &[], None)
+        .await?;
+    if !answer.response.status.is_success() {
+        return Err(error(&answer, "servicediscovery"));
+    }
+    let body = body_as_json(NAME, &answer.response)?;
+    let services = body
+        .get("availableServices")
+        .and_then(Value::as_array)
+        .ok_or_else(|| malformed("the discovery answer has no availableServices".into()))?;
+    services.iter().map(read_service).collect()
+}
+
+fn read_service(service: &Value) -> Result<AuthService, ProviderError> {
+    let id = string_at(service, &["authServiceName"])
+        .ok_or_else(|| malformed("a discovered service has no authServiceName".into()))?;
+    let endpoints = service
+        .get("endpoints")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|endpoint| {
+            Some(ServiceEndpoint {
+                name: string_at(endpoint, &["name"])?.to_string(),
+                path: string_at(endpoint, &["path"])?.to_string(),
+                parameters: endpoint
+                    .get("parameterProperties")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|spec| {
+                        Some(ParameterSpec {
+                            name: string_at(spec, &["name"])?.to_string(),
+                            mandatory: spec.get("mandatory").and_then(Value::as_bool) == Some(true),
+                            is_password: spec.get("isPassword").and_then(Value::as_bool)
+                                == Some(true),
+                        })
+                    })
+                    .collect(),
+            })
+        })
+        .filter(|endpoint| endpoint.path.starts_with('/'))
+        .collect();
+    Ok(AuthService {
+        id: id.to_string(),
+        display_name: string_at(service, &["displayAttributes", "name"]).map(str::to_string),
+        endpoints,
+    })
+}
+
+/// The origin and tenant of an AGS account, for discovery before its service is chosen.
+pub fn discovery_target(account: &Account) -> Result<(Url, Option<String>), ProviderError> {
+    let origin = parse_origin("base_url", account.setting("base_url").unwrap_or("")).map_err(
+        |err| match err {
+            ProviderError::Settings { message, .. } => settings_error(message),
+            other => other,
+        },
+    )?;
+    Ok((origin, account.setting("tenant_id").map(str::to_string)))
+}
+
+fn settings_error(message: String) -> ProviderError {
+    ProviderError::Settings {
+        provider: NAME,
+        message,
+    }
+}
