@@ -1,16 +1,19 @@
-//! Launch latency against the sandbox, in process: cold (sign in + ssoToken) and warm
-//! (cached bearer + ssoToken), and the HTTP round trips each makes. `scripts/bench` also
-//! times whole CLI processes.
+//! Launch latency against the sandbox, in process: AssureSign cold (sign in + ssoToken) and
+//! warm (cached bearer + ssoToken) with the HTTP round trips each makes; AGS sign-on, refresh
+//! (both clocks moved an hour on) and a held token; LicenseSpring's signed SSO URL (the
+//! `check` probe). `scripts/bench` also times whole CLI processes.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::Criterion;
-use sso_launcher::core::account::Account;
+use sso_launcher::core::account::{Account, ProviderKind};
+use sso_launcher::core::clock::ManualClock;
 use sso_launcher::core::engine::{Engine, EngineOptions};
 use sso_launcher::core::launch::{Delivery, LaunchTarget};
 use sso_launcher::core::paths::AppPaths;
 use sso_launcher::core::store::vault::MemoryVault;
+use sso_launcher::core::tokens::TokenSource;
 use sso_launcher::sandbox::SandboxHandle;
 use sso_launcher::sandbox::fixtures::demo_accounts;
 
@@ -19,6 +22,9 @@ struct Fixture {
     sandbox: SandboxHandle,
     engine: Engine,
     account: Account,
+    ags: Account,
+    licensespring: Account,
+    clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
 }
 
@@ -34,14 +40,29 @@ fn fixture() -> Fixture {
         config_dir: dir.path().join("config"),
         data_dir: dir.path().join("data"),
     };
-    let engine = Engine::open(EngineOptions::new(paths, Arc::new(MemoryVault::new()))).unwrap();
-    let (account, secrets) = demo_accounts(sandbox.sandbox()).remove(0);
-    let account = engine.add_account(account, secrets).unwrap();
+    let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
+    let mut options = EngineOptions::new(paths, Arc::new(MemoryVault::new()));
+    options.clock = clock.clone();
+    let engine = Engine::open(options).unwrap();
+    let mut saved = Vec::new();
+    for (account, secrets) in demo_accounts(sandbox.sandbox()) {
+        saved.push(engine.add_account(account, secrets).unwrap());
+    }
+    let find = |kind: ProviderKind| {
+        saved
+            .iter()
+            .find(|account| account.provider == kind)
+            .unwrap()
+            .clone()
+    };
     Fixture {
+        account: find(ProviderKind::Assuresign),
+        ags: find(ProviderKind::Ags),
+        licensespring: find(ProviderKind::Licensespring),
         runtime,
         sandbox,
         engine,
-        account,
+        clock,
         _dir: dir,
     }
 }
@@ -65,6 +86,19 @@ impl Fixture {
         self.launch();
     }
 
+    fn ags_token(&self) -> TokenSource {
+        self.runtime
+            .block_on(self.engine.token(&self.ags))
+            .unwrap()
+            .source
+    }
+
+    /// Moves the engine's and the sandbox's clocks on together.
+    fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+        self.sandbox.sandbox().state.advance_clock(by);
+    }
+
     fn calls(&self) -> u64 {
         self.sandbox.sandbox().state.counts().values().sum()
     }
@@ -82,6 +116,34 @@ fn main() {
     fixture.launch();
     criterion.bench_function("launch/warm (cached bearer + ssoToken)", |b| {
         b.iter(|| fixture.launch())
+    });
+
+    criterion.bench_function("ags/sign-on (session token)", |b| {
+        b.iter(|| {
+            fixture
+                .runtime
+                .block_on(fixture.engine.logout(&fixture.ags))
+                .unwrap();
+            assert_eq!(fixture.ags_token(), TokenSource::Fresh);
+        })
+    });
+    criterion.bench_function("ags/refresh (an hour later)", |b| {
+        b.iter(|| {
+            fixture.advance(Duration::from_secs(3600));
+            assert_eq!(fixture.ags_token(), TokenSource::Fresh);
+        })
+    });
+    criterion.bench_function("ags/held token", |b| {
+        b.iter(|| assert_eq!(fixture.ags_token(), TokenSource::Memory))
+    });
+    criterion.bench_function("licensespring/signed sso_url + redirect check", |b| {
+        b.iter(|| {
+            let report = fixture
+                .runtime
+                .block_on(fixture.engine.check(&fixture.licensespring))
+                .unwrap();
+            assert!(report.round_trip.is_some());
+        })
     });
 
     let before = fixture.calls();

@@ -268,11 +268,13 @@ fn audit_log_records_each_action_without_tokens() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(records.len(), 2, "{log}");
+    assert_eq!(records.len(), 3, "{log}");
     assert_eq!(records[0]["outcome"], "ok");
     assert_eq!(records[0]["action"], "launch");
     assert_eq!(records[0]["provider"], "assuresign");
-    assert_eq!(records[1]["outcome"], "network");
+    assert_eq!(records[1]["action"], "logout");
+    assert_eq!(records[1]["detail"], "tokens forgotten");
+    assert_eq!(records[2]["outcome"], "network");
     assert!(
         records
             .iter()
