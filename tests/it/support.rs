@@ -8,6 +8,7 @@ use std::process::{Child, Command, Output, Stdio};
 use serde_json::{Value, json};
 use sso_launcher::sandbox::SandboxHandle;
 use sso_launcher::sandbox::fixtures::assuresign as fx;
+use sso_launcher::sandbox::fixtures::{ags, licensespring};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_sso-launcher");
 
@@ -32,7 +33,18 @@ impl TestEnv {
             dir: tempfile::tempdir().unwrap(),
             runtime,
             sandbox,
-            secrets: vec![fx::API_KEY.to_string(), fx::PASSWORD.to_string()],
+            secrets: [
+                fx::API_KEY,
+                fx::PASSWORD,
+                ags::SESSION_TOKEN,
+                ags::PASSWORD,
+                licensespring::API_KEY,
+                licensespring::SHARED_KEY,
+                licensespring::OAUTH_TOKEN,
+                licensespring::USER_PASSWORD,
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 
