@@ -18,10 +18,9 @@ use super::ags_wire::{
 use super::assuresign::parse_origin;
 use super::{
     BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SettingSpec, SignOn,
+    SessionToken, SettingSpec, SignOn, landing_setting, landing_sign_on,
 };
 use crate::core::account::Account;
-use crate::core::secret::OneTimeUrl;
 
 const SETTINGS: &[SettingSpec] = &[
     SettingSpec {
@@ -110,14 +109,7 @@ impl Config {
                 )));
             }
         };
-        let landing = account
-            .setting("landing_url")
-            .map(|text| {
-                Url::parse(text).map_err(|err| {
-                    settings_error(format!("landing_url '{text}' is not a URL: {err}"))
-                })
-            })
-            .transpose()?;
+        let landing = landing_setting(NAME, account)?;
         Ok(Self {
             origin,
             tenant_id: account.setting("tenant_id").map(str::to_string),
@@ -292,12 +284,7 @@ impl Provider for Ags {
         account: &'a Account,
         _session: &'a SessionToken,
     ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>> {
-        Box::pin(async move {
-            Ok(Config::parse(account)?.landing.map(|url| SignOn {
-                url: OneTimeUrl::new(url),
-                lifetime: None,
-            }))
-        })
+        Box::pin(async move { Ok(landing_sign_on(Config::parse(account)?.landing)) })
     }
 }
 

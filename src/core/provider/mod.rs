@@ -303,6 +303,30 @@ pub trait Provider: Send + Sync {
     ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>>;
 }
 
+/// A token provider's `landing_url` setting: a page to open once a token is held.
+pub(crate) fn landing_setting(
+    provider: &'static str,
+    account: &Account,
+) -> Result<Option<url::Url>, ProviderError> {
+    account
+        .setting("landing_url")
+        .map(|text| {
+            url::Url::parse(text).map_err(|err| ProviderError::Settings {
+                provider,
+                message: format!("landing_url '{text}' is not a URL: {err}"),
+            })
+        })
+        .transpose()
+}
+
+/// What a token provider opens at launch: its landing page (no token in it), or nothing.
+pub(crate) fn landing_sign_on(landing: Option<url::Url>) -> Option<SignOn> {
+    landing.map(|url| SignOn {
+        url: OneTimeUrl::new(url),
+        lifetime: None,
+    })
+}
+
 /// What a redirect launch ended with: what to show the user (nothing in it is secret).
 #[derive(Debug, Default)]
 pub struct RedirectOutcome {

@@ -17,7 +17,7 @@ use super::json::string_at;
 use super::signnow_wire::{expires_at, read_answer};
 use super::{
     BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SettingSpec, SignOn,
+    SessionToken, SettingSpec, SignOn, landing_setting, landing_sign_on,
 };
 use crate::core::account::Account;
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackListener};
@@ -208,12 +208,7 @@ impl Provider for SignNow {
         account: &'a Account,
         _session: &'a SessionToken,
     ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>> {
-        Box::pin(async move {
-            Ok(Config::parse(account)?.landing.map(|url| SignOn {
-                url: OneTimeUrl::new(url),
-                lifetime: None,
-            }))
-        })
+        Box::pin(async move { Ok(landing_sign_on(Config::parse(account)?.landing)) })
     }
 }
 
@@ -375,14 +370,7 @@ impl Config {
                 .filter(|port| *port != 0)
                 .ok_or_else(|| settings_error("redirect_port (the port of the redirect URI registered with signNow) is required for authorization_code".into()))?;
         }
-        let landing = account
-            .setting("landing_url")
-            .map(|text| {
-                Url::parse(text).map_err(|err| {
-                    settings_error(format!("landing_url '{text}' is not a URL: {err}"))
-                })
-            })
-            .transpose()?;
+        let landing = landing_setting(NAME, account)?;
         Ok(Self {
             api_origin: origin("api_base_url", api_default)?,
             app_origin: origin("app_base_url", app_default)?,

@@ -13,12 +13,12 @@ use url::Url;
 use super::oauth::{discovery_error, token_error};
 use super::{
     BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SettingSpec, SignOn,
+    SessionToken, SettingSpec, SignOn, landing_sign_on,
 };
 use crate::core::account::Account;
 use crate::core::http::ensure_url_allowed;
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackHost};
-use crate::core::secret::{AccessToken, OneTimeUrl};
+use crate::core::secret::AccessToken;
 
 const NAME: &str = "Sovos";
 pub const DEFAULT_ISSUER: &str = "https://accounts.trust.sovos.com";
@@ -202,10 +202,7 @@ impl Provider for Sovos {
     ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>> {
         Box::pin(async move {
             // The session lives in the app; the landing page needs no token in its URL.
-            Ok(Config::parse(account)?.landing.map(|url| SignOn {
-                url: OneTimeUrl::new(url),
-                lifetime: None,
-            }))
+            Ok(landing_sign_on(Config::parse(account)?.landing))
         })
     }
 }
