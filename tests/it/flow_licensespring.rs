@@ -298,3 +298,37 @@ fn a_port_less_redirect_uri_means_port_80() {
         }
     }
 }
+
+#[test]
+fn checks_in_one_process_leave_the_redirect_port_free() {
+    use sso_launcher::core::engine::{Engine, EngineOptions};
+    use sso_launcher::core::paths::AppPaths;
+    use sso_launcher::core::store::vault::MemoryVault;
+    let env = TestEnv::new();
+    let redirect_uri = free_redirect_uri(&env);
+    let paths = AppPaths {
+        config_dir: env.config_dir(),
+        data_dir: env.data_dir(),
+    };
+    let engine = Engine::open(EngineOptions::new(
+        paths,
+        std::sync::Arc::new(MemoryVault::new()),
+    ))
+    .unwrap();
+    let (account, secrets) = sso_launcher::sandbox::fixtures::demo_accounts(env.sandbox.sandbox())
+        .into_iter()
+        .find(|(account, _)| account.name == sso_launcher::sandbox::fixtures::LICENSESPRING_DEMO)
+        .unwrap();
+    let account = engine.add_account(account, secrets).unwrap();
+    for _ in 0..3 {
+        let report = env.runtime.block_on(engine.check(&account)).unwrap();
+        assert_eq!(report.round_trip.unwrap().redirect_uri, redirect_uri);
+    }
+    std::net::TcpListener::bind(
+        url::Url::parse(&redirect_uri)
+            .unwrap()
+            .socket_addrs(|| None)
+            .unwrap()[0],
+    )
+    .expect("the port is free again");
+}

@@ -84,6 +84,28 @@ static RELEASING: LazyLock<Mutex<HashMap<SocketAddr, Arc<AtomicBool>>>> =
 
 /// Binds, first asking a finished listener of ours on the same fixed port to let go of it and
 /// waiting briefly for its socket to close. A port some other program holds fails at once.
+/// Binds the loopback socket `options` ask for, with the reasons a user can act on.
+fn bind_for(options: &ListenerOptions) -> Result<TcpListener, LoopbackError> {
+    let wanted = options.host.authority(options.port);
+    let planned_uri = format!("http://{wanted}{}", options.path);
+    bind_socket(SocketAddr::new(options.host.bind_ip(), options.port)).map_err(|err| {
+        match err.kind() {
+            std::io::ErrorKind::AddrInUse => LoopbackError::PortBusy {
+                port: options.port,
+                redirect_uri: planned_uri,
+            },
+            std::io::ErrorKind::PermissionDenied => LoopbackError::PortNotPermitted {
+                port: options.port,
+                redirect_uri: planned_uri,
+            },
+            _ => LoopbackError::Bind {
+                address: wanted,
+                detail: err.to_string(),
+            },
+        }
+    })
+}
+
 fn bind_socket(address: SocketAddr) -> std::io::Result<TcpListener> {
     let ours = address.port() != 0 && {
         let releasing = RELEASING.lock().expect("releasing lock");
@@ -120,24 +142,7 @@ impl LoopbackListener {
     /// Binds the loopback address; the redirect URI is built from the port actually bound.
     pub fn bind(options: ListenerOptions) -> Result<Self, LoopbackError> {
         let wanted = options.host.authority(options.port);
-        let planned_uri = format!("http://{wanted}{}", options.path);
-        let listener =
-            bind_socket(SocketAddr::new(options.host.bind_ip(), options.port)).map_err(|err| {
-                match err.kind() {
-                    std::io::ErrorKind::AddrInUse => LoopbackError::PortBusy {
-                        port: options.port,
-                        redirect_uri: planned_uri.clone(),
-                    },
-                    std::io::ErrorKind::PermissionDenied => LoopbackError::PortNotPermitted {
-                        port: options.port,
-                        redirect_uri: planned_uri.clone(),
-                    },
-                    _ => LoopbackError::Bind {
-                        address: wanted.clone(),
-                        detail: err.to_string(),
-                    },
-                }
-            })?;
+        let listener = bind_for(&options)?;
         let port = listener
             .local_addr()
             .map_err(|err| LoopbackError::Bind {
@@ -164,6 +169,12 @@ impl LoopbackListener {
             authority,
             cancelled: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// Whether a listener could bind where `options` say, without keeping the port (the
+    /// socket is released at once, so a real sign-in right after finds it free).
+    pub fn check_available(options: &ListenerOptions) -> Result<(), LoopbackError> {
+        bind_for(options).map(drop)
     }
 
     /// The redirect URI to send to the provider.

@@ -191,7 +191,8 @@ impl Provider for LicenseSpring {
                 redirect_uri: redirect_uri.to_string(),
                 ..RedirectOutcome::default()
             };
-            let listener =
+            // `None`: a redirect URI off this machine, which nothing here can receive.
+            let listen =
                 match ListenerOptions::for_redirect_uri(account.name.clone(), &redirect_uri) {
                     Ok(mut options) => {
                         options.mode = if config.token_mode {
@@ -202,7 +203,7 @@ impl Provider for LicenseSpring {
                         if let Some(browser) = ctx.browser {
                             options.timeout = browser.timeout();
                         }
-                        Some(LoopbackListener::bind(options)?)
+                        Some(options)
                     }
                     Err(LoopbackError::NotLoopback { .. }) => None,
                     Err(err) => return Err(err.into()),
@@ -212,12 +213,16 @@ impl Provider for LicenseSpring {
                     "sign-in page".into(),
                     url.host_str().unwrap_or_default().to_string(),
                 ));
-                outcome.note = Some(match listener {
-                    Some(_) => format!("the app can receive the redirect at {redirect_uri}"),
+                outcome.note = Some(match &listen {
+                    Some(options) => {
+                        LoopbackListener::check_available(options)?;
+                        format!("the app can receive the redirect at {redirect_uri}")
+                    }
                     None => not_loopback_note(&redirect_uri),
                 });
                 return Ok(outcome);
             }
+            let listener = listen.map(LoopbackListener::bind).transpose()?;
             let browser = ctx
                 .browser
                 .ok_or(ProviderError::NeedsBrowser { provider: NAME })?;
