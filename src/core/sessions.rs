@@ -6,7 +6,8 @@ use std::time::Instant;
 use crate::core::account::Account;
 use crate::core::engine::{Engine, EngineError};
 use crate::core::provider::{
-    Provider, ProviderContext, ProviderError, Secrets, SessionToken, require_provider,
+    Provider, ProviderContext, ProviderError, ProviderState, Secrets, SessionToken,
+    require_provider,
 };
 use crate::core::sign_in::AccountBrowser;
 use crate::core::store::vault::SecretKey;
@@ -124,7 +125,7 @@ impl Engine {
                     && let Some(refresh) = provider.refresh(context, account, &secrets, &stale)
                 {
                     match refresh.await {
-                        Ok(renewed) => return Ok(self.keep_state(account, renewed)),
+                        Ok(renewed) => return Ok(self.keep_state(account, &remembered, renewed)),
                         // A refresh token the provider no longer honours: sign in afresh.
                         Err(ProviderError::Rejected { code, .. }) => {
                             tracing::info!(account = %account.name, %code, "refresh refused; signing in again");
@@ -139,7 +140,7 @@ impl Engine {
                     ..context
                 };
                 let session = provider.authenticate(context, account, &secrets).await?;
-                Ok::<_, EngineError>(self.keep_state(account, session))
+                Ok::<_, EngineError>(self.keep_state(account, &remembered, session))
             })
             .await;
         result.map_err(|err| match err {
@@ -194,7 +195,15 @@ impl Engine {
 
     /// Keeps what the provider asked to remember for the next sign-in (a failure to write
     /// it costs only a first-time sign-in later, so it is logged, not fatal).
-    fn keep_state(&self, account: &Account, session: SessionToken) -> SessionToken {
+    fn keep_state(
+        &self,
+        account: &Account,
+        kept: &ProviderState,
+        session: SessionToken,
+    ) -> SessionToken {
+        if session.state.is_empty() || session.state == *kept {
+            return session;
+        }
         if let Err(err) = self.remembered.save(account.id, &session.state) {
             tracing::warn!(account = %account.name, "could not keep the provider state: {err}");
         }

@@ -15,10 +15,9 @@ use super::ags_wire::{
     ACCOUNT_CHOICE, AccountMatch, Answer, CLIENT_ID, Call, NAME, error, raw_authorization,
     read_account_matches, read_tokens, sign_on_body,
 };
-use super::assuresign::parse_origin;
 use super::{
     BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SettingSpec, SignOn, landing_setting, landing_sign_on,
+    SessionToken, SettingSpec, SignOn, landing_setting, landing_sign_on, parse_origin,
 };
 use crate::core::account::Account;
 
@@ -88,8 +87,7 @@ struct Config {
 
 impl Config {
     fn parse(account: &Account) -> Result<Self, ProviderError> {
-        let origin = parse_origin("base_url", account.setting("base_url").unwrap_or(""))
-            .map_err(|err| settings_error(strip(err)))?;
+        let origin = parse_origin(NAME, "base_url", account.setting("base_url").unwrap_or(""))?;
         let auth_service_id = account
             .setting("auth_service_id")
             .filter(|id| !id.trim().is_empty())
@@ -422,13 +420,6 @@ async fn choose(
             .map(|(index, label)| format!("{}. {label}", index + 1))
             .collect(),
     })
-}
-
-fn strip(err: ProviderError) -> String {
-    match err {
-        ProviderError::Settings { message, .. } => message,
-        other => other.to_string(),
-    }
 }
 
 fn settings_error(message: String) -> ProviderError {

@@ -5,9 +5,8 @@ use serde_json::Value;
 use url::Url;
 
 use super::ags_wire::{Call, NAME, error, malformed};
-use super::assuresign::parse_origin;
 use super::json::{body_as_json, string_at};
-use super::{ProviderContext, ProviderError};
+use super::{ProviderContext, ProviderError, parse_origin};
 use crate::core::account::Account;
 use crate::core::http::HttpClient;
 
@@ -108,18 +107,6 @@ fn read_service(service: &Value) -> Result<AuthService, ProviderError> {
 
 /// The origin and tenant of an AGS account, for discovery before its service is chosen.
 pub fn discovery_target(account: &Account) -> Result<(Url, Option<String>), ProviderError> {
-    let origin = parse_origin("base_url", account.setting("base_url").unwrap_or("")).map_err(
-        |err| match err {
-            ProviderError::Settings { message, .. } => settings_error(message),
-            other => other,
-        },
-    )?;
+    let origin = parse_origin(NAME, "base_url", account.setting("base_url").unwrap_or(""))?;
     Ok((origin, account.setting("tenant_id").map(str::to_string)))
-}
-
-fn settings_error(message: String) -> ProviderError {
-    ProviderError::Settings {
-        provider: NAME,
-        message,
-    }
 }

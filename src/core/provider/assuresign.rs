@@ -11,10 +11,10 @@ use url::Url;
 use super::json::{body_as_json, string_at};
 use super::{
     BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SettingSpec, SignOn,
+    SessionToken, SettingSpec, SignOn, parse_origin,
 };
 use crate::core::account::Account;
-use crate::core::http::{HttpResponse, ensure_url_allowed};
+use crate::core::http::HttpResponse;
 use crate::core::secret::{AccessToken, OneTimeUrl};
 
 const NAME: &str = "AssureSign";
@@ -310,7 +310,7 @@ impl Config {
             )));
         }
         let api_origin = match (account.setting("api_base_url"), environment) {
-            (Some(value), _) => parse_origin("api_base_url", value)?,
+            (Some(value), _) => parse_origin(NAME, "api_base_url", value)?,
             (None, Some(env)) => {
                 Url::parse(&format!("https://{env}.assuresign.net")).expect("static URL")
             }
@@ -321,7 +321,7 @@ impl Config {
             }
         };
         let auth_origin = match (account.setting("auth_base_url"), environment) {
-            (Some(value), _) => parse_origin("auth_base_url", value)?,
+            (Some(value), _) => parse_origin(NAME, "auth_base_url", value)?,
             // Seen in third-party code for the Australian region.
             (None, Some("au")) => {
                 Url::parse("https://au-account.assuresign.net").expect("static URL")
@@ -414,34 +414,6 @@ fn landing_page(account: &Account, api_origin: &Url) -> Result<Url, ProviderErro
             .expect("http URL has a path")
             .push(envelope);
     }
-    Ok(url)
-}
-
-/// Parses `scheme://host[:port]`; anything after the authority is refused so the documented
-/// paths can be appended without surprises.
-pub fn parse_origin(key: &str, value: &str) -> Result<Url, ProviderError> {
-    let url = Url::parse(value)
-        .map_err(|err| settings_error(format!("{key} '{value}' is not a URL: {err}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(settings_error(format!(
-            "{key} '{value}' must be an http(s) origin like https://host[:port]"
-        )));
-    }
-    if url.path() != "/"
-        || url.query().is_some()
-        || url.fragment().is_some()
-        || !url.username().is_empty()
-        || url.password().is_some()
-    {
-        return Err(settings_error(format!(
-            "{key} '{value}' must be an origin only (scheme://host[:port]); the API paths are added by the app"
-        )));
-    }
-    ensure_url_allowed(&url).map_err(|_| {
-        settings_error(format!(
-            "{key} '{value}' must use https (plain http only for loopback)"
-        ))
-    })?;
     Ok(url)
 }
 

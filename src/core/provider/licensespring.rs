@@ -11,13 +11,12 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, DATE};
 use serde_json::Value;
 use url::Url;
 
-use super::assuresign::parse_origin;
 use super::json::{body_as_json, string_at};
 use super::licensespring_auth::{authorization, imf_fixdate};
 use super::licensespring_license::{activate, hardware_id, read_vendor_key};
 use super::{
     BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, RedirectOutcome, SecretSpec,
-    Secrets, SessionToken, SettingSpec, SignOn,
+    Secrets, SessionToken, SettingSpec, SignOn, parse_origin,
 };
 use crate::core::account::Account;
 use crate::core::http::HttpResponse;
@@ -91,12 +90,12 @@ pub(super) struct Config {
 impl Config {
     fn parse(account: &Account) -> Result<Self, ProviderError> {
         let origin = parse_origin(
+            NAME,
             "api_base_url",
             account
                 .setting("api_base_url")
                 .unwrap_or("https://api.licensespring.com"),
-        )
-        .map_err(|err| settings_error(strip(err)))?;
+        )?;
         let required = |key: &str| {
             account
                 .setting(key)
@@ -459,13 +458,6 @@ pub(super) fn malformed(what: &str) -> ProviderError {
     ProviderError::Malformed {
         provider: NAME,
         what: what.into(),
-    }
-}
-
-fn strip(err: ProviderError) -> String {
-    match err {
-        ProviderError::Settings { message, .. } => message,
-        other => other.to_string(),
     }
 }
 

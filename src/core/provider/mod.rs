@@ -303,6 +303,39 @@ pub trait Provider: Send + Sync {
     ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>>;
 }
 
+/// Parses an origin setting, `scheme://host[:port]`; anything after the authority is refused
+/// so the documented paths can be appended without surprises.
+pub(crate) fn parse_origin(
+    provider: &'static str,
+    key: &str,
+    value: &str,
+) -> Result<url::Url, ProviderError> {
+    let refuse = |message: String| ProviderError::Settings { provider, message };
+    let url = url::Url::parse(value)
+        .map_err(|err| refuse(format!("{key} '{value}' is not a URL: {err}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(refuse(format!(
+            "{key} '{value}' must be an http(s) origin like https://host[:port]"
+        )));
+    }
+    if url.path() != "/"
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(refuse(format!(
+            "{key} '{value}' must be an origin only (scheme://host[:port]); the API paths are added by the app"
+        )));
+    }
+    crate::core::http::ensure_url_allowed(&url).map_err(|_| {
+        refuse(format!(
+            "{key} '{value}' must use https (plain http only for loopback)"
+        ))
+    })?;
+    Ok(url)
+}
+
 /// A token provider's `landing_url` setting: a page to open once a token is held.
 pub(crate) fn landing_setting(
     provider: &'static str,

@@ -12,12 +12,11 @@ use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION};
 use url::Url;
 
-use super::assuresign::parse_origin;
 use super::json::string_at;
 use super::signnow_wire::{expires_at, read_answer};
 use super::{
     BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SettingSpec, SignOn, landing_setting, landing_sign_on,
+    SessionToken, SettingSpec, SignOn, landing_setting, landing_sign_on, parse_origin,
 };
 use crate::core::account::Account;
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackListener};
@@ -333,8 +332,7 @@ impl Config {
             }
         };
         let origin = |key: &str, default: &str| {
-            parse_origin(key, account.setting(key).unwrap_or(default))
-                .map_err(|err| settings_error(strip(err)))
+            parse_origin(NAME, key, account.setting(key).unwrap_or(default))
         };
         let grant = match account.setting("grant") {
             None | Some("password") => Grant::Password,
@@ -380,14 +378,6 @@ impl Config {
             listener,
             landing,
         })
-    }
-}
-
-/// The message of a settings error from a shared helper, without its provider prefix.
-fn strip(err: ProviderError) -> String {
-    match err {
-        ProviderError::Settings { message, .. } => message,
-        other => other.to_string(),
     }
 }
 

@@ -38,11 +38,8 @@ impl RememberedStore {
         }
     }
 
-    /// Keeps `state` (atomically), when it differs from what is kept.
+    /// Keeps `state`, replacing what was kept (atomically).
     pub fn save(&self, account: AccountId, state: &ProviderState) -> std::io::Result<()> {
-        if state.is_empty() || self.load(account) == *state {
-            return Ok(());
-        }
         let text = serde_json::to_vec_pretty(state).expect("state serialises");
         write_atomically(&self.file(account), &text)
     }
