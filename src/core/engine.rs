@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::{Account, AccountId, ProviderKind};
 use crate::core::audit::AuditLog;
 use crate::core::browser::BrowserError;
 use crate::core::clock::{Clock, SystemClock};
@@ -35,10 +35,15 @@ pub struct EngineOptions {
     /// Asks the user to choose when a sign-in matches several accounts (AGS); without one,
     /// such a sign-in ends with the list of choices.
     pub chooser: Option<Arc<dyn AccountChooser>>,
+    /// Told when a browser sign-in of an account starts waiting (`true`) and stops (`false`),
+    /// so a front end can offer Cancel.
+    pub browser_wait: BrowserWait,
 }
 
 /// A front end's way of showing the user a message while a command runs.
 pub type Notice = Arc<dyn Fn(&str) + Send + Sync>;
+/// See [`EngineOptions::browser_wait`].
+pub type BrowserWait = Arc<dyn Fn(AccountId, bool) + Send + Sync>;
 
 impl EngineOptions {
     pub fn new(paths: AppPaths, vault: Arc<dyn SecretVault>) -> Self {
@@ -50,13 +55,15 @@ impl EngineOptions {
             clock: Arc::new(SystemClock),
             notice: Arc::new(|message| tracing::warn!("{message}")),
             chooser: None,
+            browser_wait: Arc::new(|_, _| {}),
         }
     }
 }
 
 pub struct Engine {
     pub(crate) paths: AppPaths,
-    pub(crate) settings: Settings,
+    /// Swapped whole by [`Engine::update_settings`]; read per use, never held across I/O.
+    pub(crate) settings: std::sync::RwLock<Settings>,
     pub(crate) store: AccountStore,
     pub(crate) vault: Arc<dyn SecretVault>,
     pub(crate) http: HttpClient,
@@ -66,6 +73,7 @@ pub struct Engine {
     pub(crate) browser_override: Option<String>,
     pub(crate) notice: Notice,
     pub(crate) chooser: Option<Arc<dyn AccountChooser>>,
+    pub(crate) browser_wait: BrowserWait,
     pub(crate) remembered: RememberedStore,
     /// The browser sign-in waiting for each account, so a newer one can cancel it.
     pub(crate) sign_ins: std::sync::Mutex<
@@ -108,13 +116,14 @@ impl Engine {
                 options.paths.locks_dir(),
             ),
             paths: options.paths,
-            settings,
+            settings: std::sync::RwLock::new(settings),
             vault: options.vault,
             http,
             clock: options.clock,
             browser_override: options.browser_override,
             notice: options.notice,
             chooser: options.chooser,
+            browser_wait: options.browser_wait,
             sign_ins: Default::default(),
         })
     }
@@ -123,8 +132,18 @@ impl Engine {
         &self.paths
     }
 
-    pub fn settings(&self) -> &Settings {
-        &self.settings
+    /// A copy of the current settings.
+    pub fn settings(&self) -> Settings {
+        self.settings.read().expect("settings lock").clone()
+    }
+
+    /// Checks and saves new settings (atomically), then uses them. The HTTP timeout and CA
+    /// file take effect at the next start: the HTTP client is built once.
+    pub fn update_settings(&self, settings: Settings) -> Result<(), EngineError> {
+        settings.check().map_err(EngineError::Usage)?;
+        settings.save(&self.paths.settings_file())?;
+        *self.settings.write().expect("settings lock") = settings;
+        Ok(())
     }
 
     pub fn vault(&self) -> &Arc<dyn SecretVault> {

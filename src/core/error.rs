@@ -62,3 +62,16 @@ pub trait UserFacing: std::error::Error {
         None
     }
 }
+
+/// A message as a sentence: capital first letter, closing full stop.
+pub fn sentence(message: &str) -> String {
+    let mut chars = message.trim().chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let mut text: String = first.to_uppercase().chain(chars).collect();
+    if !text.ends_with(['.', '!', '?', ':']) {
+        text.push('.');
+    }
+    text
+}

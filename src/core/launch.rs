@@ -286,7 +286,7 @@ impl Engine {
         self.browser_override
             .clone()
             .or_else(|| account.setting("browser_command").map(str::to_string))
-            .or_else(|| self.settings.browser_command.clone())
+            .or_else(|| self.settings().browser_command)
             .filter(|command| !command.trim().is_empty())
             .map(BrowserChoice::Command)
             .unwrap_or(BrowserChoice::System)

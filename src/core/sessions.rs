@@ -106,43 +106,77 @@ impl Engine {
         Ok(report)
     }
 
+    /// Renews the account's session now: a refresh where the provider has one and the
+    /// refresh token is still good, else a new sign-in.
+    pub async fn renew(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
+        let started = Instant::now();
+        let result = async {
+            let provider = session_provider(account)?;
+            provider.validate(account)?;
+            let (token, source) = self.session_or_renew(provider, account, true).await?;
+            Ok(TokenOutcome { token, source })
+        }
+        .await;
+        self.audit_result(account, "refresh", started, &result, None);
+        result
+    }
+
+    /// The session held for the account (fresh or not), without signing in: the vault is read.
+    pub async fn held_session(
+        &self,
+        account: &Account,
+    ) -> Result<Option<SessionToken>, EngineError> {
+        Ok(self.tokens.stored(account.id).await?)
+    }
+
     pub(crate) async fn session(
         &self,
         provider: &'static dyn Provider,
         account: &Account,
     ) -> Result<(SessionToken, TokenSource), EngineError> {
-        let result = self
-            .tokens
-            .session(account.id, |stale| async move {
-                let secrets = self.load_secrets(provider, account).await?;
-                let remembered = self.remembered.load(account.id);
-                let context = ProviderContext {
-                    remembered: &remembered,
-                    ..self.context()
-                };
-                // Past the refresh window (or the provider's fixed cap) only a new sign-in helps.
-                if let Some(stale) = stale.filter(|token| token.can_refresh(self.clock.now()))
-                    && let Some(refresh) = provider.refresh(context, account, &secrets, &stale)
-                {
-                    match refresh.await {
-                        Ok(renewed) => return Ok(self.keep_state(account, &remembered, renewed)),
-                        // A refresh token the provider no longer honours: sign in afresh.
-                        Err(ProviderError::Rejected { code, .. }) => {
-                            tracing::info!(account = %account.name, %code, "refresh refused; signing in again");
-                        }
-                        Err(err) => return Err(err.into()),
+        self.session_or_renew(provider, account, false).await
+    }
+
+    async fn session_or_renew(
+        &self,
+        provider: &'static dyn Provider,
+        account: &Account,
+        renew: bool,
+    ) -> Result<(SessionToken, TokenSource), EngineError> {
+        let authenticate = |stale: Option<SessionToken>| async move {
+            let secrets = self.load_secrets(provider, account).await?;
+            let remembered = self.remembered.load(account.id);
+            let context = ProviderContext {
+                remembered: &remembered,
+                ..self.context()
+            };
+            // Past the refresh window (or the provider's fixed cap) only a new sign-in helps.
+            if let Some(stale) = stale.filter(|token| token.can_refresh(self.clock.now()))
+                && let Some(refresh) = provider.refresh(context, account, &secrets, &stale)
+            {
+                match refresh.await {
+                    Ok(renewed) => return Ok(self.keep_state(account, &remembered, renewed)),
+                    // A refresh token the provider no longer honours: sign in afresh.
+                    Err(ProviderError::Rejected { code, .. }) => {
+                        tracing::info!(account = %account.name, %code, "refresh refused; signing in again");
                     }
+                    Err(err) => return Err(err.into()),
                 }
-                let browser = AccountBrowser::new(self, account);
-                let context = ProviderContext {
-                    browser: Some(&browser),
-                    chooser: self.chooser.as_deref(),
-                    ..context
-                };
-                let session = provider.authenticate(context, account, &secrets).await?;
-                Ok::<_, EngineError>(self.keep_state(account, &remembered, session))
-            })
-            .await;
+            }
+            let browser = AccountBrowser::new(self, account);
+            let context = ProviderContext {
+                browser: Some(&browser),
+                chooser: self.chooser.as_deref(),
+                ..context
+            };
+            let session = provider.authenticate(context, account, &secrets).await?;
+            Ok::<_, EngineError>(self.keep_state(account, &remembered, session))
+        };
+        let result = if renew {
+            self.tokens.renew(account.id, authenticate).await
+        } else {
+            self.tokens.session(account.id, authenticate).await
+        };
         result.map_err(|err| match err {
             TokenError::Vault(err) => err.into(),
             TokenError::Lock { path, source } => EngineError::Lock { path, source },

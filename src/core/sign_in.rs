@@ -48,6 +48,8 @@ impl Drop for AccountBrowser<'_> {
             .is_some_and(|current| current.same_flow(&mine))
         {
             registry.remove(&self.account.id);
+            drop(registry);
+            (self.engine.browser_wait)(self.account.id, false);
         }
     }
 }
@@ -75,7 +77,7 @@ impl BrowserSignIn for AccountBrowser<'_> {
     }
 
     fn timeout(&self) -> Duration {
-        self.engine.settings.loopback_timeout()
+        self.engine.settings().loopback_timeout()
     }
 
     fn started(&self, cancel: CancelHandle) {
@@ -89,6 +91,7 @@ impl BrowserSignIn for AccountBrowser<'_> {
         if let Some(previous) = previous {
             previous.cancel();
         }
+        (self.engine.browser_wait)(self.account.id, true);
     }
 }
 

@@ -73,17 +73,44 @@ impl TokenCache {
         F: FnOnce(Option<SessionToken>) -> Fut,
         Fut: Future<Output = Result<SessionToken, E>>,
     {
-        if let Some(token) = self.fresh_in_memory(account) {
+        self.session_with(account, false, authenticate).await
+    }
+
+    /// Like [`Self::session`], but a held token counts as stale: it is renewed now (a user's
+    /// "refresh"), by a refresh where the provider allows it.
+    pub async fn renew<E, F, Fut>(
+        &self,
+        account: AccountId,
+        authenticate: F,
+    ) -> Result<(SessionToken, TokenSource), TokenError<E>>
+    where
+        F: FnOnce(Option<SessionToken>) -> Fut,
+        Fut: Future<Output = Result<SessionToken, E>>,
+    {
+        self.session_with(account, true, authenticate).await
+    }
+
+    async fn session_with<E, F, Fut>(
+        &self,
+        account: AccountId,
+        renew: bool,
+        authenticate: F,
+    ) -> Result<(SessionToken, TokenSource), TokenError<E>>
+    where
+        F: FnOnce(Option<SessionToken>) -> Fut,
+        Fut: Future<Output = Result<SessionToken, E>>,
+    {
+        if !renew && let Some(token) = self.fresh_in_memory(account) {
             return Ok((token, TokenSource::Memory));
         }
         let flight = self.flight(account);
         let _in_process = flight.lock().await;
-        if let Some(token) = self.fresh_in_memory(account) {
+        if !renew && let Some(token) = self.fresh_in_memory(account) {
             return Ok((token, TokenSource::Memory));
         }
         let (lock, stored) = self.lock_and_read(account).await?;
         let stale = match stored {
-            Some(token) if token.is_fresh(self.clock.now()) => {
+            Some(token) if !renew && token.is_fresh(self.clock.now()) => {
                 self.remember(account, &token);
                 return Ok((token, TokenSource::Vault));
             }

@@ -27,7 +27,62 @@ pub struct Settings {
     /// How long a browser sign-in may take before the app stops waiting, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loopback_timeout_seconds: Option<f64>,
+    /// The window's colours.
+    #[serde(default, skip_serializing_if = "Theme::is_system")]
+    pub theme: Theme,
+    /// The longest a copied one-time link stays on the clipboard, in seconds (it is cleared
+    /// sooner when the link expires sooner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clipboard_seconds: Option<f64>,
+    /// Start with the window hidden, in the tray.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub start_minimised: bool,
+    /// Text size in the window, as a zoom factor (1.0 is normal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_scale: Option<f32>,
+    /// How the window lists accounts when no search is typed (favourites always come first).
+    #[serde(default, skip_serializing_if = "AccountOrder::is_alphabetical")]
+    pub account_order: AccountOrder,
 }
+
+/// The window's colour scheme.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// Follow the desktop.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    fn is_system(&self) -> bool {
+        *self == Self::System
+    }
+}
+
+/// The order of the account list without a search.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountOrder {
+    /// By name, ignoring case.
+    #[default]
+    Alphabetical,
+    /// Most recently launched first.
+    Recent,
+}
+
+impl AccountOrder {
+    fn is_alphabetical(&self) -> bool {
+        *self == Self::Alphabetical
+    }
+}
+
+/// Default for `clipboard_seconds`: the one-time links this app copies live 30 s or less.
+pub const DEFAULT_CLIPBOARD_LIFETIME: Duration = Duration::from_secs(30);
+/// Bounds of `text_scale`.
+pub const TEXT_SCALE_RANGE: std::ops::RangeInclusive<f32> = 0.5..=3.0;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -37,6 +92,11 @@ impl Default for Settings {
             http_timeout_seconds: None,
             ca_file: None,
             loopback_timeout_seconds: None,
+            theme: Theme::System,
+            clipboard_seconds: None,
+            start_minimised: false,
+            text_scale: None,
+            account_order: AccountOrder::Alphabetical,
         }
     }
 }
@@ -44,23 +104,44 @@ impl Default for Settings {
 impl Settings {
     pub fn load(path: &Path) -> Result<Self, StoreError> {
         let settings: Settings = read_versioned(path, SETTINGS_SCHEMA_VERSION)?.unwrap_or_default();
-        if let Some(seconds) = settings.http_timeout_seconds
-            && !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0)
-        {
-            return Err(StoreError::Invalid {
-                path: path.to_path_buf(),
-                message: "http_timeout_seconds must be between 0 and 3600".into(),
-            });
-        }
-        if let Some(seconds) = settings.loopback_timeout_seconds
-            && !(seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0)
-        {
-            return Err(StoreError::Invalid {
-                path: path.to_path_buf(),
-                message: "loopback_timeout_seconds must be between 0 and 86400".into(),
-            });
-        }
+        settings.check().map_err(|message| StoreError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })?;
         Ok(settings)
+    }
+
+    /// Checks the values' ranges; the message names the setting and its bounds.
+    pub fn check(&self) -> Result<(), String> {
+        let within = |value: Option<f64>, max: f64| {
+            value.is_none_or(|seconds| seconds.is_finite() && seconds > 0.0 && seconds <= max)
+        };
+        if !within(self.http_timeout_seconds, 3600.0) {
+            return Err("http_timeout_seconds must be between 0 and 3600".into());
+        }
+        if !within(self.loopback_timeout_seconds, 86_400.0) {
+            return Err("loopback_timeout_seconds must be between 0 and 86400".into());
+        }
+        if !within(self.clipboard_seconds, 3600.0) {
+            return Err("clipboard_seconds must be between 0 and 3600".into());
+        }
+        if self
+            .text_scale
+            .is_some_and(|scale| !TEXT_SCALE_RANGE.contains(&scale))
+        {
+            return Err(format!(
+                "text_scale must be between {} and {}",
+                TEXT_SCALE_RANGE.start(),
+                TEXT_SCALE_RANGE.end()
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn clipboard_lifetime(&self) -> Duration {
+        self.clipboard_seconds
+            .map(Duration::from_secs_f64)
+            .unwrap_or(DEFAULT_CLIPBOARD_LIFETIME)
     }
 
     pub fn loopback_timeout(&self) -> Duration {
@@ -98,6 +179,27 @@ mod tests {
         let loaded = Settings::load(&path).unwrap();
         assert_eq!(loaded, settings);
         assert_eq!(loaded.http_timeout(), Duration::from_millis(2500));
+    }
+
+    #[test]
+    fn window_settings_round_trip_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        let settings = Settings {
+            theme: Theme::Dark,
+            clipboard_seconds: Some(12.0),
+            start_minimised: true,
+            text_scale: Some(1.25),
+            account_order: AccountOrder::Recent,
+            ..Settings::default()
+        };
+        settings.save(&path).unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.contains("theme = \"dark\""), "{written}");
+        assert_eq!(Settings::load(&path).unwrap(), settings);
+        std::fs::write(&path, "schema_version = 1\ntext_scale = 9.0\n").unwrap();
+        let message = Settings::load(&path).unwrap_err().to_string();
+        assert!(message.contains("text_scale must be between"), "{message}");
     }
 
     #[test]

@@ -1,0 +1,220 @@
+//! The only API the window and the tray use: they send [`Command`]s and fold [`Event`]s.
+//! Everything that can block (HTTP, the keyring, the clipboard, the disk) happens on the
+//! worker ([`crate::core::worker`]); events carry plain data and never a secret's value.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::core::account::{Account, AccountId};
+use crate::core::audit::AuditRecord;
+use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::launch::LaunchStep;
+use crate::core::provider::ags::AuthService;
+use crate::core::secret::SecretString;
+use crate::core::store::settings::Settings;
+use crate::core::store::vault::VaultBackend;
+
+/// What a front end asks the worker to do.
+#[derive(Debug)]
+pub enum Command {
+    /// Reload accounts, settings, token status and the activity log from disk and vault.
+    Reload,
+    /// Launch the account: open its sign-on page, or copy the one-time link.
+    Launch { account: AccountId, how: LaunchHow },
+    /// Stop waiting for the account's browser sign-in.
+    CancelLaunch { account: AccountId },
+    /// The answer to [`Event::ChoiceNeeded`]; `None` declines.
+    Choose { request: u64, choice: Option<usize> },
+    /// Save a new account (`original: None`) or replace one. The secrets given are set;
+    /// those left out keep what the vault holds.
+    SaveAccount {
+        original: Option<AccountId>,
+        account: Account,
+        secrets: Vec<(String, SecretString)>,
+    },
+    /// Delete the account, its secrets and its cached tokens.
+    DeleteAccount { account: AccountId },
+    /// Mark or unmark a favourite.
+    SetFavourite { account: AccountId, favourite: bool },
+    /// Which of the account's secrets the vault holds (for the editor).
+    LoadSecretStatus { account: AccountId },
+    /// Ask an AGS gateway for its services (for the editor); the account need not be saved.
+    Discover { request: u64, account: Account },
+    /// Renew the account's session now (refresh, else sign in).
+    RefreshToken { account: AccountId },
+    /// Renew every held session, at most `per_second` sign-ins a second.
+    RefreshAll { per_second: u32 },
+    /// Sign out at the provider and forget the account's tokens.
+    SignOut { account: AccountId },
+    /// Check that the vault answers.
+    CheckVault,
+    /// Save new settings.
+    SaveSettings(Settings),
+}
+
+/// How a launch delivers its link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaunchHow {
+    /// The account's browser (its command, the default command, or the system browser).
+    Browser,
+    /// The clipboard, cleared when the link expires.
+    CopyLink,
+}
+
+/// What the worker tells front ends.
+#[derive(Debug)]
+pub enum Event {
+    /// The worker could not start (config unreadable, sandbox failed ...).
+    StartFailed(Failure),
+    /// The whole account list, after a load or any change.
+    Accounts(Vec<Account>),
+    /// The account file could not be read; nothing was changed or overwritten.
+    AccountsFailed(Failure),
+    /// When each account was last launched (from the audit log), newest information wins.
+    LastLaunched(Vec<(AccountId, OffsetDateTime)>),
+    Settings(Settings),
+    /// What is known about some accounts' sessions (sent in batches).
+    Tokens(Vec<(AccountId, TokenStatus)>),
+    /// A launch started a step.
+    LaunchStep {
+        account: AccountId,
+        step: LaunchStep,
+    },
+    /// A browser sign-in is waiting for the browser to come back (`false`: no longer).
+    WaitingForBrowser {
+        account: AccountId,
+        waiting: bool,
+    },
+    /// A launch ended.
+    LaunchFinished {
+        account: AccountId,
+        result: Result<LaunchReport, Failure>,
+    },
+    /// A sign-in matched several accounts (AGS 300): answer with [`Command::Choose`].
+    ChoiceNeeded {
+        request: u64,
+        account: String,
+        choices: Vec<String>,
+    },
+    /// The link copied by a launch left the clipboard.
+    ClipboardCleared {
+        account: AccountId,
+        /// `true`: cleared at expiry; `false`: something else was copied meanwhile.
+        at_expiry: bool,
+    },
+    /// An account was saved (`created`: it is new).
+    Saved {
+        account: Account,
+        created: bool,
+    },
+    SaveFailed(Failure),
+    Deleted {
+        account: AccountId,
+        name: String,
+    },
+    SecretStatus {
+        account: AccountId,
+        stored: Vec<(String, bool)>,
+    },
+    Discovered {
+        request: u64,
+        result: Result<Vec<AuthService>, Failure>,
+    },
+    /// A token action (refresh, sign out) ended; the new status follows as [`Event::Tokens`].
+    TokenAction {
+        account: AccountId,
+        action: &'static str,
+        result: Result<String, Failure>,
+    },
+    /// Progress of [`Command::RefreshAll`].
+    RefreshAllProgress {
+        done: usize,
+        total: usize,
+    },
+    /// New lines of the audit log, oldest first.
+    Activity(Vec<AuditRecord>),
+    Vault(VaultStatus),
+    /// Something to tell the user mid-flow (a sign-in link to open by hand ...).
+    Notice(String),
+    SettingsSaved(Result<(), Failure>),
+}
+
+/// What a finished launch did, for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchReport {
+    /// One sentence: "Opened in the system browser", "Link copied" ...
+    pub summary: String,
+    /// The link, when it could not be opened and must be shown instead (a one-time URL the
+    /// user asked for; never logged).
+    pub shown_link: Option<String>,
+    /// Labelled facts (signed-in user, license key ...), in order.
+    pub facts: Vec<(String, String)>,
+    /// Until when a copied link is on the clipboard.
+    pub copied_until: Option<OffsetDateTime>,
+}
+
+/// An account's session as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenStatus {
+    /// Nothing held: the next launch signs in.
+    NeedsSignIn,
+    /// A session is held.
+    Held {
+        scheme: String,
+        expires_at: OffsetDateTime,
+        refreshable: bool,
+    },
+    /// This provider holds no session (a browser round trip each time).
+    NoSession,
+    /// The last attempt failed.
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultStatus {
+    pub backend: VaultBackend,
+    /// `Err`: what is wrong, with the fix.
+    pub health: Result<(), Failure>,
+}
+
+/// An error as a person reads it: what happened, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn from_error(err: &(impl UserFacing + ?Sized)) -> Self {
+        Self {
+            kind: err.kind(),
+            message: crate::core::error::sentence(&err.to_string()),
+            hint: err.hint(),
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::Internal,
+            message: message.into(),
+            hint: None,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Time left until `until`, for countdowns (zero once passed).
+pub fn remaining(until: OffsetDateTime, now: OffsetDateTime) -> Duration {
+    (until - now).try_into().unwrap_or(Duration::ZERO)
+}

@@ -1,0 +1,225 @@
+//! The worker: a thread with its own async runtime that owns the engine, runs [`Command`]s
+//! and reports [`Event`]s. A front end's thread only sends and receives, so it never waits
+//! on the network, the keyring or the clipboard.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+use tokio::sync::{mpsc as async_mpsc, oneshot};
+
+use crate::core::account::{Account, AccountId};
+use crate::core::engine::{Engine, EngineOptions};
+use crate::core::protocol::{Command, Event, Failure};
+use crate::core::provider::{AccountChooser, BoxFuture};
+
+/// Wakes the front end after an event was sent (the window passes `request_repaint`).
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+/// Builds the engine on the worker (reading config, starting a demo sandbox ...). Whatever
+/// else it returns is kept alive as long as the worker runs.
+pub type EngineFactory = Box<
+    dyn FnOnce(WorkerHooks) -> BoxFuture<'static, Result<(Engine, Box<dyn Any + Send>), Failure>>
+        + Send,
+>;
+
+/// Sends events, then wakes the front end (in that order, so the wake finds the event).
+#[derive(Clone)]
+pub(crate) struct Emitter {
+    events: mpsc::Sender<Event>,
+    wake: Wake,
+}
+
+impl Emitter {
+    pub(crate) fn emit(&self, event: Event) {
+        if self.events.send(event).is_ok() {
+            (self.wake)();
+        }
+    }
+}
+
+/// The worker's ways back to the user, to install into the engine's options.
+pub struct WorkerHooks {
+    emitter: Emitter,
+    choices: Arc<PendingChoices>,
+}
+
+impl WorkerHooks {
+    /// Routes the engine's notices, account choices and browser waits to events.
+    pub fn install(&self, options: &mut EngineOptions) {
+        let emitter = self.emitter.clone();
+        options.notice = Arc::new(move |message| emitter.emit(Event::Notice(message.into())));
+        let emitter = self.emitter.clone();
+        options.browser_wait = Arc::new(move |account, waiting| {
+            emitter.emit(Event::WaitingForBrowser { account, waiting });
+        });
+        options.chooser = Some(Arc::new(EventChooser {
+            emitter: self.emitter.clone(),
+            pending: self.choices.clone(),
+        }));
+    }
+}
+
+/// Choices asked through [`Event::ChoiceNeeded`], waiting for [`Command::Choose`].
+#[derive(Default)]
+pub(crate) struct PendingChoices {
+    next: AtomicU64,
+    waiting: Mutex<HashMap<u64, oneshot::Sender<Option<usize>>>>,
+}
+
+impl PendingChoices {
+    pub(crate) fn answer(&self, request: u64, choice: Option<usize>) {
+        let sender = self.waiting.lock().expect("choices lock").remove(&request);
+        if let Some(sender) = sender {
+            let _ = sender.send(choice);
+        }
+    }
+}
+
+struct EventChooser {
+    emitter: Emitter,
+    pending: Arc<PendingChoices>,
+}
+
+impl AccountChooser for EventChooser {
+    fn choose<'a>(
+        &'a self,
+        account: &'a Account,
+        choices: &'a [String],
+    ) -> BoxFuture<'a, Option<usize>> {
+        Box::pin(async move {
+            let request = self.pending.next.fetch_add(1, Ordering::Relaxed) + 1;
+            let (sender, receiver) = oneshot::channel();
+            self.pending
+                .waiting
+                .lock()
+                .expect("choices lock")
+                .insert(request, sender);
+            self.emitter.emit(Event::ChoiceNeeded {
+                request,
+                account: account.name.clone(),
+                choices: choices.to_vec(),
+            });
+            // A cancelled launch drops this future, and with it the question.
+            receiver.await.ok().flatten()
+        })
+    }
+}
+
+/// A front end's handle on the worker. Dropping it stops the worker.
+pub struct WorkerHandle {
+    commands: async_mpsc::UnboundedSender<Command>,
+    events: mpsc::Receiver<Event>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl WorkerHandle {
+    /// Starts the worker over an engine opened with `options`.
+    pub fn open(options: EngineOptions, wake: Wake) -> Self {
+        Self::start(
+            Box::new(move |hooks| {
+                Box::pin(async move {
+                    let mut options = options;
+                    hooks.install(&mut options);
+                    let engine = Engine::open(options).map_err(|err| Failure::from_error(&err))?;
+                    Ok((engine, Box::new(()) as Box<dyn Any + Send>))
+                })
+            }),
+            wake,
+        )
+    }
+
+    /// Starts the worker thread; the engine is built there by `factory`.
+    pub fn start(factory: EngineFactory, wake: Wake) -> Self {
+        let (command_sender, command_receiver) = async_mpsc::unbounded_channel();
+        let (event_sender, event_receiver) = mpsc::channel();
+        let emitter = Emitter {
+            events: event_sender,
+            wake,
+        };
+        let thread = std::thread::Builder::new()
+            .name("sso-launcher-worker".into())
+            .spawn(move || run(factory, emitter, command_receiver))
+            .expect("the worker thread starts");
+        Self {
+            commands: command_sender,
+            events: event_receiver,
+            thread: Some(thread),
+        }
+    }
+
+    /// Queues a command; never blocks.
+    pub fn send(&self, command: Command) {
+        if self.commands.send(command).is_err() {
+            tracing::error!("the worker has stopped; command dropped");
+        }
+    }
+
+    /// The events that arrived since the last call; never blocks.
+    pub fn drain(&self) -> Vec<Event> {
+        self.events.try_iter().collect()
+    }
+
+    /// Waits up to `timeout` for the next event (for tests and the CLI, never a UI thread).
+    pub fn recv_timeout(&self, timeout: std::time::Duration) -> Option<Event> {
+        self.events.recv_timeout(timeout).ok()
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        // Closing the channel ends the worker's loop; running tasks are dropped with the runtime.
+        let (closed, _) = async_mpsc::unbounded_channel();
+        drop(std::mem::replace(&mut self.commands, closed));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn run(
+    factory: EngineFactory,
+    emitter: Emitter,
+    mut commands: async_mpsc::UnboundedReceiver<Command>,
+) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("sso-launcher-io")
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            emitter.emit(Event::StartFailed(Failure::internal(format!(
+                "Could not start the background worker: {err}."
+            ))));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let choices = Arc::new(PendingChoices::default());
+        let hooks = WorkerHooks {
+            emitter: emitter.clone(),
+            choices: choices.clone(),
+        };
+        let (engine, _keep_alive) = match factory(hooks).await {
+            Ok(started) => started,
+            Err(failure) => {
+                emitter.emit(Event::StartFailed(failure));
+                while commands.recv().await.is_some() {}
+                return;
+            }
+        };
+        let tasks = crate::core::worker_tasks::Tasks::new(Arc::new(engine), emitter, choices);
+        tasks.handle(Command::Reload);
+        while let Some(command) = commands.recv().await {
+            tasks.handle(command);
+        }
+        tasks.shutdown();
+    });
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+}
+
+/// The ids of accounts with a launch running, and how to stop each.
+pub(crate) type RunningLaunches = Mutex<HashMap<AccountId, tokio::task::AbortHandle>>;

@@ -1,0 +1,557 @@
+//! What the worker does for each [`Command`]: one task each, reporting through events.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::core::account::{Account, AccountId};
+use crate::core::engine::{AccountEdit, Engine, EngineError};
+use crate::core::error::ErrorKind;
+use crate::core::launch::{Delivery, LaunchOutcome, LaunchTarget};
+use crate::core::protocol::{
+    Command, Event, Failure, LaunchHow, LaunchReport, TokenStatus, VaultStatus,
+};
+use crate::core::provider::{SessionToken, require_provider};
+use crate::core::secret::SecretString;
+use crate::core::worker::{Emitter, PendingChoices, RunningLaunches};
+
+/// How many token statuses go in one event while the list loads.
+const TOKEN_BATCH: usize = 256;
+
+#[derive(Clone)]
+pub(crate) struct Tasks {
+    engine: Arc<Engine>,
+    emitter: Emitter,
+    choices: Arc<PendingChoices>,
+    launches: Arc<RunningLaunches>,
+    /// Where the audit log was last read up to.
+    audit_offset: Arc<tokio::sync::Mutex<Option<u64>>>,
+    refreshing_all: Arc<AtomicBool>,
+}
+
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|join| panic!("a blocking task panicked: {join}"))
+}
+
+fn failure(err: &EngineError) -> Failure {
+    Failure::from_error(err)
+}
+
+/// What the list shows for a held session.
+pub fn token_status(session: &SessionToken, now: OffsetDateTime) -> TokenStatus {
+    if session.expires_at <= now && !session.can_refresh(now) {
+        return TokenStatus::NeedsSignIn;
+    }
+    TokenStatus::Held {
+        scheme: session.scheme.clone(),
+        expires_at: session.expires_at,
+        refreshable: session.can_refresh(now),
+    }
+}
+
+impl Tasks {
+    pub(crate) fn new(engine: Arc<Engine>, emitter: Emitter, choices: Arc<PendingChoices>) -> Self {
+        Self {
+            engine,
+            emitter,
+            choices,
+            launches: Arc::new(Mutex::new(HashMap::new())),
+            audit_offset: Arc::new(tokio::sync::Mutex::new(None)),
+            refreshing_all: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub(crate) fn handle(&self, command: Command) {
+        let tasks = self.clone();
+        match command {
+            Command::Launch { account, how } => self.start_launch(account, how),
+            Command::CancelLaunch { account } => self.cancel_launch(account),
+            Command::Choose { request, choice } => self.choices.answer(request, choice),
+            command => {
+                tokio::spawn(async move { tasks.run(command).await });
+            }
+        }
+    }
+
+    /// Stops running launches (the worker is closing).
+    pub(crate) fn shutdown(&self) {
+        for (_, handle) in self.launches.lock().expect("launches lock").drain() {
+            handle.abort();
+        }
+    }
+
+    async fn run(self, command: Command) {
+        match command {
+            Command::Reload => self.reload().await,
+            Command::SaveAccount {
+                original,
+                account,
+                secrets,
+            } => self.save(original, account, secrets).await,
+            Command::DeleteAccount { account } => self.delete(account).await,
+            Command::SetFavourite { account, favourite } => {
+                let edit = AccountEdit {
+                    favourite: Some(favourite),
+                    ..AccountEdit::default()
+                };
+                match self
+                    .engine
+                    .edit_account(&account.to_string(), edit, Vec::new())
+                    .await
+                {
+                    Ok(_) => {
+                        self.send_accounts().await;
+                    }
+                    Err(err) => self.emitter.emit(Event::SaveFailed(failure(&err))),
+                }
+            }
+            Command::LoadSecretStatus { account } => {
+                let engine = self.engine.clone();
+                let stored = blocking(move || {
+                    let account = engine.find_account(&account.to_string())?;
+                    engine.secret_status(&account)
+                })
+                .await;
+                match stored {
+                    Ok(stored) => self.emitter.emit(Event::SecretStatus {
+                        account,
+                        stored: stored
+                            .into_iter()
+                            .map(|(name, set)| (name.to_string(), set))
+                            .collect(),
+                    }),
+                    Err(err) => self.emitter.emit(Event::Notice(failure(&err).to_string())),
+                }
+            }
+            Command::Discover { request, account } => {
+                let result = self.engine.discover_services(&account).await;
+                self.emitter.emit(Event::Discovered {
+                    request,
+                    result: result.map_err(|err| failure(&err)),
+                });
+            }
+            Command::RefreshToken { account } => self.refresh(account).await,
+            Command::RefreshAll { per_second } => self.refresh_all(per_second).await,
+            Command::SignOut { account } => self.sign_out(account).await,
+            Command::CheckVault => self.check_vault().await,
+            Command::SaveSettings(settings) => {
+                let engine = self.engine.clone();
+                let saved = blocking(move || engine.update_settings(settings)).await;
+                self.emitter
+                    .emit(Event::SettingsSaved(saved.map_err(|err| failure(&err))));
+                self.emitter.emit(Event::Settings(self.engine.settings()));
+            }
+            Command::Launch { .. } | Command::CancelLaunch { .. } | Command::Choose { .. } => {
+                unreachable!("handled without a task")
+            }
+        }
+    }
+
+    async fn reload(&self) {
+        self.emitter.emit(Event::Settings(self.engine.settings()));
+        let Some(accounts) = self.send_accounts().await else {
+            return;
+        };
+        self.check_vault().await;
+        self.read_activity().await;
+        self.send_token_statuses(&accounts).await;
+    }
+
+    /// Sends the account list; `None` when it cannot be read.
+    async fn send_accounts(&self) -> Option<Vec<Account>> {
+        let engine = self.engine.clone();
+        match blocking(move || engine.accounts()).await {
+            Ok(accounts) => {
+                self.emitter.emit(Event::Accounts(accounts.clone()));
+                Some(accounts)
+            }
+            Err(err) => {
+                self.emitter
+                    .emit(Event::AccountsFailed(Failure::from_error(&err)));
+                None
+            }
+        }
+    }
+
+    async fn send_token_statuses(&self, accounts: &[Account]) {
+        let mut batch = Vec::with_capacity(TOKEN_BATCH);
+        for account in accounts {
+            let status = self.status_of(account).await;
+            batch.push((account.id, status));
+            if batch.len() == TOKEN_BATCH {
+                self.emitter.emit(Event::Tokens(std::mem::take(&mut batch)));
+            }
+        }
+        if !batch.is_empty() {
+            self.emitter.emit(Event::Tokens(batch));
+        }
+    }
+
+    async fn status_of(&self, account: &Account) -> TokenStatus {
+        if require_provider(account.provider).spec().round_trip {
+            return TokenStatus::NoSession;
+        }
+        match self.engine.held_session(account).await {
+            Ok(Some(session)) => token_status(&session, self.engine.clock.now()),
+            Ok(None) => TokenStatus::NeedsSignIn,
+            Err(err) => TokenStatus::Failed(failure(&err).message),
+        }
+    }
+
+    async fn send_status(&self, account: &Account) {
+        let status = self.status_of(account).await;
+        self.emitter.emit(Event::Tokens(vec![(account.id, status)]));
+    }
+
+    /// Sends the audit lines written since the last read, and the launch times they hold.
+    async fn read_activity(&self) {
+        let mut offset = self.audit_offset.lock().await;
+        let engine = self.engine.clone();
+        let from = *offset;
+        let chunk = match blocking(move || engine.audit.read_from(from)).await {
+            Ok(chunk) => chunk,
+            Err(err) => {
+                tracing::warn!("could not read the audit log: {err}");
+                return;
+            }
+        };
+        *offset = Some(chunk.next_offset);
+        if chunk.records.is_empty() {
+            return;
+        }
+        let launched: Vec<(AccountId, OffsetDateTime)> = chunk
+            .records
+            .iter()
+            .filter(|record| record.action == "launch" && record.outcome == "ok")
+            .filter_map(|record| {
+                Some((
+                    record.account_id.parse().ok()?,
+                    OffsetDateTime::parse(
+                        &record.time,
+                        &time::format_description::well_known::Rfc3339,
+                    )
+                    .ok()?,
+                ))
+            })
+            .collect();
+        self.emitter.emit(Event::Activity(chunk.records));
+        if !launched.is_empty() {
+            self.emitter.emit(Event::LastLaunched(launched));
+        }
+    }
+
+    async fn find(&self, account: AccountId) -> Result<Account, EngineError> {
+        let engine = self.engine.clone();
+        blocking(move || {
+            engine
+                .find_account(&account.to_string())
+                .map_err(EngineError::from)
+        })
+        .await
+    }
+
+    fn start_launch(&self, account: AccountId, how: LaunchHow) {
+        let mut running = self.launches.lock().expect("launches lock");
+        if running
+            .get(&account)
+            .is_some_and(|task| !task.is_finished())
+        {
+            self.emitter.emit(Event::Notice(
+                "That account is launching already; wait for it or cancel it.".into(),
+            ));
+            return;
+        }
+        let tasks = self.clone();
+        let task = tokio::spawn(async move {
+            let result = tasks.launch(account, how).await;
+            tasks
+                .emitter
+                .emit(Event::LaunchFinished { account, result });
+            tasks.read_activity().await;
+        });
+        running.insert(account, task.abort_handle());
+    }
+
+    fn cancel_launch(&self, account: AccountId) {
+        // A browser wait ends by itself once cancelled, and reports (and audits) it.
+        if self.engine.cancel_sign_in(account) {
+            return;
+        }
+        let running = self
+            .launches
+            .lock()
+            .expect("launches lock")
+            .remove(&account);
+        if let Some(task) = running.filter(|task| !task.is_finished()) {
+            task.abort();
+            self.emitter.emit(Event::LaunchFinished {
+                account,
+                result: Err(Failure {
+                    kind: ErrorKind::BrowserFlow,
+                    message: "Launch cancelled.".into(),
+                    hint: None,
+                }),
+            });
+        }
+    }
+
+    async fn launch(&self, id: AccountId, how: LaunchHow) -> Result<LaunchReport, Failure> {
+        let account = self.find(id).await.map_err(|err| failure(&err))?;
+        let target = match how {
+            LaunchHow::Browser => LaunchTarget::Browser,
+            LaunchHow::CopyLink => LaunchTarget::Copy,
+        };
+        let emitter = self.emitter.clone();
+        let on_step = move |step| emitter.emit(Event::LaunchStep { account: id, step });
+        let outcome = self.engine.launch(&account, target, &on_step).await;
+        if require_provider(account.provider).spec().round_trip {
+            // Nothing to show in the token column.
+        } else if let Ok(LaunchOutcome {
+            session: Some(session),
+            ..
+        }) = &outcome
+        {
+            let status = token_status(session, self.engine.clock.now());
+            self.emitter.emit(Event::Tokens(vec![(id, status)]));
+        } else if let Err(err) = &outcome {
+            self.send_status(&account).await;
+            tracing::debug!(account = %account.name, "launch failed: {err}");
+        }
+        let outcome = outcome.map_err(|err| failure(&err))?;
+        Ok(self.deliver(id, outcome))
+    }
+
+    /// Turns what the engine did into the sentence shown; a link to copy goes to the
+    /// clipboard here, held there until it expires.
+    fn deliver(&self, id: AccountId, outcome: LaunchOutcome) -> LaunchReport {
+        let mut report = LaunchReport {
+            summary: String::new(),
+            shown_link: None,
+            facts: Vec::new(),
+            copied_until: None,
+        };
+        report.summary = match outcome.delivery {
+            Delivery::Browser(crate::core::browser::BrowserChoice::System) => {
+                "Opened in the system browser.".into()
+            }
+            Delivery::Browser(crate::core::browser::BrowserChoice::Command(_)) => {
+                "Opened with the browser command.".into()
+            }
+            Delivery::BrowserFailed { reason, url } => {
+                report.shown_link = Some(url.reveal_for_browser().to_string());
+                format!(
+                    "Could not open the browser ({reason}). Open the link below by hand, or set a browser command in Settings."
+                )
+            }
+            Delivery::TokenHeld => "Signed in; a token is held (no page to open).".into(),
+            Delivery::RoundTrip(round_trip) => {
+                report.facts = round_trip.facts;
+                match (round_trip.came_back, round_trip.note) {
+                    (true, _) => format!(
+                        "Signed in through the browser ({}).",
+                        round_trip.redirect_uri
+                    ),
+                    (false, Some(note)) => crate::core::error::sentence(&note),
+                    (false, None) => "Opened the sign-in page.".into(),
+                }
+            }
+            Delivery::ToCaller(url) => {
+                let longest = self.engine.settings().clipboard_lifetime();
+                let lifetime = outcome.lifetime.map_or(longest, |life| life.min(longest));
+                report.copied_until = Some(self.engine.clock.now() + lifetime);
+                self.hold_on_clipboard(id, url, lifetime);
+                format!(
+                    "Link copied; it is cleared from the clipboard in {} s.",
+                    lifetime.as_secs()
+                )
+            }
+        };
+        report
+    }
+
+    fn hold_on_clipboard(
+        &self,
+        account: AccountId,
+        url: crate::core::secret::OneTimeUrl,
+        lifetime: Duration,
+    ) {
+        let emitter = self.emitter.clone();
+        tokio::task::spawn_blocking(move || {
+            match crate::core::clipboard::copy_until_expiry(&url, lifetime) {
+                Ok(outcome) => emitter.emit(Event::ClipboardCleared {
+                    account,
+                    at_expiry: outcome == crate::core::clipboard::ClipboardOutcome::ClearedAtExpiry,
+                }),
+                Err(err) => emitter.emit(Event::Notice(format!(
+                    "Could not copy the link: {err}. Launch it in the browser instead."
+                ))),
+            }
+        });
+    }
+
+    async fn save(
+        &self,
+        original: Option<AccountId>,
+        account: Account,
+        secrets: Vec<(String, SecretString)>,
+    ) {
+        let saved = match original {
+            None => {
+                let engine = self.engine.clone();
+                blocking(move || engine.add_account(account, secrets))
+                    .await
+                    .map(|saved| (saved, true))
+            }
+            Some(id) => self
+                .replace(id, account, secrets)
+                .await
+                .map(|saved| (saved, false)),
+        };
+        match saved {
+            Ok((account, created)) => {
+                self.send_accounts().await;
+                self.send_status(&account).await;
+                self.emitter.emit(Event::Saved { account, created });
+            }
+            Err(err) => self.emitter.emit(Event::SaveFailed(failure(&err))),
+        }
+    }
+
+    async fn replace(
+        &self,
+        id: AccountId,
+        account: Account,
+        secrets: Vec<(String, SecretString)>,
+    ) -> Result<Account, EngineError> {
+        let current = self.find(id).await?;
+        let edit = AccountEdit {
+            rename: Some(account.name),
+            unset: current
+                .settings
+                .keys()
+                .filter(|key| !account.settings.contains_key(*key))
+                .cloned()
+                .collect(),
+            set: account.settings,
+            tags: Some(account.tags),
+            favourite: Some(account.favourite),
+            notes: Some(account.notes),
+        };
+        self.engine
+            .edit_account(&id.to_string(), edit, secrets)
+            .await
+    }
+
+    async fn delete(&self, id: AccountId) {
+        match self.engine.remove_account(&id.to_string()).await {
+            Ok(removed) => {
+                self.emitter.emit(Event::Deleted {
+                    account: id,
+                    name: removed.name,
+                });
+                self.send_accounts().await;
+            }
+            Err(err) => self.emitter.emit(Event::SaveFailed(failure(&err))),
+        }
+    }
+
+    async fn refresh(&self, id: AccountId) {
+        let result = match self.find(id).await {
+            Ok(account) => {
+                let renewed = self.engine.renew(&account).await;
+                self.send_status(&account).await;
+                renewed.map(|outcome| {
+                    format!(
+                        "Renewed; valid until {}.",
+                        crate::core::clock::rfc3339(outcome.token.expires_at)
+                    )
+                })
+            }
+            Err(err) => Err(err),
+        };
+        self.emitter.emit(Event::TokenAction {
+            account: id,
+            action: "refresh",
+            result: result.map_err(|err| failure(&err)),
+        });
+        self.read_activity().await;
+    }
+
+    async fn sign_out(&self, id: AccountId) {
+        let result = match self.find(id).await {
+            Ok(account) => {
+                let report = self.engine.logout(&account).await;
+                self.send_status(&account).await;
+                report.map(|report| match report.signed_out_remotely {
+                    Some(Ok(())) => "Signed out at the provider; tokens forgotten.".to_string(),
+                    Some(Err(err)) => format!(
+                        "The provider's sign-out failed ({err}); the tokens were forgotten here."
+                    ),
+                    None if report.held_session => "Tokens forgotten.".to_string(),
+                    None => "No tokens were held.".to_string(),
+                })
+            }
+            Err(err) => Err(err),
+        };
+        self.emitter.emit(Event::TokenAction {
+            account: id,
+            action: "sign out",
+            result: result.map_err(|err| failure(&err)),
+        });
+        self.read_activity().await;
+    }
+
+    /// Renews every session that can be refreshed without a browser, paced to `per_second`.
+    async fn refresh_all(&self, per_second: u32) {
+        if self.refreshing_all.swap(true, Ordering::SeqCst) {
+            self.emitter
+                .emit(Event::Notice("Refresh all is running already.".into()));
+            return;
+        }
+        let accounts = self.send_accounts().await.unwrap_or_default();
+        let now = self.engine.clock.now();
+        let mut due = Vec::new();
+        for account in accounts {
+            if require_provider(account.provider).spec().round_trip {
+                continue;
+            }
+            if let Ok(Some(session)) = self.engine.held_session(&account).await
+                && session.can_refresh(now)
+            {
+                due.push(account);
+            }
+        }
+        let total = due.len();
+        self.emitter
+            .emit(Event::RefreshAllProgress { done: 0, total });
+        let mut pace = tokio::time::interval(Duration::from_secs(1) / per_second.max(1));
+        for (done, account) in due.into_iter().enumerate() {
+            pace.tick().await;
+            if let Err(err) = self.engine.renew(&account).await {
+                tracing::info!(account = %account.name, "refresh failed: {err}");
+            }
+            self.send_status(&account).await;
+            self.emitter.emit(Event::RefreshAllProgress {
+                done: done + 1,
+                total,
+            });
+        }
+        self.refreshing_all.store(false, Ordering::SeqCst);
+        self.read_activity().await;
+    }
+
+    async fn check_vault(&self) {
+        let vault = self.engine.vault().clone();
+        let backend = vault.backend();
+        let health = blocking(move || vault.check_health()).await;
+        self.emitter.emit(Event::Vault(VaultStatus {
+            backend,
+            health: health.map_err(|err| Failure::from_error(&err)),
+        }));
+    }
+}
