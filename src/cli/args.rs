@@ -53,9 +53,24 @@ pub struct GlobalArgs {
     /// or part of its name. Without it, a terminal is asked, else the choices are listed.
     #[arg(long, global = true, value_name = "TEXT")]
     pub pick: Option<String>,
+    /// How the window draws: wgpu (default) or glow, for machines where wgpu fails.
+    #[arg(
+        long,
+        global = true,
+        env = "SSO_LAUNCHER_RENDERER",
+        value_enum,
+        default_value = "wgpu"
+    )]
+    pub renderer: RendererArg,
     /// More logging on stderr (-v, -vv). Secrets are never logged.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RendererArg {
+    Wgpu,
+    Glow,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

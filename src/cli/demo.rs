@@ -15,7 +15,8 @@ use crate::core::error::ErrorKind;
 use crate::core::paths::AppPaths;
 use crate::core::store::vault::MemoryVault;
 use crate::sandbox::SandboxHandle;
-use crate::sandbox::fixtures::{assuresign, demo_accounts, signnow, sovos};
+use crate::sandbox::demo::{DemoError, start_demo};
+use crate::sandbox::fixtures::{assuresign, signnow, sovos};
 
 /// How long a demo keeps its sandbox up for the browser to load the page.
 const LINGER: Duration = Duration::from_secs(60);
@@ -29,51 +30,32 @@ pub struct DemoEnvironment {
 
 impl DemoEnvironment {
     pub async fn start(global: &GlobalArgs) -> Result<Self, CliError> {
-        let internal = |what: &str, err: std::io::Error| {
-            CliError::new(
-                ErrorKind::Internal,
-                format!("could not {what} for the demo: {err}"),
-            )
-        };
-        let dir = tempfile::Builder::new()
-            .prefix("sso-launcher-demo-")
-            .tempdir()
-            .map_err(|err| internal("create a temporary folder", err))?;
-        let sandbox = SandboxHandle::start(0)
-            .await
-            .map_err(|err| internal("start the sandbox", err))?;
-        let paths = AppPaths {
-            config_dir: dir.path().join("config"),
-            data_dir: dir.path().join("data"),
-        };
-        let engine = Engine::open(super::engine_options(
+        // Checked before anything starts: a bad --http-timeout is a usage error.
+        let configured = super::engine_options(
             global,
-            paths,
+            AppPaths {
+                config_dir: Default::default(),
+                data_dir: Default::default(),
+            },
             Arc::new(MemoryVault::new()),
-        )?)?;
-        // The demo's license page comes back to a free port, so a demo never finds it busy.
-        let free_port = std::net::TcpListener::bind(("127.0.0.1", 0))
-            .and_then(|listener| listener.local_addr())
-            .map_err(|err| internal("find a free loopback port", err))?
-            .port();
-        sandbox
-            .sandbox()
-            .licensespring
-            .sso
-            .set_redirect_uri(format!("http://127.0.0.1:{free_port}/callback"));
-        for (account, secrets) in demo_accounts(sandbox.sandbox()) {
-            engine.add_account(account, secrets)?;
-        }
-        tracing::info!(
-            sandbox = sandbox.sandbox().assuresign_origin(),
-            "demo sandbox running"
-        );
-        let pages_seen = sandbox.signed_in_pages();
+        )?;
+        let demo = start_demo(|options| {
+            options.http_timeout = configured.http_timeout;
+            options.browser_override = configured.browser_override;
+            options.notice = configured.notice;
+            options.chooser = configured.chooser;
+        })
+        .await
+        .map_err(|err| match err {
+            DemoError::Engine(err) => CliError::from(err),
+            other => CliError::new(ErrorKind::Internal, other.to_string()),
+        })?;
+        let pages_seen = demo.sandbox.signed_in_pages();
         Ok(Self {
-            engine,
-            sandbox,
+            engine: demo.engine,
+            sandbox: demo.sandbox,
             pages_seen,
-            _dir: dir,
+            _dir: demo.dir,
         })
     }
 

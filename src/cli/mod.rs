@@ -53,6 +53,12 @@ pub fn main() -> i32 {
     };
     init_logging(cli.global.verbose);
     let json_output = cli.global.json;
+    if cli.command.is_none() {
+        return match open_window(&cli.global) {
+            Ok(()) => 0,
+            Err(err) => report(&err, json_output),
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -75,10 +81,7 @@ pub fn main() -> i32 {
 async fn run(cli: Cli) -> Result<(), CliError> {
     let out = Output::new(cli.global.json);
     let Some(command) = cli.command else {
-        let mut help = Cli::command();
-        help.print_help()
-            .map_err(|err| CliError::new(ErrorKind::Internal, err.to_string()))?;
-        return Err(CliError::usage("no command given").with_hint("The desktop window arrives in a later release; use a command above, e.g. `sso-launcher --demo launch \"AssureSign demo\"`."));
+        return Err(CliError::usage("no command given"));
     };
     match command {
         Command::Completions { shell } => {
@@ -134,6 +137,53 @@ async fn dispatch(command: Command, engine: &Engine, out: &Output) -> Result<Don
         )),
         Command::Completions { .. } => Ok(Done::Nothing),
     }
+}
+
+/// No command: the desktop window (over the sandbox with `--demo`).
+#[cfg(feature = "gui")]
+fn open_window(global: &GlobalArgs) -> Result<(), CliError> {
+    use crate::gui::{RendererChoice, WindowOptions};
+    let paths = AppPaths::resolve(global.config_dir.clone(), global.data_dir.clone())
+        .map_err(|message| CliError::new(ErrorKind::Config, message))?;
+    let window = WindowOptions {
+        renderer: match global.renderer {
+            args::RendererArg::Wgpu => RendererChoice::Wgpu,
+            args::RendererArg::Glow => RendererChoice::Glow,
+        },
+        data_dir: paths.data_dir.clone(),
+        title: if global.demo {
+            "sso-launcher (demo)"
+        } else {
+            "sso-launcher"
+        }
+        .into(),
+    };
+    let vault: Arc<dyn SecretVault> = match global.vault {
+        VaultChoice::Keyring => Arc::new(KeyringVault::new()),
+        VaultChoice::Memory => Arc::new(MemoryVault::new()),
+    };
+    let options = engine_options(global, paths, vault)?;
+    let factory = if global.demo {
+        crate::gui::demo_factory(move |demo| {
+            demo.http_timeout = options.http_timeout;
+            demo.browser_override = options.browser_override;
+        })
+    } else {
+        crate::gui::engine_factory(options)
+    };
+    crate::gui::run(window, factory).map_err(|message| {
+        CliError::new(ErrorKind::Internal, message).with_hint(
+            "Without a desktop session, use the commands listed by `sso-launcher --help`.",
+        )
+    })
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_window(_global: &GlobalArgs) -> Result<(), CliError> {
+    let _ = Cli::command().print_help();
+    Err(CliError::usage("no command given").with_hint(
+        "This build has no window (built without the `gui` feature); use a command above.",
+    ))
 }
 
 fn open_engine(global: &GlobalArgs) -> Result<Engine, CliError> {

@@ -30,6 +30,8 @@ pub enum Command {
     /// those left out keep what the vault holds.
     SaveAccount {
         original: Option<AccountId>,
+        /// For a duplicate: the account whose secrets fill in those not given.
+        copy_secrets_from: Option<AccountId>,
         account: Account,
         secrets: Vec<(String, SecretString)>,
     },

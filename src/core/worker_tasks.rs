@@ -90,9 +90,19 @@ impl Tasks {
             Command::Reload => self.reload().await,
             Command::SaveAccount {
                 original,
+                copy_secrets_from,
                 account,
                 secrets,
-            } => self.save(original, account, secrets).await,
+            } => {
+                let secrets = match copy_secrets_from {
+                    Some(source) => self.with_copied_secrets(source, &account, secrets).await,
+                    None => Ok(secrets),
+                };
+                match secrets {
+                    Ok(secrets) => self.save(original, account, secrets).await,
+                    Err(err) => self.emitter.emit(Event::SaveFailed(failure(&err))),
+                }
+            }
             Command::DeleteAccount { account } => self.delete(account).await,
             Command::SetFavourite { account, favourite } => {
                 let edit = AccountEdit {
@@ -420,6 +430,38 @@ impl Tasks {
             }
             Err(err) => self.emitter.emit(Event::SaveFailed(failure(&err))),
         }
+    }
+
+    /// Adds the source account's secrets that `secrets` does not set (a duplicate).
+    async fn with_copied_secrets(
+        &self,
+        source: AccountId,
+        account: &Account,
+        mut secrets: Vec<(String, SecretString)>,
+    ) -> Result<Vec<(String, SecretString)>, EngineError> {
+        let vault = self.engine.vault().clone();
+        let names: Vec<&'static str> = require_provider(account.provider)
+            .spec()
+            .secrets
+            .iter()
+            .map(|spec| spec.name)
+            .filter(|name| !secrets.iter().any(|(given, _)| given == name))
+            .collect();
+        let copied = blocking(move || {
+            names
+                .into_iter()
+                .filter_map(|name| {
+                    let key = crate::core::store::vault::SecretKey::new(source, name);
+                    vault
+                        .get(&key)
+                        .map(|value| Some((name.to_string(), value?)))
+                        .transpose()
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+        secrets.extend(copied);
+        Ok(secrets)
     }
 
     async fn replace(

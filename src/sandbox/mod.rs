@@ -6,6 +6,7 @@
 pub mod ags;
 pub mod assuresign;
 mod control;
+pub mod demo;
 pub mod fixtures;
 pub mod licensespring;
 mod licensespring_sso;

@@ -7,6 +7,7 @@ pub mod ags;
 mod ags_discovery;
 mod ags_wire;
 pub mod assuresign;
+pub mod form;
 mod json;
 pub mod licensespring;
 pub mod licensespring_auth;

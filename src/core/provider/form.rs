@@ -1,0 +1,417 @@
+//! What an account editor shows for each provider: its fields, what each accepts, when it
+//! applies, and the redirect URI to register. Field checks run as the user types; the
+//! provider's own `validate` gives the final word on the whole account.
+
+use crate::core::account::{Account, ProviderKind};
+use crate::core::provider::{COMMON_SETTINGS, require_provider};
+
+/// What a field accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    /// An absolute http(s) URL.
+    Url,
+    Email,
+    /// A whole number within bounds.
+    Number {
+        min: u32,
+        max: u32,
+    },
+    /// One of these values (the first is the default).
+    Choice(&'static [&'static str]),
+    /// `true` or `false`.
+    Flag,
+}
+
+/// One field of a provider's form.
+#[derive(Debug, Clone, Copy)]
+pub struct FormField {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: FieldKind,
+    /// Must be filled in (while shown).
+    pub required: bool,
+    /// Shown only while the setting `.0` has one of the values `.1` (an empty value counts
+    /// as the choice's default).
+    pub shown_when: Option<(&'static str, &'static [&'static str])>,
+}
+
+impl FormField {
+    /// The field's help line, from the provider's settings list.
+    pub fn help(&self, provider: ProviderKind) -> &'static str {
+        require_provider(provider)
+            .spec()
+            .settings
+            .iter()
+            .chain(COMMON_SETTINGS)
+            .find(|spec| spec.key == self.key)
+            .map_or("", |spec| spec.help)
+    }
+}
+
+const fn field(key: &'static str, label: &'static str, kind: FieldKind) -> FormField {
+    FormField {
+        key,
+        label,
+        kind,
+        required: false,
+        shown_when: None,
+    }
+}
+
+const fn required(mut field: FormField) -> FormField {
+    field.required = true;
+    field
+}
+
+const fn when(
+    mut field: FormField,
+    key: &'static str,
+    values: &'static [&'static str],
+) -> FormField {
+    field.shown_when = Some((key, values));
+    field
+}
+
+use FieldKind::{Choice, Email, Flag, Number, Text, Url};
+
+const ASSURESIGN: &[FormField] = &[
+    field(
+        "environment",
+        "Environment",
+        Choice(&["www", "na1", "sb", "ca1", "au"]),
+    ),
+    field("auth_mode", "Sign-in", Choice(&["api_user", "credentials"])),
+    when(
+        required(field("api_username", "API user name", Text)),
+        "auth_mode",
+        &["api_user"],
+    ),
+    when(
+        required(field("context_username", "Act as (e-mail)", Email)),
+        "auth_mode",
+        &["api_user"],
+    ),
+    when(
+        required(field("username", "User name", Text)),
+        "auth_mode",
+        &["credentials"],
+    ),
+    field(
+        "session_minutes",
+        "Session length (minutes)",
+        Number { min: 1, max: 1440 },
+    ),
+    field("envelope_id", "Envelope id", Text),
+    field("user_context", "User context header", Text),
+    field("auth_base_url", "Authentication host", Url),
+    field("api_base_url", "DocumentNOW host", Url),
+    field("landing_url", "Landing page", Url),
+];
+
+const AGS: &[FormField] = &[
+    required(field("base_url", "Gateway", Url)),
+    field("tenant_id", "Tenant id", Text),
+    required(field("auth_service_id", "Service", Text)),
+    field(
+        "sign_on",
+        "Sign on with",
+        Choice(&["session_token", "password"]),
+    ),
+    field("client_id", "Client id", Text),
+    field("landing_url", "Landing page", Url),
+];
+
+const LICENSESPRING: &[FormField] = &[
+    field("api_base_url", "License API", Url),
+    required(field("product", "Product code", Text)),
+    required(field("customer_account_code", "Customer account", Text)),
+    field("response_type", "Response", Choice(&["code", "token"])),
+    field("activate", "Activate on this machine", Flag),
+    when(
+        field("hardware_id", "Hardware id", Text),
+        "activate",
+        &["true"],
+    ),
+    when(
+        field("vendor_public_key", "Vendor public key", Text),
+        "activate",
+        &["true"],
+    ),
+];
+
+const SIGNNOW: &[FormField] = &[
+    field(
+        "environment",
+        "Environment",
+        Choice(&["production", "eval"]),
+    ),
+    field(
+        "grant",
+        "Sign-in",
+        Choice(&["password", "authorization_code"]),
+    ),
+    when(
+        required(field("username", "E-mail", Email)),
+        "grant",
+        &["password"],
+    ),
+    field("client_id", "Client id", Text),
+    when(
+        required(field(
+            "redirect_port",
+            "Redirect port",
+            Number { min: 1, max: 65535 },
+        )),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("redirect_path", "Redirect path", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    field("api_base_url", "API host", Url),
+    field("app_base_url", "Web app host", Url),
+    field("landing_url", "Landing page", Url),
+];
+
+const SOVOS: &[FormField] = &[
+    field("issuer", "Issuer", Url),
+    required(field("client_id", "Client id", Text)),
+    field(
+        "grant",
+        "Sign-in",
+        Choice(&["authorization_code", "client_credentials"]),
+    ),
+    when(
+        field("scopes", "Scopes", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("acr_values", "ACR values", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("prompt", "Prompt", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("ui_locales", "Languages", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("audience", "Audience", Text),
+        "grant",
+        &["client_credentials"],
+    ),
+    when(
+        field(
+            "redirect_host",
+            "Redirect host",
+            Choice(&["127.0.0.1", "::1", "localhost"]),
+        ),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field(
+            "redirect_port",
+            "Redirect port",
+            Number { min: 0, max: 65535 },
+        ),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("redirect_path", "Redirect path", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    field("landing_url", "Landing page", Url),
+];
+
+const BROWSER: FormField = field("browser_command", "Browser command", Text);
+
+/// The provider's fields, then the fields every account has.
+pub fn form_fields(provider: ProviderKind) -> impl Iterator<Item = &'static FormField> {
+    let own = match provider {
+        ProviderKind::Assuresign => ASSURESIGN,
+        ProviderKind::Ags => AGS,
+        ProviderKind::Licensespring => LICENSESPRING,
+        ProviderKind::Signnow => SIGNNOW,
+        ProviderKind::Sovos => SOVOS,
+    };
+    own.iter().chain(std::iter::once(&BROWSER))
+}
+
+/// Whether the field applies to the account as it stands.
+pub fn is_shown(field: &FormField, account: &Account) -> bool {
+    let Some((key, values)) = field.shown_when else {
+        return true;
+    };
+    let value = account.setting(key).unwrap_or("");
+    let value = if value.is_empty() {
+        default_of(account.provider, key)
+    } else {
+        value
+    };
+    values.contains(&value)
+}
+
+/// The value an empty choice stands for.
+fn default_of(provider: ProviderKind, key: &str) -> &'static str {
+    form_fields(provider)
+        .find(|field| field.key == key)
+        .and_then(|field| match field.kind {
+            Choice(values) => values.first().copied(),
+            Flag => Some("false"),
+            _ => None,
+        })
+        .unwrap_or("")
+}
+
+/// Checks one field's value as typed; `Err` says what is wrong.
+pub fn check_field(field: &FormField, value: &str) -> Result<(), String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return if field.required {
+            Err(format!("{} is required.", field.label))
+        } else {
+            Ok(())
+        };
+    }
+    match field.kind {
+        Text => Ok(()),
+        Url => match url::Url::parse(value) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
+            Ok(_) => Err("Use an http(s) address, like https://host.example.com.".into()),
+            Err(_) => Err("Not an address; write it like https://host.example.com.".into()),
+        },
+        Email => {
+            let (user, domain) = value.split_once('@').unwrap_or(("", ""));
+            if user.is_empty() || !domain.contains('.') || value.contains(char::is_whitespace) {
+                Err("Not an e-mail address; write it like name@example.com.".into())
+            } else {
+                Ok(())
+            }
+        }
+        Number { min, max } => match value.parse::<u32>() {
+            Ok(number) if (min..=max).contains(&number) => Ok(()),
+            _ => Err(format!("A whole number from {min} to {max}.")),
+        },
+        Choice(values) if values.contains(&value) => Ok(()),
+        Choice(values) => Err(format!("One of: {}.", values.join(", "))),
+        Flag if matches!(value, "true" | "false") => Ok(()),
+        Flag => Err("true or false.".into()),
+    }
+}
+
+/// The redirect URI the user must register with the provider for this account, where one
+/// is needed and known in advance.
+pub fn redirect_uri_to_register(account: &Account) -> Option<String> {
+    let setting = |key: &str| account.setting(key).filter(|value| !value.is_empty());
+    let path = || setting("redirect_path").unwrap_or("/callback").to_string();
+    match account.provider {
+        ProviderKind::Signnow if setting("grant") == Some("authorization_code") => Some(format!(
+            "http://127.0.0.1:{}{}",
+            setting("redirect_port").unwrap_or("PORT"),
+            path()
+        )),
+        ProviderKind::Sovos if setting("grant") != Some("client_credentials") => {
+            let host = match setting("redirect_host").unwrap_or("127.0.0.1") {
+                "::1" => "[::1]",
+                host => host,
+            };
+            Some(match setting("redirect_port") {
+                Some(port) if port != "0" => format!("http://{host}:{port}{}", path()),
+                // Port 0 picks a free port each time: register the loopback with any port.
+                _ => format!("http://{host}{} (any port)", path()),
+            })
+        }
+        // The customer account's redirect URI is set with the vendor; this port is free here.
+        ProviderKind::Licensespring => Some("http://127.0.0.1:53682/callback".into()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_field_is_a_setting_the_provider_knows() {
+        for provider in ProviderKind::ALL {
+            for field in form_fields(provider) {
+                assert!(
+                    !field.help(provider).is_empty(),
+                    "{provider}: {}",
+                    field.key
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fields_check_what_is_typed() {
+        let url = form_fields(ProviderKind::Ags)
+            .find(|f| f.key == "base_url")
+            .unwrap();
+        assert!(check_field(url, "").unwrap_err().contains("required"));
+        assert!(check_field(url, "gateway").is_err());
+        assert!(check_field(url, "ftp://gateway.example").is_err());
+        assert!(check_field(url, "https://gateway.example").is_ok());
+        let email = form_fields(ProviderKind::Signnow)
+            .find(|f| f.key == "username")
+            .unwrap();
+        assert!(check_field(email, "alice").is_err());
+        assert!(check_field(email, "alice@example.com").is_ok());
+        let minutes = form_fields(ProviderKind::Assuresign)
+            .find(|f| f.key == "session_minutes")
+            .unwrap();
+        assert!(check_field(minutes, "0").is_err());
+        assert!(check_field(minutes, "90").is_ok());
+    }
+
+    #[test]
+    fn fields_follow_the_mode_chosen() {
+        let mut account = Account::new("A", ProviderKind::Assuresign);
+        let username = form_fields(ProviderKind::Assuresign)
+            .find(|f| f.key == "username")
+            .unwrap();
+        let api_user = form_fields(ProviderKind::Assuresign)
+            .find(|f| f.key == "api_username")
+            .unwrap();
+        assert!(is_shown(api_user, &account) && !is_shown(username, &account));
+        account
+            .settings
+            .insert("auth_mode".into(), "credentials".into());
+        assert!(!is_shown(api_user, &account) && is_shown(username, &account));
+    }
+
+    #[test]
+    fn redirect_uris_to_register() {
+        let mut account = Account::new("S", ProviderKind::Signnow);
+        assert_eq!(redirect_uri_to_register(&account), None);
+        account
+            .settings
+            .insert("grant".into(), "authorization_code".into());
+        account
+            .settings
+            .insert("redirect_port".into(), "8765".into());
+        assert_eq!(
+            redirect_uri_to_register(&account).unwrap(),
+            "http://127.0.0.1:8765/callback"
+        );
+        let mut sovos = Account::new("V", ProviderKind::Sovos);
+        sovos.settings.insert("redirect_port".into(), "9000".into());
+        assert_eq!(
+            redirect_uri_to_register(&sovos).unwrap(),
+            "http://127.0.0.1:9000/callback"
+        );
+    }
+}

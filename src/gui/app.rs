@@ -1,0 +1,317 @@
+//! The eframe app: folds worker events into the state each frame, draws the views, and turns
+//! their actions into state changes and worker commands. It never blocks.
+
+use time::OffsetDateTime;
+
+use crate::core::account::ProviderKind;
+use crate::core::protocol::{Command, LaunchHow};
+use crate::core::store::settings::{Settings, TEXT_SCALE_RANGE, Theme};
+use crate::core::worker::{EngineFactory, WorkerHandle};
+use crate::gui::commands::{Action, Tab};
+use crate::gui::editor::Editor;
+use crate::gui::state::{AppState, LaunchState};
+use crate::gui::views;
+
+pub struct SsoApp {
+    worker: WorkerHandle,
+    pub state: AppState,
+    /// The text scale and theme last applied to the context.
+    applied: Option<(f32, Theme)>,
+    next_request: u64,
+}
+
+impl SsoApp {
+    /// Starts the worker over the engine `factory` builds; events wake the window.
+    pub fn new(ctx: &egui::Context, factory: EngineFactory) -> Self {
+        let repaint = ctx.clone();
+        let worker = WorkerHandle::start(
+            factory,
+            std::sync::Arc::new(move || repaint.request_repaint()),
+        );
+        // The app's own Ctrl +/- (saved as a setting) replaces egui's unsaved zoom keys.
+        ctx.options_mut(|options| options.zoom_with_keyboard = false);
+        Self {
+            worker,
+            state: AppState::default(),
+            applied: None,
+            next_request: 0,
+        }
+    }
+
+    /// Applies what the views asked for.
+    fn perform(&mut self, ctx: &egui::Context, action: Action) {
+        let state = &mut self.state;
+        match action {
+            Action::Launch(id) | Action::CopyLink(id) => {
+                let how = if matches!(action, Action::Launch(_)) {
+                    LaunchHow::Browser
+                } else {
+                    LaunchHow::CopyLink
+                };
+                if state.is_running(id) {
+                    return;
+                }
+                state.list.selected = Some(id);
+                state.launches.insert(
+                    id,
+                    LaunchState::Running {
+                        how,
+                        step: None,
+                        waiting_for_browser: false,
+                    },
+                );
+                self.worker.send(Command::Launch { account: id, how });
+            }
+            Action::LaunchSelected | Action::CopySelected => {
+                if let Some(id) = state.list.selected {
+                    let next = if action == Action::LaunchSelected {
+                        Action::Launch(id)
+                    } else {
+                        Action::CopyLink(id)
+                    };
+                    self.perform(ctx, next);
+                }
+            }
+            Action::CancelLaunch(id) => self.worker.send(Command::CancelLaunch { account: id }),
+            Action::Select(id) => state.list.selected = Some(id),
+            Action::ToggleFavourite(id) => {
+                if let Some(account) = state.account(id) {
+                    let favourite = !account.favourite;
+                    self.worker.send(Command::SetFavourite {
+                        account: id,
+                        favourite,
+                    });
+                }
+            }
+            Action::NewAccount => {
+                let provider = state
+                    .editor
+                    .as_ref()
+                    .map_or(ProviderKind::Assuresign, |e| e.draft.provider);
+                state.editor = Some(Editor::new_account(provider));
+            }
+            Action::EditAccount(id) => {
+                if let Some(account) = state.account(id) {
+                    state.editor = Some(Editor::edit(account));
+                    self.worker.send(Command::LoadSecretStatus { account: id });
+                }
+            }
+            Action::DuplicateAccount(id) => {
+                if let Some(account) = state.account(id) {
+                    let taken = |name: &str| {
+                        state
+                            .accounts
+                            .iter()
+                            .any(|other| other.name.eq_ignore_ascii_case(name))
+                    };
+                    state.editor = Some(Editor::duplicate(account, taken));
+                }
+            }
+            Action::AskDelete(id) => {
+                if let Some(account) = state.account(id) {
+                    state.pending_delete = Some((id, account.name.clone()));
+                }
+            }
+            Action::ConfirmDelete(id) => {
+                state.pending_delete = None;
+                self.worker.send(Command::DeleteAccount { account: id });
+            }
+            Action::CancelDelete => state.pending_delete = None,
+            Action::SaveEditor => {
+                if let Some(editor) = &mut state.editor
+                    && editor.problems().is_empty()
+                    && !editor.saving
+                {
+                    let command = editor.save_command();
+                    self.worker.send(command);
+                }
+            }
+            Action::CloseEditor => state.editor = None,
+            Action::DiscoverServices => {
+                if let Some(editor) = &mut state.editor {
+                    self.next_request += 1;
+                    editor.discovery.request = Some(self.next_request);
+                    let account = editor.account();
+                    self.worker.send(Command::Discover {
+                        request: self.next_request,
+                        account,
+                    });
+                }
+            }
+            Action::Choose { request, choice } => {
+                state.choice = None;
+                self.worker.send(Command::Choose { request, choice });
+            }
+            Action::RefreshToken(id) => {
+                state.token_messages.remove(&id);
+                self.worker.send(Command::RefreshToken { account: id });
+            }
+            Action::SignOut(id) => {
+                state.token_messages.remove(&id);
+                self.worker.send(Command::SignOut { account: id });
+            }
+            Action::RefreshAll => {
+                state.refresh_all = Some((0, 0));
+                self.worker.send(Command::RefreshAll {
+                    per_second: views::tokens::REFRESH_ALL_PER_SECOND,
+                });
+            }
+            Action::FocusSearch => {
+                state.tab = Tab::Accounts;
+                ctx.memory_mut(|memory| memory.request_focus(views::accounts::search_id()));
+            }
+            Action::SelectNext => state.move_selection(1),
+            Action::SelectPrevious => state.move_selection(-1),
+            Action::ShowTab(tab) => state.tab = tab,
+            Action::SaveSettings => {
+                state.settings_message = None;
+                self.worker
+                    .send(Command::SaveSettings(state.settings_draft.clone()));
+            }
+            Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => {
+                let current = state.settings.text_scale.unwrap_or(1.0);
+                let scale = match action {
+                    Action::ZoomIn => current + 0.1,
+                    Action::ZoomOut => current - 0.1,
+                    _ => 1.0,
+                };
+                let scale = (scale * 20.0).round() / 20.0;
+                let settings = Settings {
+                    text_scale: Some(
+                        scale.clamp(*TEXT_SCALE_RANGE.start(), *TEXT_SCALE_RANGE.end()),
+                    ),
+                    ..state.settings.clone()
+                };
+                // Shown at once; saved in the background.
+                state.settings = settings.clone();
+                self.worker.send(Command::SaveSettings(settings));
+            }
+            Action::CheckVault => self.worker.send(Command::CheckVault),
+            Action::Reload => self.worker.send(Command::Reload),
+            Action::DismissNotice => {
+                state.notices.pop_back();
+            }
+        }
+    }
+
+    /// Keyboard shortcuts: global ones always; the list keys only while typing in no field
+    /// but the search box, and with no dialog open.
+    fn shortcuts(&self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let dialog_open = self.state.editor.is_some()
+            || self.state.pending_delete.is_some()
+            || self.state.choice.is_some();
+        let focus = ctx.memory(|memory| memory.focused());
+        let typing_elsewhere = focus.is_some_and(|id| id != views::accounts::search_id());
+        let list_keys = !dialog_open && !typing_elsewhere && self.state.tab == Tab::Accounts;
+        ctx.input_mut(|input| {
+            for action in Action::GLOBAL {
+                let shortcut = action.shortcut().expect("global actions have shortcuts");
+                if !dialog_open && input.consume_shortcut(&shortcut) {
+                    actions.push(action);
+                }
+            }
+            if list_keys {
+                // Ctrl+Enter before Enter: consuming Enter alone would match Ctrl+Enter too.
+                for action in Action::LIST_KEYS {
+                    let shortcut = action.shortcut().expect("list actions have shortcuts");
+                    if input.consume_shortcut(&shortcut) {
+                        actions.push(action);
+                    }
+                }
+            }
+        });
+    }
+
+    fn apply_look(&mut self, ctx: &egui::Context) {
+        let wanted = (
+            self.state.settings.text_scale.unwrap_or(1.0),
+            self.state.settings.theme,
+        );
+        if self.applied == Some(wanted) {
+            return;
+        }
+        ctx.set_zoom_factor(wanted.0);
+        ctx.set_theme(match wanted.1 {
+            Theme::System => egui::ThemePreference::System,
+            Theme::Light => egui::ThemePreference::Light,
+            Theme::Dark => egui::ThemePreference::Dark,
+        });
+        self.applied = Some(wanted);
+    }
+
+    /// Asks for the next frame only while something on screen changes with time.
+    fn schedule_repaint(&self, ctx: &egui::Context) {
+        if !self.state.copied_until.is_empty() {
+            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+        } else if self.state.tokens.values().any(|status| {
+            matches!(status, crate::core::protocol::TokenStatus::Held { expires_at, .. } if *expires_at > OffsetDateTime::now_utc())
+        }) {
+            // "valid for N min" counts down.
+            ctx.request_repaint_after(std::time::Duration::from_secs(30));
+        }
+    }
+}
+
+impl eframe::App for SsoApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        for event in self.worker.drain() {
+            self.state.apply(event);
+        }
+        let pointer_on_list = match (ctx.pointer_hover_pos(), self.state.list_rect) {
+            (Some(pointer), Some(rect)) => rect.contains(pointer),
+            _ => false,
+        };
+        self.state.arrange_list(pointer_on_list);
+        self.apply_look(ctx);
+        self.schedule_repaint(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let mut actions = Vec::new();
+        self.shortcuts(&ctx, &mut actions);
+        if let Some(failure) = &self.state.start_failure {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.heading("sso-launcher could not start");
+                ui.colored_label(ui.visuals().error_fg_color, views::failure_text(failure));
+            });
+            return;
+        }
+        egui::Panel::top("tabs").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for tab in Tab::ALL {
+                    if ui
+                        .selectable_label(self.state.tab == tab, tab.label())
+                        .clicked()
+                    {
+                        actions.push(Action::ShowTab(tab));
+                    }
+                }
+            });
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            views::status::show(ui, &self.state, &mut actions);
+        });
+        egui::CentralPanel::default().show(ui, |ui| match self.state.tab {
+            Tab::Accounts => views::accounts::show(ui, &mut self.state, &mut actions),
+            Tab::Tokens => views::tokens::show(ui, &self.state, &mut actions),
+            Tab::Activity => views::activity::show(ui, &mut self.state),
+            Tab::Settings => views::settings::show(ui, &mut self.state, &mut actions),
+        });
+        if let Some(editor) = &mut self.state.editor {
+            views::editor::show(ui, editor, &mut actions);
+        }
+        views::dialogs::show(ui, &mut self.state, &mut actions);
+        for action in actions {
+            self.perform(&ctx, action);
+        }
+    }
+
+    fn save(&mut self, _storage: &mut dyn eframe::Storage) {
+        // Only the window's size and place are kept (by eframe, in the app's data dir).
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        false
+    }
+}

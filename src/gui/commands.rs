@@ -1,0 +1,196 @@
+//! Everything a person can do in the window, as data. Buttons, menus and shortcuts all
+//! produce an [`Action`]; this one place gives each its label, tooltip and shortcut.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::core::account::AccountId;
+
+/// The window's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Accounts,
+    Tokens,
+    Activity,
+    Settings,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Accounts, Tab::Tokens, Tab::Activity, Tab::Settings];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Accounts => "Accounts",
+            Tab::Tokens => "Tokens",
+            Tab::Activity => "Activity",
+            Tab::Settings => "Settings",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Launch(AccountId),
+    CopyLink(AccountId),
+    CancelLaunch(AccountId),
+    Select(AccountId),
+    ToggleFavourite(AccountId),
+    NewAccount,
+    EditAccount(AccountId),
+    DuplicateAccount(AccountId),
+    AskDelete(AccountId),
+    ConfirmDelete(AccountId),
+    CancelDelete,
+    SaveEditor,
+    CloseEditor,
+    DiscoverServices,
+    Choose { request: u64, choice: Option<usize> },
+    RefreshToken(AccountId),
+    SignOut(AccountId),
+    RefreshAll,
+    FocusSearch,
+    SelectNext,
+    SelectPrevious,
+    LaunchSelected,
+    CopySelected,
+    ShowTab(Tab),
+    SaveSettings,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    CheckVault,
+    Reload,
+    DismissNotice,
+}
+
+const COMMAND: Modifiers = Modifiers::COMMAND;
+
+impl Action {
+    /// The text on its button or menu entry.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Action::Launch(_) | Action::LaunchSelected => "Launch",
+            Action::CopyLink(_) | Action::CopySelected => "Copy link",
+            Action::CancelLaunch(_) => "Cancel",
+            Action::Select(_) => "Select",
+            Action::ToggleFavourite(_) => "Favourite",
+            Action::NewAccount => "New account",
+            Action::EditAccount(_) => "Edit",
+            Action::DuplicateAccount(_) => "Duplicate",
+            Action::AskDelete(_) => "Delete",
+            Action::ConfirmDelete(_) => "Delete account",
+            Action::CancelDelete => "Keep it",
+            Action::SaveEditor => "Save",
+            Action::CloseEditor => "Cancel",
+            Action::DiscoverServices => "Discover services",
+            Action::Choose { choice: None, .. } => "Cancel",
+            Action::Choose { .. } => "Use this account",
+            Action::RefreshToken(_) => "Refresh",
+            Action::SignOut(_) => "Sign out",
+            Action::RefreshAll => "Refresh all",
+            Action::FocusSearch => "Search",
+            Action::SelectNext => "Next account",
+            Action::SelectPrevious => "Previous account",
+            Action::ShowTab(tab) => tab.label(),
+            Action::SaveSettings => "Save settings",
+            Action::ZoomIn => "Larger text",
+            Action::ZoomOut => "Smaller text",
+            Action::ZoomReset => "Normal text size",
+            Action::CheckVault => "Check again",
+            Action::Reload => "Reload",
+            Action::DismissNotice => "Dismiss",
+        }
+    }
+
+    /// What it does, for the hover text (with its shortcut, where it has one).
+    pub fn tooltip(&self) -> &'static str {
+        match self {
+            Action::Launch(_) | Action::LaunchSelected => {
+                "Sign in and open the sign-on page in the browser"
+            }
+            Action::CopyLink(_) | Action::CopySelected => {
+                "Copy a fresh one-time link; it is cleared from the clipboard when it expires"
+            }
+            Action::CancelLaunch(_) => "Stop waiting for the browser",
+            Action::ToggleFavourite(_) => "Favourites come first in the list",
+            Action::NewAccount => "Add a provider account",
+            Action::DuplicateAccount(_) => "A new account with the same settings and secrets",
+            Action::AskDelete(_) => "Delete the account and its keyring entries",
+            Action::RefreshToken(_) => "Renew the session now",
+            Action::SignOut(_) => "Sign out at the provider and forget the tokens",
+            Action::RefreshAll => "Renew every session that has a refresh token, a few per second",
+            Action::FocusSearch => "Find accounts by name, tag, provider or notes",
+            Action::DiscoverServices => "Ask the gateway which services it offers",
+            Action::CheckVault => "Ask the keyring again whether it answers",
+            _ => "",
+        }
+    }
+
+    pub fn shortcut(&self) -> Option<KeyboardShortcut> {
+        let key = |modifiers, key| Some(KeyboardShortcut::new(modifiers, key));
+        match self {
+            Action::FocusSearch => key(COMMAND, Key::K),
+            Action::NewAccount => key(COMMAND, Key::N),
+            Action::LaunchSelected => key(Modifiers::NONE, Key::Enter),
+            Action::CopySelected => key(COMMAND, Key::Enter),
+            Action::SelectNext => key(Modifiers::NONE, Key::ArrowDown),
+            Action::SelectPrevious => key(Modifiers::NONE, Key::ArrowUp),
+            Action::ZoomIn => key(COMMAND, Key::Equals),
+            Action::ZoomOut => key(COMMAND, Key::Minus),
+            Action::ZoomReset => key(COMMAND, Key::Num0),
+            _ => None,
+        }
+    }
+
+    /// The shortcuts that work anywhere in the window (the list keys only while no text field
+    /// other than the search box has the keyboard).
+    pub const GLOBAL: [Action; 5] = [
+        Action::FocusSearch,
+        Action::NewAccount,
+        Action::ZoomIn,
+        Action::ZoomOut,
+        Action::ZoomReset,
+    ];
+    pub const LIST_KEYS: [Action; 4] = [
+        Action::CopySelected,
+        Action::LaunchSelected,
+        Action::SelectNext,
+        Action::SelectPrevious,
+    ];
+
+    /// The hover text with the shortcut appended.
+    pub fn hover_text(&self, ctx: &egui::Context) -> String {
+        match self.shortcut() {
+            Some(shortcut) => format!("{} ({})", self.tooltip(), ctx.format_shortcut(&shortcut)),
+            None => self.tooltip().to_string(),
+        }
+    }
+}
+
+/// A button for the action; `name` makes its accessible label unique ("Launch Acme").
+pub fn action_button(
+    ui: &mut egui::Ui,
+    action: Action,
+    name: Option<&str>,
+    enabled: bool,
+    actions: &mut Vec<Action>,
+) -> egui::Response {
+    let label = action.label();
+    let accessible = match name {
+        Some(name) => format!("{label} {name}"),
+        None => label.to_string(),
+    };
+    let response = ui
+        .add_enabled(enabled, egui::Button::new(label))
+        .accessible_name(accessible);
+    let hover = action.hover_text(ui.ctx());
+    let response = if hover.is_empty() {
+        response
+    } else {
+        response.on_hover_text(hover)
+    };
+    if response.clicked() {
+        actions.push(action);
+    }
+    response
+}

@@ -1,0 +1,288 @@
+//! The account editor's model: a draft account, typed secrets, and what is wrong with them.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::core::account::{Account, AccountId, ProviderKind};
+use crate::core::protocol::{Command, Failure};
+use crate::core::provider::ags::AuthService;
+use crate::core::provider::form::{check_field, form_fields, is_shown};
+use crate::core::provider::require_provider;
+use crate::core::secret::SecretString;
+
+/// What discovery of an AGS gateway found for the editor.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub request: Option<u64>,
+    pub result: Option<Result<Vec<AuthService>, Failure>>,
+}
+
+#[derive(Debug)]
+pub struct Editor {
+    /// The account being edited; `None` for a new one.
+    pub original: Option<AccountId>,
+    /// For a duplicate: the account whose secrets the new one starts with.
+    pub copy_secrets_from: Option<AccountId>,
+    pub draft: Account,
+    pub tags_text: String,
+    /// Secrets as typed (an empty field keeps what the vault holds).
+    pub secrets: BTreeMap<&'static str, String>,
+    pub revealed: HashSet<&'static str>,
+    /// Which secrets the vault holds for the account being edited.
+    pub stored: HashMap<String, bool>,
+    pub discovery: Discovery,
+    pub saving: bool,
+    pub error: Option<Failure>,
+    /// The last draft checked by the provider, and its verdict (checked only on change).
+    checked: Option<(Account, Result<(), String>)>,
+}
+
+impl Editor {
+    pub fn new_account(provider: ProviderKind) -> Self {
+        Self::from_draft(None, Account::new("", provider))
+    }
+
+    pub fn edit(account: &Account) -> Self {
+        Self::from_draft(Some(account.id), account.clone())
+    }
+
+    /// A new account with the same settings (and, on save, the same secrets).
+    pub fn duplicate(account: &Account, taken: impl Fn(&str) -> bool) -> Self {
+        let mut draft = account.clone();
+        draft.id = AccountId::new_random();
+        draft.favourite = false;
+        draft.name = (1..)
+            .map(|n| match n {
+                1 => format!("{} copy", account.name),
+                n => format!("{} copy {n}", account.name),
+            })
+            .find(|name| !taken(name))
+            .expect("some name is free");
+        let mut editor = Self::from_draft(None, draft);
+        editor.copy_secrets_from = Some(account.id);
+        editor
+    }
+
+    fn from_draft(original: Option<AccountId>, draft: Account) -> Self {
+        Self {
+            original,
+            copy_secrets_from: None,
+            tags_text: draft.tags.join(", "),
+            draft,
+            secrets: BTreeMap::new(),
+            revealed: HashSet::new(),
+            stored: HashMap::new(),
+            discovery: Discovery::default(),
+            saving: false,
+            error: None,
+            checked: None,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match self.original {
+            Some(_) => format!("Edit '{}'", self.draft.name),
+            None => "New account".to_string(),
+        }
+    }
+
+    /// A new account may still change provider; the settings start over.
+    pub fn set_provider(&mut self, provider: ProviderKind) {
+        if self.original.is_none() && provider != self.draft.provider {
+            self.draft.provider = provider;
+            self.draft.settings.clear();
+            self.secrets.clear();
+            self.discovery = Discovery::default();
+        }
+    }
+
+    /// The account as it would be saved: trimmed values, empty ones left out.
+    pub fn account(&self) -> Account {
+        let mut account = self.draft.clone();
+        account.name = account.name.trim().to_string();
+        account.tags = self
+            .tags_text
+            .split(',')
+            .map(str::trim)
+            .filter(|tag| !tag.is_empty())
+            .map(str::to_string)
+            .collect();
+        account.settings = account
+            .settings
+            .into_iter()
+            .map(|(key, value)| (key, value.trim().to_string()))
+            .filter(|(_, value)| !value.is_empty())
+            .collect();
+        let hidden: Vec<&str> = form_fields(account.provider)
+            .filter(|field| !is_shown(field, &account))
+            .map(|field| field.key)
+            .collect();
+        account
+            .settings
+            .retain(|key, _| !hidden.contains(&key.as_str()));
+        account
+    }
+
+    /// The secrets this account needs, then those it may use.
+    pub fn secret_names(&self) -> Vec<(&'static str, bool)> {
+        let account = self.account();
+        let provider = require_provider(account.provider);
+        let required = provider.required_secrets(&account);
+        let optional = provider.optional_secrets(&account);
+        required
+            .iter()
+            .map(|name| (*name, true))
+            .chain(optional.into_iter().map(|name| (name, false)))
+            .collect()
+    }
+
+    /// A field's problem as typed, if any.
+    pub fn field_problem(&self, key: &str) -> Option<String> {
+        let account = self.account();
+        let field = form_fields(account.provider).find(|field| field.key == key)?;
+        if !is_shown(field, &account) {
+            return None;
+        }
+        check_field(field, account.setting(key).unwrap_or("")).err()
+    }
+
+    /// Everything that keeps the account from being saved, in form order.
+    pub fn problems(&mut self) -> Vec<String> {
+        let account = self.account();
+        let mut problems = Vec::new();
+        if account.name.is_empty() {
+            problems.push("Name is required.".to_string());
+        }
+        for field in form_fields(account.provider).filter(|field| is_shown(field, &account)) {
+            if let Err(problem) = check_field(field, account.setting(field.key).unwrap_or("")) {
+                problems.push(problem);
+            }
+        }
+        for (name, required) in self.secret_names() {
+            let typed = self
+                .secrets
+                .get(name)
+                .is_some_and(|value| !value.is_empty());
+            let kept =
+                self.stored.get(name).copied().unwrap_or(false) || self.copy_secrets_from.is_some();
+            if required && !typed && !kept {
+                problems.push(format!("The secret {name} is required."));
+            }
+        }
+        if problems.is_empty() {
+            let verdict = match &self.checked {
+                Some((checked, verdict)) if *checked == account => verdict.clone(),
+                _ => {
+                    let verdict = require_provider(account.provider)
+                        .validate(&account)
+                        .map_err(|err| crate::core::error::sentence(&err.to_string()));
+                    self.checked = Some((account, verdict.clone()));
+                    verdict
+                }
+            };
+            problems.extend(verdict.err());
+        }
+        problems
+    }
+
+    /// The save command; the typed secrets move into it.
+    pub fn save_command(&mut self) -> Command {
+        let secrets = std::mem::take(&mut self.secrets)
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(name, value)| (name.to_string(), SecretString::new(value)))
+            .collect();
+        self.saving = true;
+        self.error = None;
+        Command::SaveAccount {
+            original: self.original,
+            copy_secrets_from: self.copy_secrets_from,
+            account: self.account(),
+            secrets,
+        }
+    }
+
+    pub fn discovered(&mut self, request: u64, result: Result<Vec<AuthService>, Failure>) {
+        if self.discovery.request == Some(request) {
+            self.discovery.request = None;
+            self.discovery.result = Some(result);
+        }
+    }
+
+    /// The non-secret parameters the chosen AGS service's sign-on takes, from discovery.
+    pub fn service_parameters(&self) -> Vec<(String, bool)> {
+        let Some(Ok(services)) = &self.discovery.result else {
+            return Vec::new();
+        };
+        let chosen = self.draft.setting("auth_service_id").unwrap_or("");
+        services
+            .iter()
+            .filter(|service| service.id == chosen)
+            .flat_map(|service| &service.endpoints)
+            .filter(|endpoint| endpoint.name.eq_ignore_ascii_case("SIGNON"))
+            .flat_map(|endpoint| &endpoint.parameters)
+            .filter(|parameter| !parameter.is_password)
+            .map(|parameter| (parameter.name.clone(), parameter.mandatory))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_lists_what_is_missing_until_it_can_be_saved() {
+        let mut editor = Editor::new_account(ProviderKind::Signnow);
+        let problems = editor.problems();
+        assert!(
+            problems.iter().any(|p| p.contains("Name is required")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("E-mail is required")),
+            "{problems:?}"
+        );
+        editor.draft.name = "Acme".into();
+        editor
+            .draft
+            .settings
+            .insert("username".into(), "alice@example.com".into());
+        let problems = editor.problems();
+        assert!(
+            problems.iter().any(|p| p.contains("secret password")),
+            "{problems:?}"
+        );
+        editor.secrets.insert("basic_token", "abc".into());
+        editor.secrets.insert("password", "pw".into());
+        assert_eq!(editor.problems(), Vec::<String>::new());
+        let Command::SaveAccount {
+            secrets, account, ..
+        } = editor.save_command()
+        else {
+            panic!("not a save")
+        };
+        assert_eq!(account.name, "Acme");
+        assert_eq!(secrets.len(), 2);
+        assert!(
+            editor.secrets.is_empty(),
+            "typed secrets move into the command"
+        );
+    }
+
+    #[test]
+    fn hidden_fields_are_not_saved_and_duplicates_get_a_free_name() {
+        let mut account = Account::new("Acme", ProviderKind::Assuresign);
+        account
+            .settings
+            .insert("auth_mode".into(), "credentials".into());
+        account
+            .settings
+            .insert("api_username".into(), "left over".into());
+        let editor = Editor::edit(&account);
+        assert!(!editor.account().settings.contains_key("api_username"));
+        let copy = Editor::duplicate(&account, |name| name == "Acme copy");
+        assert_eq!(copy.draft.name, "Acme copy 2");
+        assert_ne!(copy.draft.id, account.id);
+        assert_eq!(copy.copy_secrets_from, Some(account.id));
+    }
+}

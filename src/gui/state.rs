@@ -1,0 +1,307 @@
+//! The window's view model: what the worker reported, folded into plain data the views draw.
+
+use std::collections::{HashMap, VecDeque};
+
+use time::OffsetDateTime;
+
+use crate::core::account::{Account, AccountId};
+use crate::core::audit::AuditRecord;
+use crate::core::launch::LaunchStep;
+use crate::core::protocol::{Event, Failure, LaunchHow, LaunchReport, TokenStatus, VaultStatus};
+use crate::core::store::settings::Settings;
+use crate::gui::commands::Tab;
+use crate::gui::editor::Editor;
+use crate::gui::search;
+
+/// How many audit lines the activity panel keeps.
+pub const ACTIVITY_LIMIT: usize = 20_000;
+/// How many notices are kept (the newest is shown).
+const NOTICE_LIMIT: usize = 20;
+
+/// A launch in flight, or how the last one ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LaunchState {
+    Running {
+        how: LaunchHow,
+        step: Option<LaunchStep>,
+        waiting_for_browser: bool,
+    },
+    Done(Result<LaunchReport, Failure>),
+}
+
+/// A question from a sign-in that matched several accounts.
+#[derive(Debug, Clone)]
+pub struct ChoiceRequest {
+    pub request: u64,
+    pub account: String,
+    pub choices: Vec<String>,
+    pub selected: usize,
+}
+
+/// The account list: the ids shown, in order, and the selection.
+#[derive(Debug, Default)]
+pub struct ListState {
+    pub query: String,
+    pub shown: Vec<AccountId>,
+    pub selected: Option<AccountId>,
+    /// The list's order is out of date (a new launch time, a favourite ...); it is brought up
+    /// to date once the pointer leaves the list, so rows never move under it.
+    pub stale: bool,
+    /// The query the current order was made for.
+    arranged_query: Option<String>,
+    /// Scroll the selected row into view on the next frame.
+    pub scroll_to_selected: bool,
+}
+
+#[derive(Default)]
+pub struct AppState {
+    pub accounts: Vec<Account>,
+    pub index_of: HashMap<AccountId, usize>,
+    pub tokens: HashMap<AccountId, TokenStatus>,
+    pub last_launched: HashMap<AccountId, OffsetDateTime>,
+    pub launches: HashMap<AccountId, LaunchState>,
+    /// Until when a copied link stays on the clipboard, per account.
+    pub copied_until: HashMap<AccountId, OffsetDateTime>,
+    pub settings: Settings,
+    /// The settings as edited in the Settings tab, saved on request.
+    pub settings_draft: Settings,
+    pub settings_message: Option<Result<(), Failure>>,
+    pub vault: Option<VaultStatus>,
+    pub activity: VecDeque<AuditRecord>,
+    pub activity_filter: String,
+    pub notices: VecDeque<String>,
+    pub choice: Option<ChoiceRequest>,
+    pub start_failure: Option<Failure>,
+    pub accounts_failure: Option<Failure>,
+    /// Whether the account list has arrived once.
+    pub loaded: bool,
+    pub refresh_all: Option<(usize, usize)>,
+    pub token_messages: HashMap<AccountId, Result<String, Failure>>,
+    pub editor: Option<Editor>,
+    pub pending_delete: Option<(AccountId, String)>,
+    pub tab: Tab,
+    pub list: ListState,
+    /// The list's scroll offset and visible height, from the last frame.
+    pub list_viewport: (f32, f32),
+    /// Where the list was drawn last frame (rows are not reordered under the pointer).
+    pub list_rect: Option<egui::Rect>,
+}
+
+impl AppState {
+    pub fn account(&self, id: AccountId) -> Option<&Account> {
+        self.index_of.get(&id).map(|index| &self.accounts[*index])
+    }
+
+    pub fn is_running(&self, id: AccountId) -> bool {
+        matches!(self.launches.get(&id), Some(LaunchState::Running { .. }))
+    }
+
+    pub fn notice(&mut self, message: impl Into<String>) {
+        if self.notices.len() == NOTICE_LIMIT {
+            self.notices.pop_front();
+        }
+        self.notices.push_back(message.into());
+    }
+
+    /// Folds one event from the worker into the model.
+    pub fn apply(&mut self, event: Event) {
+        match event {
+            Event::StartFailed(failure) => self.start_failure = Some(failure),
+            Event::Accounts(accounts) => self.set_accounts(accounts),
+            Event::AccountsFailed(failure) => self.accounts_failure = Some(failure),
+            Event::LastLaunched(launched) => {
+                for (id, at) in launched {
+                    let newest = self.last_launched.entry(id).or_insert(at);
+                    *newest = (*newest).max(at);
+                }
+                self.list.stale = true;
+            }
+            Event::Settings(settings) => {
+                self.settings_draft = settings.clone();
+                if settings.account_order != self.settings.account_order {
+                    self.list.arranged_query = None;
+                }
+                self.settings = settings;
+            }
+            Event::SettingsSaved(result) => self.settings_message = Some(result),
+            Event::Tokens(statuses) => self.tokens.extend(statuses),
+            Event::LaunchStep { account, step } => {
+                if let Some(LaunchState::Running { step: current, .. }) =
+                    self.launches.get_mut(&account)
+                {
+                    *current = Some(step);
+                }
+            }
+            Event::WaitingForBrowser { account, waiting } => {
+                if let Some(LaunchState::Running {
+                    waiting_for_browser,
+                    ..
+                }) = self.launches.get_mut(&account)
+                {
+                    *waiting_for_browser = waiting;
+                }
+            }
+            Event::LaunchFinished { account, result } => {
+                if let Ok(LaunchReport {
+                    copied_until: Some(until),
+                    ..
+                }) = &result
+                {
+                    self.copied_until.insert(account, *until);
+                }
+                self.launches.insert(account, LaunchState::Done(result));
+            }
+            Event::ChoiceNeeded {
+                request,
+                account,
+                choices,
+            } => {
+                self.choice = Some(ChoiceRequest {
+                    request,
+                    account,
+                    choices,
+                    selected: 0,
+                });
+            }
+            Event::ClipboardCleared { account, at_expiry } => {
+                self.copied_until.remove(&account);
+                let name = self
+                    .account(account)
+                    .map_or("an account", |a| &a.name)
+                    .to_string();
+                self.notice(if at_expiry {
+                    format!("The link for '{name}' expired and was cleared from the clipboard.")
+                } else {
+                    format!("The link for '{name}' expired; the clipboard holds something else now, so it was left alone.")
+                });
+            }
+            Event::Saved { account, created } => {
+                self.notice(if created {
+                    format!("Added '{}'.", account.name)
+                } else {
+                    format!("Saved '{}'.", account.name)
+                });
+                self.list.selected = Some(account.id);
+                self.list.scroll_to_selected = true;
+                self.editor = None;
+            }
+            Event::SaveFailed(failure) => match &mut self.editor {
+                Some(editor) => {
+                    editor.saving = false;
+                    editor.error = Some(failure);
+                }
+                None => self.notice(failure.to_string()),
+            },
+            Event::Deleted { account, name } => {
+                self.notice(format!("Deleted '{name}' and its keyring entries."));
+                self.launches.remove(&account);
+                self.tokens.remove(&account);
+                if self.list.selected == Some(account) {
+                    self.list.selected = None;
+                }
+            }
+            Event::SecretStatus { account, stored } => {
+                if let Some(editor) = &mut self.editor
+                    && editor.original == Some(account)
+                {
+                    editor.stored = stored.into_iter().collect();
+                }
+            }
+            Event::Discovered { request, result } => {
+                if let Some(editor) = &mut self.editor {
+                    editor.discovered(request, result);
+                }
+            }
+            Event::TokenAction {
+                account, result, ..
+            } => {
+                self.token_messages.insert(account, result);
+            }
+            Event::RefreshAllProgress { done, total } => {
+                self.refresh_all = (done < total).then_some((done, total));
+                if done == total {
+                    self.notice(format!("Refresh all: {total} session(s) renewed or tried."));
+                }
+            }
+            Event::Activity(records) => {
+                for record in records {
+                    if self.activity.len() == ACTIVITY_LIMIT {
+                        self.activity.pop_front();
+                    }
+                    self.activity.push_back(record);
+                }
+            }
+            Event::Vault(status) => self.vault = Some(status),
+            Event::Notice(message) => self.notice(message),
+        }
+    }
+
+    fn set_accounts(&mut self, accounts: Vec<Account>) {
+        self.index_of = accounts
+            .iter()
+            .enumerate()
+            .map(|(index, account)| (account.id, index))
+            .collect();
+        self.accounts = accounts;
+        self.accounts_failure = None;
+        self.loaded = true;
+        // Keep the rows where they are; removed ones go, new ones wait for the re-order.
+        let index_of = &self.index_of;
+        self.list.shown.retain(|id| index_of.contains_key(id));
+        let shown: std::collections::HashSet<AccountId> = self.list.shown.iter().copied().collect();
+        let added: Vec<AccountId> = self
+            .accounts
+            .iter()
+            .map(|account| account.id)
+            .filter(|id| !shown.contains(id))
+            .collect();
+        self.list.shown.extend(added);
+        self.list.stale = true;
+    }
+
+    /// Brings the list's order up to date: at once when the query changed, else only when
+    /// `pointer_on_list` is false.
+    pub fn arrange_list(&mut self, pointer_on_list: bool) {
+        let query_changed = self.list.arranged_query.as_deref() != Some(self.list.query.as_str());
+        if !query_changed && (!self.list.stale || pointer_on_list) {
+            return;
+        }
+        let order = search::arrange(
+            &self.accounts,
+            &self.list.query,
+            self.settings.account_order,
+            &self.last_launched,
+        );
+        self.list.shown = order
+            .into_iter()
+            .map(|index| self.accounts[index].id)
+            .collect();
+        self.list.arranged_query = Some(self.list.query.clone());
+        self.list.stale = false;
+        if query_changed {
+            // The best match is selected, so Enter launches it.
+            self.list.selected = self.list.shown.first().copied();
+            self.list.scroll_to_selected = true;
+        }
+    }
+
+    /// Moves the selection by `step` rows within the shown list.
+    pub fn move_selection(&mut self, step: isize) {
+        let shown = &self.list.shown;
+        if shown.is_empty() {
+            return;
+        }
+        let current = self
+            .list
+            .selected
+            .and_then(|id| shown.iter().position(|shown| *shown == id));
+        let next = match current {
+            Some(position) => {
+                (position as isize + step).clamp(0, shown.len() as isize - 1) as usize
+            }
+            None => 0,
+        };
+        self.list.selected = Some(shown[next]);
+        self.list.scroll_to_selected = true;
+    }
+}
