@@ -12,6 +12,8 @@ mod flow_licensespring;
 mod flow_signnow;
 mod flow_sovos;
 mod flow_sovos_browser;
+mod gui;
+mod gui_support;
 mod loopback;
 mod oidc_transport;
 mod sandbox_contract;

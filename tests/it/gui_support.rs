@@ -1,0 +1,176 @@
+//! Driving the real window type headless with egui_kittest, and a vault that refuses (and
+//! counts) any call made on the window's thread.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::ThreadId;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sso_launcher::core::account::AccountId;
+use sso_launcher::core::secret::SecretString;
+use sso_launcher::core::store::vault::{SecretKey, SecretVault, VaultBackend, VaultError};
+use sso_launcher::core::worker::EngineFactory;
+use sso_launcher::gui::app::SsoApp;
+
+/// Fails every call made on `ui_thread`, and counts them: the window must never wait on
+/// the keyring.
+pub struct UiThreadGuard {
+    pub inner: Arc<dyn SecretVault>,
+    ui_thread: ThreadId,
+    pub calls_on_ui_thread: Arc<AtomicUsize>,
+    pub calls_elsewhere: Arc<AtomicUsize>,
+}
+
+impl UiThreadGuard {
+    /// Guards `inner` against calls from the current thread (the one that will run the window).
+    pub fn new(inner: Arc<dyn SecretVault>) -> Self {
+        Self {
+            inner,
+            ui_thread: std::thread::current().id(),
+            calls_on_ui_thread: Arc::default(),
+            calls_elsewhere: Arc::default(),
+        }
+    }
+
+    fn check(&self) -> Result<(), VaultError> {
+        if std::thread::current().id() == self.ui_thread {
+            self.calls_on_ui_thread.fetch_add(1, Ordering::SeqCst);
+            return Err(VaultError::Failed {
+                detail: "the window's thread called the vault".into(),
+            });
+        }
+        self.calls_elsewhere.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+impl SecretVault for UiThreadGuard {
+    fn backend(&self) -> VaultBackend {
+        self.inner.backend()
+    }
+    fn get(&self, key: &SecretKey) -> Result<Option<SecretString>, VaultError> {
+        self.check()?;
+        self.inner.get(key)
+    }
+    fn set(&self, key: &SecretKey, value: &SecretString) -> Result<(), VaultError> {
+        self.check()?;
+        self.inner.set(key, value)
+    }
+    fn delete(&self, key: &SecretKey) -> Result<(), VaultError> {
+        self.check()?;
+        self.inner.delete(key)
+    }
+}
+
+/// The guard's counters, kept by the test after the guard moves into the engine.
+pub struct GuardCounts {
+    pub on_ui_thread: Arc<AtomicUsize>,
+    pub elsewhere: Arc<AtomicUsize>,
+}
+
+impl GuardCounts {
+    pub fn of(guard: &UiThreadGuard) -> Self {
+        Self {
+            on_ui_thread: guard.calls_on_ui_thread.clone(),
+            elsewhere: guard.calls_elsewhere.clone(),
+        }
+    }
+
+    /// The vault was used (so the check means something), never from the window's thread.
+    pub fn assert_only_off_ui_thread(&self) {
+        assert_eq!(
+            self.on_ui_thread.load(Ordering::SeqCst),
+            0,
+            "vault called on the UI thread"
+        );
+        assert!(
+            self.elsewhere.load(Ordering::SeqCst) > 0,
+            "the vault was never used"
+        );
+    }
+}
+
+pub type AppHarness = Harness<'static, SsoApp>;
+
+pub fn window(factory: EngineFactory) -> AppHarness {
+    Harness::builder()
+        .with_size([1100.0, 1500.0])
+        .with_max_steps(50)
+        .build_eframe(move |cc| SsoApp::new(&cc.egui_ctx, factory))
+}
+
+/// Steps the window until `done` holds (the worker answers in the background).
+pub fn wait_for(harness: &mut AppHarness, what: &str, done: impl Fn(&SsoApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        harness.step();
+        if done(harness.state()) {
+            harness.step();
+            harness.step();
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(15));
+    }
+}
+
+/// A few frames, so that clicks and typing take effect.
+pub fn settle(harness: &mut AppHarness) {
+    for _ in 0..4 {
+        harness.step();
+    }
+}
+
+/// Whether some node shows text containing `needle` (labels carry their text as value).
+pub fn shows(harness: &AppHarness, needle: &str) -> bool {
+    harness
+        .query_all_by(|node| {
+            node.value().is_some_and(|value| value.contains(needle))
+                || node.label().is_some_and(|label| label.contains(needle))
+        })
+        .next()
+        .is_some()
+}
+
+pub fn account_id(harness: &AppHarness, name: &str) -> AccountId {
+    harness
+        .state()
+        .state
+        .accounts
+        .iter()
+        .find(|account| account.name == name)
+        .unwrap_or_else(|| panic!("no account '{name}'"))
+        .id
+}
+
+pub fn click(harness: &mut AppHarness, label: &str) {
+    harness.get_by_label(label).click();
+    settle(harness);
+}
+
+/// Focuses the field named `label` and types `text` into it.
+pub fn type_into(harness: &mut AppHarness, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.step();
+    harness.get_by_label(label).type_text(text);
+    settle(harness);
+}
+
+#[test]
+fn the_guard_catches_a_call_on_the_guarded_thread() {
+    let guard = UiThreadGuard::new(Arc::new(
+        sso_launcher::core::store::vault::MemoryVault::new(),
+    ));
+    let counts = GuardCounts::of(&guard);
+    let key = SecretKey::new(AccountId::new_random(), "probe");
+    assert!(guard.get(&key).is_err());
+    let guard = Arc::new(guard);
+    let elsewhere = guard.clone();
+    std::thread::spawn(move || elsewhere.get(&key).unwrap())
+        .join()
+        .unwrap();
+    assert_eq!(counts.on_ui_thread.load(Ordering::SeqCst), 1);
+    assert_eq!(counts.elsewhere.load(Ordering::SeqCst), 1);
+}
