@@ -191,6 +191,8 @@ impl SsoApp {
             Action::DismissNotice => {
                 state.notices.pop_back();
             }
+            // Closing (not killing) the window lets eframe keep its size and place.
+            Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
     }
 

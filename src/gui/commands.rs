@@ -61,6 +61,7 @@ pub enum Action {
     CheckVault,
     Reload,
     DismissNotice,
+    Quit,
 }
 
 const COMMAND: Modifiers = Modifiers::COMMAND;
@@ -99,6 +100,7 @@ impl Action {
             Action::CheckVault => "Check again",
             Action::Reload => "Reload",
             Action::DismissNotice => "Dismiss",
+            Action::Quit => "Quit",
         }
     }
 
@@ -138,13 +140,15 @@ impl Action {
             Action::ZoomIn => key(COMMAND, Key::Equals),
             Action::ZoomOut => key(COMMAND, Key::Minus),
             Action::ZoomReset => key(COMMAND, Key::Num0),
+            Action::Quit => key(COMMAND, Key::Q),
             _ => None,
         }
     }
 
     /// The shortcuts that work anywhere in the window (the list keys only while no text field
     /// other than the search box has the keyboard).
-    pub const GLOBAL: [Action; 5] = [
+    pub const GLOBAL: [Action; 6] = [
+        Action::Quit,
         Action::FocusSearch,
         Action::NewAccount,
         Action::ZoomIn,

@@ -14,6 +14,7 @@ mod flow_sovos;
 mod flow_sovos_browser;
 mod gui;
 mod gui_support;
+mod gui_window;
 mod loopback;
 mod oidc_transport;
 mod sandbox_contract;
