@@ -18,6 +18,8 @@ pub struct SsoApp {
     /// The text scale and theme last applied to the context.
     applied: Option<(f32, Theme)>,
     next_request: u64,
+    /// For the startup benchmark: where to write when the first frame ran.
+    first_frame_report: Option<std::path::PathBuf>,
 }
 
 impl SsoApp {
@@ -35,6 +37,7 @@ impl SsoApp {
             state: AppState::default(),
             applied: None,
             next_request: 0,
+            first_frame_report: std::env::var_os(FIRST_FRAME_ENV).map(Into::into),
         }
     }
 
@@ -254,8 +257,9 @@ impl SsoApp {
     }
 }
 
-impl eframe::App for SsoApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+impl SsoApp {
+    /// Folds the worker's events into the state; no drawing.
+    pub fn update_state(&mut self, ctx: &egui::Context) {
         for event in self.worker.drain() {
             self.state.apply(event);
         }
@@ -268,7 +272,8 @@ impl eframe::App for SsoApp {
         self.schedule_repaint(ctx);
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    /// Draws the window and performs what was clicked or typed.
+    pub fn draw(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         let mut actions = Vec::new();
         self.shortcuts(&ctx, &mut actions);
@@ -307,6 +312,19 @@ impl eframe::App for SsoApp {
         for action in actions {
             self.perform(&ctx, action);
         }
+        if self.first_frame_report.is_some() {
+            report_first_frame(self.first_frame_report.take());
+        }
+    }
+}
+
+impl eframe::App for SsoApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.update_state(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.draw(ui);
     }
 
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {
@@ -315,5 +333,21 @@ impl eframe::App for SsoApp {
 
     fn persist_egui_memory(&self) -> bool {
         false
+    }
+}
+
+/// Names a file that receives the Unix time (in nanoseconds) of the first frame; used by
+/// `scripts/bench-window` to measure time to first frame from outside the process.
+pub const FIRST_FRAME_ENV: &str = "SSO_LAUNCHER_FIRST_FRAME_FILE";
+
+/// Writes the first frame's time to `path` (see [`FIRST_FRAME_ENV`]).
+pub fn report_first_frame(path: Option<std::path::PathBuf>) {
+    let Some(path) = path else { return };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    if let Err(err) = std::fs::write(&path, now.to_string()) {
+        tracing::warn!(path = %path.display(), "could not report the first frame: {err}");
     }
 }
