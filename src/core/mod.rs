@@ -22,3 +22,4 @@ pub mod tokens;
 pub mod transfer;
 pub mod worker;
 mod worker_tasks;
+mod worker_tokens;

@@ -107,6 +107,18 @@ impl AccountChooser for EventChooser {
     }
 }
 
+/// An engine opened with `options`, built on the worker.
+pub fn engine_factory(options: EngineOptions) -> EngineFactory {
+    Box::new(move |hooks| {
+        Box::pin(async move {
+            let mut options = options;
+            hooks.install(&mut options);
+            let engine = Engine::open(options).map_err(|err| Failure::from_error(&err))?;
+            Ok((engine, Box::new(()) as Box<dyn Any + Send>))
+        })
+    })
+}
+
 /// A front end's handle on the worker. Dropping it stops the worker.
 pub struct WorkerHandle {
     commands: async_mpsc::UnboundedSender<Command>,
@@ -115,21 +127,6 @@ pub struct WorkerHandle {
 }
 
 impl WorkerHandle {
-    /// Starts the worker over an engine opened with `options`.
-    pub fn open(options: EngineOptions, wake: Wake) -> Self {
-        Self::start(
-            Box::new(move |hooks| {
-                Box::pin(async move {
-                    let mut options = options;
-                    hooks.install(&mut options);
-                    let engine = Engine::open(options).map_err(|err| Failure::from_error(&err))?;
-                    Ok((engine, Box::new(()) as Box<dyn Any + Send>))
-                })
-            }),
-            wake,
-        )
-    }
-
     /// Starts the worker thread; the engine is built there by `factory`.
     pub fn start(factory: EngineFactory, wake: Wake) -> Self {
         let (command_sender, command_receiver) = async_mpsc::unbounded_channel();

@@ -10,9 +10,9 @@ pub mod views;
 use std::any::Any;
 use std::sync::Arc;
 
-use crate::core::engine::{Engine, EngineOptions};
+use crate::core::engine::EngineOptions;
 use crate::core::protocol::Failure;
-use crate::core::worker::EngineFactory;
+pub use crate::core::worker::{EngineFactory, engine_factory};
 
 /// Which graphics backend draws the window; chosen at start (eframe cannot switch later).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,18 +28,6 @@ pub struct WindowOptions {
     /// Where the window's size and place are kept.
     pub data_dir: std::path::PathBuf,
     pub title: String,
-}
-
-/// An engine over the given options, built on the worker.
-pub fn engine_factory(options: EngineOptions) -> EngineFactory {
-    Box::new(move |hooks| {
-        Box::pin(async move {
-            let mut options = options;
-            hooks.install(&mut options);
-            let engine = Engine::open(options).map_err(|err| Failure::from_error(&err))?;
-            Ok((engine, Box::new(()) as Box<dyn Any + Send>))
-        })
-    })
 }
 
 /// The demo: the sandbox and its accounts, built on the worker; `configure` adjusts the
