@@ -78,10 +78,14 @@ pub fn run(window: WindowOptions, factory: EngineFactory) -> Result<(), String> 
         options,
         Box::new(move |cc| Ok(Box::new(app::SsoApp::new(&cc.egui_ctx, factory)))),
     )
-    .map_err(|err| match window.renderer {
-        RendererChoice::Wgpu => {
+    .map_err(|err| {
+        let err = err.to_string();
+        if err.contains("DISPLAY") {
+            format!("no desktop session to open the window in ({err})")
+        } else if window.renderer == RendererChoice::Wgpu {
             format!("the window could not be opened ({err}); try `--renderer glow`")
+        } else {
+            format!("the window could not be opened ({err})")
         }
-        RendererChoice::Glow => format!("the window could not be opened ({err})"),
     })
 }
