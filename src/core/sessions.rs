@@ -34,6 +34,17 @@ fn session_provider(account: &Account) -> Result<&'static dyn Provider, EngineEr
     Ok(provider)
 }
 
+/// When a held session is replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Renewal {
+    /// Once it is no longer fresh.
+    WhenDue,
+    /// Now (refreshed where possible).
+    Now,
+    /// Now, but a sign-in that needs the browser or a choice fails instead of asking.
+    NowWithoutAsking,
+}
+
 /// A session token handed to a script.
 #[derive(Debug)]
 pub struct TokenOutcome {
@@ -107,13 +118,23 @@ impl Engine {
     }
 
     /// Renews the account's session now: a refresh where the provider has one and the
-    /// refresh token is still good, else a new sign-in.
-    pub async fn renew(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
+    /// refresh token is still good, else a new sign-in. Not `interactive` (a batch refresh),
+    /// a sign-in that needs the browser or a choice fails instead of asking.
+    pub async fn renew(
+        &self,
+        account: &Account,
+        interactive: bool,
+    ) -> Result<TokenOutcome, EngineError> {
         let started = Instant::now();
         let result = async {
             let provider = session_provider(account)?;
             provider.validate(account)?;
-            let (token, source) = self.session_or_renew(provider, account, true).await?;
+            let mode = if interactive {
+                Renewal::Now
+            } else {
+                Renewal::NowWithoutAsking
+            };
+            let (token, source) = self.session_or_renew(provider, account, mode).await?;
             Ok(TokenOutcome { token, source })
         }
         .await;
@@ -134,14 +155,15 @@ impl Engine {
         provider: &'static dyn Provider,
         account: &Account,
     ) -> Result<(SessionToken, TokenSource), EngineError> {
-        self.session_or_renew(provider, account, false).await
+        self.session_or_renew(provider, account, Renewal::WhenDue)
+            .await
     }
 
     async fn session_or_renew(
         &self,
         provider: &'static dyn Provider,
         account: &Account,
-        renew: bool,
+        renewal: Renewal,
     ) -> Result<(SessionToken, TokenSource), EngineError> {
         let authenticate = |stale: Option<SessionToken>| async move {
             let secrets = self.load_secrets(provider, account).await?;
@@ -164,15 +186,18 @@ impl Engine {
                 }
             }
             let browser = AccountBrowser::new(self, account);
-            let context = ProviderContext {
-                browser: Some(&browser),
-                chooser: self.chooser.as_deref(),
-                ..context
+            let context = match renewal {
+                Renewal::NowWithoutAsking => context,
+                Renewal::WhenDue | Renewal::Now => ProviderContext {
+                    browser: Some(&browser),
+                    chooser: self.chooser.as_deref(),
+                    ..context
+                },
             };
             let session = provider.authenticate(context, account, &secrets).await?;
             Ok::<_, EngineError>(self.keep_state(account, &remembered, session))
         };
-        let result = if renew {
+        let result = if renewal != Renewal::WhenDue {
             self.tokens.renew(account.id, authenticate).await
         } else {
             self.tokens.session(account.id, authenticate).await

@@ -59,7 +59,7 @@ impl Tasks {
     pub(super) async fn refresh(&self, id: AccountId) {
         let result = match self.find(id).await {
             Ok(account) => {
-                let renewed = self.engine.renew(&account).await;
+                let renewed = self.engine.renew(&account, true).await;
                 self.send_status(&account).await;
                 renewed.map(|outcome| {
                     format!(
@@ -128,7 +128,8 @@ impl Tasks {
         let mut pace = tokio::time::interval(Duration::from_secs(1) / per_second.max(1));
         for (done, account) in due.into_iter().enumerate() {
             pace.tick().await;
-            if let Err(err) = self.engine.renew(&account).await {
+            // A refused refresh token must not open browsers the user did not ask for.
+            if let Err(err) = self.engine.renew(&account, false).await {
                 tracing::info!(account = %account.name, "refresh failed: {err}");
             }
             self.send_status(&account).await;
