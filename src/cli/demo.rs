@@ -1,7 +1,6 @@
 //! `--demo`: any command against an in-process sandbox with ready demo accounts, in a
 //! temporary folder and the memory vault, so it needs no credentials and leaves nothing behind.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
@@ -12,8 +11,6 @@ use super::output::Output;
 use super::report::CliError;
 use crate::core::engine::Engine;
 use crate::core::error::ErrorKind;
-use crate::core::paths::AppPaths;
-use crate::core::store::vault::MemoryVault;
 use crate::sandbox::SandboxHandle;
 use crate::sandbox::demo::{DemoError, start_demo};
 use crate::sandbox::fixtures::{assuresign, signnow, sovos};
@@ -30,26 +27,16 @@ pub struct DemoEnvironment {
 
 impl DemoEnvironment {
     pub async fn start(global: &GlobalArgs) -> Result<Self, CliError> {
-        // Checked before anything starts: a bad --http-timeout is a usage error.
-        let configured = super::engine_options(
-            global,
-            AppPaths {
-                config_dir: Default::default(),
-                data_dir: Default::default(),
-            },
-            Arc::new(MemoryVault::new()),
-        )?;
-        let demo = start_demo(|options| {
-            options.http_timeout = configured.http_timeout;
-            options.browser_override = configured.browser_override;
-            options.notice = configured.notice;
-            options.chooser = configured.chooser;
-        })
-        .await
-        .map_err(|err| match err {
-            DemoError::Engine(err) => CliError::from(err),
-            other => CliError::new(ErrorKind::Internal, other.to_string()),
-        })?;
+        // A bad flag is a usage error before anything starts.
+        super::http_timeout(global)?;
+        let mut configured = Ok(());
+        let demo = start_demo(|options| configured = super::configure_engine(global, options))
+            .await
+            .map_err(|err| match err {
+                DemoError::Engine(err) => CliError::from(err),
+                other => CliError::new(ErrorKind::Internal, other.to_string()),
+            })?;
+        configured?;
         let pages_seen = demo.sandbox.signed_in_pages();
         Ok(Self {
             engine: demo.engine,

@@ -158,17 +158,17 @@ fn open_window(global: &GlobalArgs) -> Result<(), CliError> {
         }
         .into(),
     };
-    let vault: Arc<dyn SecretVault> = match global.vault {
-        VaultChoice::Keyring => Arc::new(KeyringVault::new()),
-        VaultChoice::Memory => Arc::new(MemoryVault::new()),
-    };
-    let options = engine_options(global, paths, vault)?;
+    let http_timeout = http_timeout(global)?;
+    let browser = global.browser.clone();
     let factory = if global.demo {
         crate::gui::demo_factory(move |demo| {
-            demo.http_timeout = options.http_timeout;
-            demo.browser_override = options.browser_override;
+            demo.http_timeout = http_timeout;
+            demo.browser_override = browser;
         })
     } else {
+        let mut options = EngineOptions::new(paths, vault_for(global));
+        options.http_timeout = http_timeout;
+        options.browser_override = browser;
         crate::gui::engine_factory(options)
     };
     crate::gui::run(window, factory).map_err(|message| {
@@ -189,32 +189,36 @@ fn open_window(_global: &GlobalArgs) -> Result<(), CliError> {
 fn open_engine(global: &GlobalArgs) -> Result<Engine, CliError> {
     let paths = AppPaths::resolve(global.config_dir.clone(), global.data_dir.clone())
         .map_err(|message| CliError::new(ErrorKind::Config, message))?;
-    let vault: Arc<dyn SecretVault> = match global.vault {
-        VaultChoice::Keyring => Arc::new(KeyringVault::new()),
-        VaultChoice::Memory => Arc::new(MemoryVault::new()),
-    };
-    Ok(Engine::open(engine_options(global, paths, vault)?)?)
+    let mut options = EngineOptions::new(paths, vault_for(global));
+    configure_engine(global, &mut options)?;
+    Ok(Engine::open(options)?)
 }
 
-fn engine_options(
-    global: &GlobalArgs,
-    paths: AppPaths,
-    vault: Arc<dyn SecretVault>,
-) -> Result<EngineOptions, CliError> {
-    let mut options = EngineOptions::new(paths, vault);
+fn vault_for(global: &GlobalArgs) -> Arc<dyn SecretVault> {
+    match global.vault {
+        VaultChoice::Keyring => Arc::new(KeyringVault::new()),
+        VaultChoice::Memory => Arc::new(MemoryVault::new()),
+    }
+}
+
+/// Applies the global flags that shape the engine (browser, HTTP timeout) and the CLI's
+/// ways of telling and asking the user.
+fn configure_engine(global: &GlobalArgs, options: &mut EngineOptions) -> Result<(), CliError> {
     options.browser_override = global.browser.clone();
     // Mid-flow messages (a sign-in link to open by hand) go to stderr, also with --json.
     options.notice = Arc::new(|message| eprintln!("{message}"));
     options.chooser = Some(Arc::new(chooser::CliChooser::new(global.pick.clone())));
-    if let Some(seconds) = global.http_timeout {
-        if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
-            return Err(CliError::usage(
-                "--http-timeout takes seconds between 0 and 3600",
-            ));
-        }
-        options.http_timeout = Some(Duration::from_secs_f64(seconds));
+    options.http_timeout = http_timeout(global)?;
+    Ok(())
+}
+
+fn http_timeout(global: &GlobalArgs) -> Result<Option<Duration>, CliError> {
+    match global.http_timeout {
+        Some(seconds) if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) => Err(
+            CliError::usage("--http-timeout takes seconds between 0 and 3600"),
+        ),
+        seconds => Ok(seconds.map(Duration::from_secs_f64)),
     }
-    Ok(options)
 }
 
 fn init_logging(verbosity: u8) {

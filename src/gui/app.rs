@@ -87,11 +87,7 @@ impl SsoApp {
                 }
             }
             Action::NewAccount => {
-                let provider = state
-                    .editor
-                    .as_ref()
-                    .map_or(ProviderKind::Assuresign, |e| e.draft.provider);
-                state.editor = Some(Editor::new_account(provider));
+                state.editor = Some(Editor::new_account(ProviderKind::Assuresign));
             }
             Action::EditAccount(id) => {
                 if let Some(account) = state.account(id) {

@@ -135,11 +135,10 @@ impl Editor {
             .collect()
     }
 
-    /// A field's problem as typed, if any.
-    pub fn field_problem(&self, key: &str) -> Option<String> {
-        let account = self.account();
+    /// A field's problem in `account` (see [`Self::account`]), if any.
+    pub fn field_problem(account: &Account, key: &str) -> Option<String> {
         let field = form_fields(account.provider).find(|field| field.key == key)?;
-        if !is_shown(field, &account) {
+        if !is_shown(field, account) {
             return None;
         }
         check_field(field, account.setting(key).unwrap_or("")).err()

@@ -69,6 +69,10 @@ pub struct AppState {
     pub vault: Option<VaultStatus>,
     pub activity: VecDeque<AuditRecord>,
     pub activity_filter: String,
+    /// How many audit lines have arrived in all (a change count for the filter cache).
+    pub activity_arrived: u64,
+    /// The rows matching the filter, newest first, for the filter and count they were made for.
+    pub activity_matches: Option<(String, u64, Vec<usize>)>,
     pub notices: VecDeque<String>,
     pub choice: Option<ChoiceRequest>,
     pub start_failure: Option<Failure>,
@@ -229,6 +233,7 @@ impl AppState {
                         self.activity.pop_front();
                     }
                     self.activity.push_back(record);
+                    self.activity_arrived += 1;
                 }
             }
             Event::Vault(status) => self.vault = Some(status),

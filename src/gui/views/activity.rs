@@ -15,28 +15,21 @@ pub fn show(ui: &mut Ui, state: &mut AppState) {
         ui.label(format!("{} entries", state.activity.len()));
     });
     ui.separator();
-    let terms: Vec<String> = state
-        .activity_filter
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect();
-    let shown: Vec<usize> = (0..state.activity.len())
-        .rev()
-        .filter(|index| {
-            let record = &state.activity[*index];
-            terms.iter().all(|term| {
-                [
-                    record.account.as_str(),
-                    record.provider.as_str(),
-                    &record.action,
-                    record.outcome.as_str(),
-                    record.detail.as_deref().unwrap_or(""),
-                ]
-                .iter()
-                .any(|field| field.to_lowercase().contains(term))
-            })
-        })
-        .collect();
+    let current = (state.activity_filter.as_str(), state.activity_arrived);
+    if state
+        .activity_matches
+        .as_ref()
+        .is_none_or(|(filter, arrived, _)| (filter.as_str(), *arrived) != current)
+    {
+        let shown = matching(state);
+        state.activity_matches =
+            Some((state.activity_filter.clone(), state.activity_arrived, shown));
+    }
+    let shown = state
+        .activity_matches
+        .as_ref()
+        .map(|(_, _, shown)| shown.as_slice())
+        .unwrap_or_default();
     if shown.is_empty() {
         ui.label(if state.activity.is_empty() {
             "Nothing yet: launches, sign-ins and sign-outs are listed here."
@@ -69,4 +62,31 @@ pub fn show(ui: &mut Ui, state: &mut AppState) {
                 });
             }
         });
+}
+
+/// Rows whose fields contain every term of the filter, newest first (computed only when the
+/// filter or the log changes).
+fn matching(state: &AppState) -> Vec<usize> {
+    let terms: Vec<String> = state
+        .activity_filter
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    (0..state.activity.len())
+        .rev()
+        .filter(|index| {
+            let record = &state.activity[*index];
+            terms.iter().all(|term| {
+                [
+                    record.account.as_str(),
+                    record.provider.as_str(),
+                    &record.action,
+                    record.outcome.as_str(),
+                    record.detail.as_deref().unwrap_or(""),
+                ]
+                .iter()
+                .any(|field| field.to_lowercase().contains(term))
+            })
+        })
+        .collect()
 }

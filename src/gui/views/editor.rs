@@ -81,15 +81,17 @@ fn form(ui: &mut Ui, editor: &mut Editor, actions: &mut Vec<Action>) {
     ui.separator();
     ui.label(RichText::new(format!("{} settings", editor.draft.provider.display_name())).strong());
     let account = editor.account();
-    let shown: Vec<&'static FormField> = form_fields(account.provider)
+    // Checked once per frame, against the account as it would be saved.
+    let shown: Vec<(&'static FormField, Option<String>)> = form_fields(account.provider)
         .filter(|field| is_shown(field, &account))
+        .map(|field| (field, Editor::field_problem(&account, field.key)))
         .collect();
     egui::Grid::new("editor-provider")
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            for field in shown {
-                setting_row(ui, editor, field);
+            for (field, problem) in shown {
+                setting_row(ui, editor, field, problem);
             }
             for (name, mandatory) in editor.service_parameters() {
                 let key = format!("param.{name}");
@@ -120,7 +122,7 @@ fn form(ui: &mut Ui, editor: &mut Editor, actions: &mut Vec<Action>) {
     secrets(ui, editor);
 }
 
-fn setting_row(ui: &mut Ui, editor: &mut Editor, field: &FormField) {
+fn setting_row(ui: &mut Ui, editor: &mut Editor, field: &FormField, problem: Option<String>) {
     let provider = editor.draft.provider;
     let label = ui
         .label(format!(
@@ -129,7 +131,6 @@ fn setting_row(ui: &mut Ui, editor: &mut Editor, field: &FormField) {
             if field.required { " *" } else { "" }
         ))
         .on_hover_text(field.help(provider));
-    let problem = editor.field_problem(field.key);
     ui.vertical(|ui| {
         let value = editor
             .draft
@@ -174,7 +175,7 @@ fn setting_row(ui: &mut Ui, editor: &mut Editor, field: &FormField) {
 fn discovery(ui: &mut Ui, editor: &mut Editor, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let busy = editor.discovery.request.is_some();
-        let ready = editor.field_problem("base_url").is_none()
+        let ready = Editor::field_problem(&editor.account(), "base_url").is_none()
             && editor
                 .draft
                 .setting("base_url")
