@@ -7,16 +7,12 @@ use serde_json::{Value, json};
 use super::Done;
 use super::output::Output;
 use super::report::CliError;
-use crate::core::browser::BrowserChoice;
 use crate::core::clipboard::{ClipboardOutcome, copy_until_expiry};
 use crate::core::clock::rfc3339;
 use crate::core::engine::Engine;
 use crate::core::error::ErrorKind;
 use crate::core::launch::{Delivery, LaunchStep, LaunchTarget};
 use crate::core::tokens::TokenSource;
-
-/// How long a copied plain link (no one-time token, no expiry) stays on the clipboard.
-const PLAIN_LINK_CLIPBOARD_TIME: Duration = Duration::from_secs(60);
 
 pub async fn launch(
     args: super::args::LaunchArgs,
@@ -52,11 +48,11 @@ pub async fn launch(
     }
     match outcome.delivery {
         Delivery::Browser(choice) => {
-            let how = match choice {
-                BrowserChoice::System => "the system browser",
-                BrowserChoice::Command(_) => "the browser command",
-            };
-            out.status(format!("Opened '{}' in {how} ({timings}).", account.name));
+            out.status(format!(
+                "Opened '{}' {} ({timings}).",
+                account.name,
+                choice.describe()
+            ));
             summary["opened"] = true.into();
             out.data(String::new, || summary);
             Ok(Done::OpenedBrowser)
@@ -105,8 +101,8 @@ pub async fn launch(
             out.data(|| url.reveal_for_browser().to_string(), || summary);
             Ok(Done::Nothing)
         }
-        Delivery::ToCaller(url) if target == LaunchTarget::Copy => {
-            let hold_for = outcome.lifetime.unwrap_or(PLAIN_LINK_CLIPBOARD_TIME);
+        Delivery::ToCaller(url) if outcome.target == LaunchTarget::Copy => {
+            let hold_for = engine.settings().clipboard_hold(outcome.lifetime);
             out.status(format!(
                 "Copied a link for '{}' ({timings}){validity}. Keeping it on the clipboard for {} s...",
                 account.name,

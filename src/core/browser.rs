@@ -2,6 +2,7 @@
 
 use std::process::{Command, Stdio};
 
+use crate::core::account::Account;
 use crate::core::error::{ErrorKind, UserFacing};
 use crate::core::secret::OneTimeUrl;
 
@@ -12,6 +13,112 @@ pub enum BrowserChoice {
     System,
     /// A command line with `{url}` where the URL goes (appended when absent).
     Command(String),
+    /// A private window of the first browser found that has one (see [`PRIVATE_BROWSERS`]).
+    Private,
+}
+
+impl BrowserChoice {
+    /// How the link was opened, for messages: "opened ...".
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Self::System => "in the system browser",
+            Self::Command(_) => "with the browser command",
+            Self::Private => "in a private window",
+        }
+    }
+}
+
+/// An account's `browser` setting: how its links are opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrowserMode {
+    /// The account's `browser_command` if set, else settings.toml's, else the system browser.
+    Default,
+    System,
+    /// The account's `browser_command`.
+    Command,
+    Private,
+    /// Never open a browser: a launch copies the link instead.
+    CopyOnly,
+}
+
+impl BrowserMode {
+    /// The setting's values, in the order an editor offers them (the first is the default).
+    pub const VALUES: &'static [&'static str] =
+        &["default", "system", "command", "private", "copy"];
+
+    /// Reads the account's `browser` setting; `Err` says what is wrong with it.
+    pub fn of(account: &Account) -> Result<Self, String> {
+        let mode = match account.setting("browser").map(str::trim).unwrap_or("") {
+            "" | "default" => Self::Default,
+            "system" => Self::System,
+            "command" => Self::Command,
+            "private" => Self::Private,
+            "copy" => Self::CopyOnly,
+            other => {
+                return Err(format!(
+                    "browser '{other}' is not one of: {}",
+                    Self::VALUES.join(", ")
+                ));
+            }
+        };
+        let has_command = account
+            .setting("browser_command")
+            .is_some_and(|command| !command.trim().is_empty());
+        if mode == Self::Command && !has_command {
+            return Err("browser 'command' needs a browser_command".into());
+        }
+        Ok(mode)
+    }
+
+    /// What an editor shows for the value.
+    pub fn label(value: &str) -> &str {
+        match value {
+            "default" => "Default (browser command, else Settings, else system)",
+            "system" => "System browser",
+            "command" => "Browser command",
+            "private" => "Private window",
+            "copy" => "Copy link only",
+            other => other,
+        }
+    }
+}
+
+/// Browsers a private window can be opened in, in the order they are looked for on `PATH`,
+/// each with the command that opens one.
+pub const PRIVATE_BROWSERS: &[(&str, &str)] = &[
+    ("firefox", "--private-window {url}"),
+    ("firefox-esr", "--private-window {url}"),
+    ("chromium", "--incognito {url}"),
+    ("chromium-browser", "--incognito {url}"),
+    ("google-chrome", "--incognito {url}"),
+    ("google-chrome-stable", "--incognito {url}"),
+    ("brave-browser", "--incognito {url}"),
+    ("microsoft-edge", "--inprivate {url}"),
+];
+
+/// The command that opens a private window of the first browser found in `path` (a `PATH`
+/// value), as a browser command template.
+pub fn private_browser_command(path: &std::ffi::OsStr) -> Option<String> {
+    let dirs: Vec<_> = std::env::split_paths(path).collect();
+    PRIVATE_BROWSERS.iter().find_map(|(program, args)| {
+        dirs.iter()
+            .map(|dir| dir.join(program))
+            .find(|candidate| is_executable(candidate))
+            .map(|found| format!("{} {args}", shell_words::quote(&found.to_string_lossy())))
+    })
+}
+
+fn is_executable(path: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        path.metadata()
+            .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -25,21 +132,33 @@ pub enum BrowserError {
     /// The desktop could not open the system browser.
     #[error("could not open the system browser: {0}")]
     System(String),
+    /// A private window was asked for, and no browser that has one was found.
+    #[error("no browser with a private window was found on PATH (looked for {looked_for})")]
+    NoPrivateBrowser { looked_for: String },
 }
 
 impl UserFacing for BrowserError {
     fn kind(&self) -> ErrorKind {
         match self {
             Self::BadCommand { .. } => ErrorKind::Config,
-            Self::Spawn { .. } | Self::System(_) => ErrorKind::BrowserFlow,
+            Self::Spawn { .. } | Self::System(_) | Self::NoPrivateBrowser { .. } => {
+                ErrorKind::BrowserFlow
+            }
         }
     }
 
     fn hint(&self) -> Option<String> {
-        Some(
-            "Set a browser command with --browser \"firefox {url}\", or use --print-url or --copy."
-                .into(),
-        )
+        Some(match self {
+            Self::NoPrivateBrowser { .. } => "Install Firefox or Chromium, or set the account's browser_command (e.g. \"firefox --private-window {url}\").".into(),
+            _ => "Set a browser command with --browser \"firefox {url}\", or use --print-url or --copy.".into(),
+        })
+    }
+
+    fn window_hint(&self) -> Option<String> {
+        Some(match self {
+            Self::NoPrivateBrowser { .. } => "Install Firefox or Chromium, or choose \"Browser command\" in the account's editor.".into(),
+            _ => "Choose another browser in the account's editor or a default browser command in Settings, or use Copy link.".into(),
+        })
     }
 }
 
@@ -83,6 +202,18 @@ pub fn open(url: &OneTimeUrl, choice: &BrowserChoice) -> Result<(), BrowserError
             }
             open::that_detached(url.reveal_for_browser())
                 .map_err(|err| BrowserError::System(err.to_string()))
+        }
+        BrowserChoice::Private => {
+            let path = std::env::var_os("PATH").unwrap_or_default();
+            let template =
+                private_browser_command(&path).ok_or_else(|| BrowserError::NoPrivateBrowser {
+                    looked_for: PRIVATE_BROWSERS
+                        .iter()
+                        .map(|(program, _)| *program)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?;
+            open(url, &BrowserChoice::Command(template))
         }
         BrowserChoice::Command(template) => {
             let (program, args) = build_command(template, url.reveal_for_browser())?;
@@ -161,6 +292,66 @@ mod tests {
             build_command("firefox 'unclosed", "u"),
             Err(BrowserError::BadCommand { .. })
         ));
+    }
+
+    fn account_with(settings: &[(&str, &str)]) -> Account {
+        let mut account = Account::new("a", crate::core::account::ProviderKind::Assuresign);
+        for (key, value) in settings {
+            account.settings.insert(key.to_string(), value.to_string());
+        }
+        account
+    }
+
+    #[test]
+    fn browser_mode_reads_each_value_and_refuses_the_rest() {
+        assert_eq!(
+            BrowserMode::of(&account_with(&[])),
+            Ok(BrowserMode::Default)
+        );
+        let expected = [
+            BrowserMode::Default,
+            BrowserMode::System,
+            BrowserMode::Command,
+            BrowserMode::Private,
+            BrowserMode::CopyOnly,
+        ];
+        for (value, mode) in BrowserMode::VALUES.iter().zip(expected) {
+            let account = account_with(&[("browser", value), ("browser_command", "firefox")]);
+            assert_eq!(BrowserMode::of(&account), Ok(mode), "{value}");
+        }
+        let err = BrowserMode::of(&account_with(&[("browser", "netscape")])).unwrap_err();
+        assert!(err.contains("netscape") && err.contains("private"), "{err}");
+        let err = BrowserMode::of(&account_with(&[("browser", "command")])).unwrap_err();
+        assert!(err.contains("browser_command"), "{err}");
+    }
+
+    #[test]
+    fn private_window_uses_the_first_known_browser_on_path() {
+        use std::os::unix::fs::PermissionsExt;
+        let first = tempfile::tempdir().unwrap();
+        let second = tempfile::tempdir().unwrap();
+        let install = |dir: &std::path::Path, name: &str, mode: u32| {
+            let path = dir.join(name);
+            std::fs::write(&path, "#!/bin/sh\n").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            path
+        };
+        let path = std::env::join_paths([first.path(), second.path()]).unwrap();
+        assert_eq!(private_browser_command(&path), None);
+        // Not executable: not a browser.
+        install(first.path(), "firefox", 0o644);
+        assert_eq!(private_browser_command(&path), None);
+        let chromium = install(second.path(), "chromium", 0o755);
+        let command = private_browser_command(&path).unwrap();
+        let (program, args) = build_command(&command, "https://x.test/").unwrap();
+        assert_eq!(std::path::PathBuf::from(program), chromium);
+        assert_eq!(args, ["--incognito", "https://x.test/"]);
+        // Firefox comes before Chromium in the list, wherever it is on PATH.
+        let firefox = install(second.path(), "firefox", 0o755);
+        let (program, args) =
+            build_command(&private_browser_command(&path).unwrap(), "https://x.test/").unwrap();
+        assert_eq!(std::path::PathBuf::from(program), firefox);
+        assert_eq!(args, ["--private-window", "https://x.test/"]);
     }
 
     #[test]

@@ -357,6 +357,7 @@ pub fn check_account(account: &Account) -> Result<(), EngineError> {
         }
     }
     provider.validate(account)?;
+    crate::core::launch::browser_mode(account)?;
     Ok(())
 }
 
@@ -433,6 +434,18 @@ impl UserFacing for EngineError {
             Self::Lock { .. } => Some("Check that the data folder is writable.".into()),
             Self::Usage(_) => Some("See `sso-launcher accounts add --help`.".into()),
             Self::Import(_) => Some("Nothing was imported; fix the file and try again.".into()),
+        }
+    }
+
+    fn window_hint(&self) -> Option<String> {
+        match self {
+            Self::Store(err) => err.window_hint(),
+            Self::Vault(err) => err.window_hint(),
+            Self::Provider(err) => err.window_hint(),
+            Self::Http(err) => err.window_hint(),
+            Self::Browser(err) => err.window_hint(),
+            Self::Usage(_) => Some("Check the account's settings in its editor (Edit).".into()),
+            Self::Lock { .. } | Self::Import(_) => self.hint(),
         }
     }
 }

@@ -57,9 +57,15 @@ impl ErrorKind {
 /// Implemented by every error enum the core returns, so front ends can report them uniformly.
 pub trait UserFacing: std::error::Error {
     fn kind(&self) -> ErrorKind;
-    /// What the user can do about it, when there is something to say.
+    /// What the user can do about it, when there is something to say (in CLI terms).
     fn hint(&self) -> Option<String> {
         None
+    }
+
+    /// The same advice for someone using the window: no command lines, the window's own
+    /// controls instead.
+    fn window_hint(&self) -> Option<String> {
+        self.hint()
     }
 }
 

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use crate::core::account::Account;
 use crate::core::audit::AuditRecord;
-use crate::core::browser::{self, BrowserChoice};
+use crate::core::browser::{self, BrowserChoice, BrowserMode};
 use crate::core::engine::{Engine, EngineError};
 use crate::core::error::UserFacing;
 use crate::core::provider::{
@@ -63,6 +63,9 @@ pub enum Delivery {
 #[derive(Debug)]
 pub struct LaunchOutcome {
     pub delivery: Delivery,
+    /// What was done with the URL: the caller's target, or `Copy` for an account that only
+    /// copies links (its `browser` setting is `copy`).
+    pub target: LaunchTarget,
     /// How long the URL can be used (`None`: a plain page, or nothing to open).
     pub lifetime: Option<Duration>,
     /// The session the launch used (its type and expiry are safe to show; its value is not);
@@ -96,13 +99,8 @@ impl Engine {
         let result = self.launch_inner(account, target, on_step).await;
         let detail = match &result {
             Ok(outcome) => Some(match &outcome.delivery {
-                Delivery::Browser(BrowserChoice::System) => {
-                    "opened in the system browser".to_string()
-                }
-                Delivery::Browser(BrowserChoice::Command(_)) => {
-                    "opened with the browser command".to_string()
-                }
-                Delivery::ToCaller(_) if target == LaunchTarget::Copy => {
+                Delivery::Browser(choice) => format!("opened {}", choice.describe()),
+                Delivery::ToCaller(_) if outcome.target == LaunchTarget::Copy => {
                     "handed to the clipboard".to_string()
                 }
                 Delivery::ToCaller(_) => "printed".to_string(),
@@ -140,6 +138,11 @@ impl Engine {
     ) -> Result<LaunchOutcome, EngineError> {
         let provider = require_provider(account.provider);
         provider.validate(account)?;
+        browser_mode(account)?;
+        let target = match self.browser_for(account) {
+            None if target == LaunchTarget::Browser => LaunchTarget::Copy,
+            _ => target,
+        };
         let mut steps = Vec::new();
         if provider.spec().round_trip {
             on_step(LaunchStep::OpeningBrowser);
@@ -147,6 +150,7 @@ impl Engine {
             let outcome = self.round_trip(provider, account, Some(target)).await?;
             steps.push((LaunchStep::OpeningBrowser, timer.elapsed()));
             return Ok(LaunchOutcome {
+                target,
                 delivery: Delivery::RoundTrip(outcome),
                 lifetime: None,
                 session: None,
@@ -179,6 +183,7 @@ impl Engine {
 
         let Some(sign_on) = sign_on else {
             return Ok(LaunchOutcome {
+                target,
                 delivery: Delivery::TokenHeld,
                 lifetime: None,
                 session: Some(session),
@@ -189,6 +194,7 @@ impl Engine {
         };
         if target != LaunchTarget::Browser {
             return Ok(LaunchOutcome {
+                target,
                 delivery: Delivery::ToCaller(sign_on.url),
                 lifetime: sign_on.lifetime,
                 session: Some(session),
@@ -199,7 +205,7 @@ impl Engine {
         }
         on_step(LaunchStep::OpeningBrowser);
         let timer = Instant::now();
-        let choice = self.browser_for(account);
+        let choice = self.browser_for(account).unwrap_or(BrowserChoice::System);
         let delivery = match browser::open(&sign_on.url, &choice) {
             Ok(()) => Delivery::Browser(choice),
             Err(err) => {
@@ -212,6 +218,7 @@ impl Engine {
         };
         steps.push((LaunchStep::OpeningBrowser, timer.elapsed()));
         Ok(LaunchOutcome {
+            target,
             delivery,
             lifetime: sign_on.lifetime,
             session: Some(session),
@@ -281,15 +288,25 @@ impl Engine {
         result
     }
 
-    /// `--browser`, then the account's `browser_command`, then settings.toml, then the system.
-    pub fn browser_for(&self, account: &Account) -> BrowserChoice {
-        self.browser_override
-            .clone()
-            .or_else(|| account.setting("browser_command").map(str::to_string))
-            .or_else(|| self.settings().browser_command)
-            .filter(|command| !command.trim().is_empty())
-            .map(BrowserChoice::Command)
-            .unwrap_or(BrowserChoice::System)
+    /// Where the account's links open: `--browser`, else the account's `browser` choice (see
+    /// [`BrowserMode`]). `None`: the account only copies links.
+    pub fn browser_for(&self, account: &Account) -> Option<BrowserChoice> {
+        let command = |value: Option<String>| value.filter(|command| !command.trim().is_empty());
+        if let Some(forced) = command(self.browser_override.clone()) {
+            return Some(BrowserChoice::Command(forced));
+        }
+        let own_command = command(account.setting("browser_command").map(str::to_string));
+        // An unreadable choice was refused before any launch; here it counts as the default.
+        Some(
+            match BrowserMode::of(account).unwrap_or(BrowserMode::Default) {
+                BrowserMode::CopyOnly => return None,
+                BrowserMode::System => BrowserChoice::System,
+                BrowserMode::Private => BrowserChoice::Private,
+                BrowserMode::Command | BrowserMode::Default => own_command
+                    .or_else(|| command(self.settings().browser_command))
+                    .map_or(BrowserChoice::System, BrowserChoice::Command),
+            },
+        )
     }
 
     pub(crate) fn audit_result<T>(
@@ -312,4 +329,12 @@ impl Engine {
             tracing::warn!(path = %self.audit.path().display(), "could not write the audit log: {err}");
         }
     }
+}
+
+/// The account's `browser` choice, or the settings error that names what is wrong with it.
+pub fn browser_mode(account: &Account) -> Result<BrowserMode, ProviderError> {
+    BrowserMode::of(account).map_err(|message| ProviderError::Settings {
+        provider: account.provider.display_name(),
+        message,
+    })
 }

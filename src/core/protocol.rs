@@ -193,7 +193,7 @@ impl Failure {
         Self {
             kind: err.kind(),
             message: crate::core::error::sentence(&err.to_string()),
-            hint: err.hint(),
+            hint: err.window_hint(),
         }
     }
 
@@ -219,4 +219,62 @@ impl std::fmt::Display for Failure {
 /// Time left until `until`, for countdowns (zero once passed).
 pub fn remaining(until: OffsetDateTime, now: OffsetDateTime) -> Duration {
     (until - now).try_into().unwrap_or(Duration::ZERO)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::browser::BrowserError;
+    use crate::core::engine::EngineError;
+    use crate::core::provider::ProviderError;
+    use crate::core::store::{StoreError, vault::VaultError};
+
+    /// The window's users have no command line to type into: its hints name none.
+    #[test]
+    fn window_hints_name_no_command_line() {
+        let provider = "AssureSign";
+        let detail = || "detail".to_string();
+        let errors: Vec<EngineError> = vec![
+            ProviderError::Settings {
+                provider,
+                message: detail(),
+            }
+            .into(),
+            ProviderError::MissingSecret { name: detail() }.into(),
+            ProviderError::SessionRejected { provider }.into(),
+            ProviderError::NeedsBrowser { provider }.into(),
+            ProviderError::NoSession { provider }.into(),
+            ProviderError::ChoiceNeeded {
+                provider,
+                choices: vec![detail()],
+            }
+            .into(),
+            VaultError::Unavailable { detail: detail() }.into(),
+            VaultError::Corrupt {
+                entry: detail(),
+                detail: detail(),
+            }
+            .into(),
+            VaultError::Failed { detail: detail() }.into(),
+            StoreError::NotFound(detail()).into(),
+            BrowserError::System(detail()).into(),
+            BrowserError::NoPrivateBrowser {
+                looked_for: detail(),
+            }
+            .into(),
+            EngineError::Usage(detail()),
+        ];
+        for err in &errors {
+            let failure = Failure::from_error(err);
+            let hint = failure.hint.expect("each of these has advice");
+            assert!(
+                !hint.contains("sso-launcher") && !hint.contains("--") && !hint.contains('`'),
+                "{err}: {hint}"
+            );
+            // The CLI keeps its own advice, with its commands.
+            assert!(err.hint().is_some(), "{err}");
+        }
+        let cli = EngineError::from(ProviderError::MissingSecret { name: detail() }).hint();
+        assert!(cli.unwrap().contains("sso-launcher accounts edit"));
+    }
 }

@@ -65,7 +65,11 @@ impl BrowserSignIn for AccountBrowser<'_> {
             ));
             return;
         }
-        let choice = self.engine.browser_for(self.account);
+        // An account that only copies links never reaches here: its launch prints instead.
+        let choice = self
+            .engine
+            .browser_for(self.account)
+            .unwrap_or(browser::BrowserChoice::System);
         if let Err(err) = browser::open(url, &choice) {
             (self.engine.notice)(&format!(
                 "{err}.\nOpen this address in a browser to sign in to '{}' (waiting up to {} s):\n{}",

@@ -287,12 +287,12 @@ impl Tasks {
             tracing::debug!(account = %account.name, "launch failed: {err}");
         }
         let outcome = outcome.map_err(|err| failure(&err))?;
-        Ok(self.deliver(id, outcome))
+        Ok(self.deliver(id, how, outcome))
     }
 
     /// Turns what the engine did into the sentence shown; a link to copy goes to the
     /// clipboard here, held there until it expires.
-    fn deliver(&self, id: AccountId, outcome: LaunchOutcome) -> LaunchReport {
+    fn deliver(&self, id: AccountId, how: LaunchHow, outcome: LaunchOutcome) -> LaunchReport {
         let mut report = LaunchReport {
             summary: String::new(),
             shown_link: None,
@@ -300,12 +300,7 @@ impl Tasks {
             copied_until: None,
         };
         report.summary = match outcome.delivery {
-            Delivery::Browser(crate::core::browser::BrowserChoice::System) => {
-                "Opened in the system browser.".into()
-            }
-            Delivery::Browser(crate::core::browser::BrowserChoice::Command(_)) => {
-                "Opened with the browser command.".into()
-            }
+            Delivery::Browser(choice) => format!("Opened {}.", choice.describe()),
             Delivery::BrowserFailed { reason, url } => {
                 report.shown_link = Some(url.reveal_for_browser().to_string());
                 format!(
@@ -325,12 +320,17 @@ impl Tasks {
                 }
             }
             Delivery::ToCaller(url) => {
-                let longest = self.engine.settings().clipboard_lifetime();
-                let lifetime = outcome.lifetime.map_or(longest, |life| life.min(longest));
+                let lifetime = self.engine.settings().clipboard_hold(outcome.lifetime);
                 report.copied_until = Some(self.engine.clock.now() + lifetime);
                 self.hold_on_clipboard(id, url, lifetime);
+                let why = match how {
+                    LaunchHow::Browser => {
+                        " (this account copies links instead of opening a browser)"
+                    }
+                    LaunchHow::CopyLink => "",
+                };
                 format!(
-                    "Link copied; it is cleared from the clipboard in {} s.",
+                    "Link copied{why}; it is cleared from the clipboard in {} s.",
                     lifetime.as_secs()
                 )
             }

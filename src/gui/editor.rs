@@ -62,7 +62,16 @@ impl Editor {
         editor
     }
 
-    fn from_draft(original: Option<AccountId>, draft: Account) -> Self {
+    fn from_draft(original: Option<AccountId>, mut draft: Account) -> Self {
+        // An account given only a browser command (from the CLI) uses it: say so, so that
+        // the form shows the command instead of hiding and dropping it.
+        if draft.setting("browser").is_none_or(str::is_empty)
+            && draft
+                .setting("browser_command")
+                .is_some_and(|command| !command.trim().is_empty())
+        {
+            draft.settings.insert("browser".into(), "command".into());
+        }
         Self {
             original,
             copy_secrets_from: None,

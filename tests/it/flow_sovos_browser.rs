@@ -11,6 +11,7 @@ use serde_json::Value;
 use sso_launcher::core::account::{Account, ProviderKind};
 use sso_launcher::core::clock::ManualClock;
 use sso_launcher::core::engine::{Engine, EngineOptions};
+use sso_launcher::core::error::{ErrorKind, UserFacing};
 use sso_launcher::core::paths::AppPaths;
 use sso_launcher::core::store::vault::MemoryVault;
 use sso_launcher::core::tokens::TokenSource;
@@ -231,4 +232,63 @@ fn a_new_sign_in_cancels_the_one_still_waiting() {
     let err = first.unwrap_err();
     assert!(err.to_string().contains("cancelled"), "{err}");
     assert!(second.unwrap().token.id_claims.is_some());
+}
+
+/// "Refresh all" renews without asking: once the refresh token is refused, the account fails
+/// with a clear error instead of opening a browser; a renewal the user asked for still may.
+#[test]
+fn a_refused_refresh_fails_without_a_browser_unless_the_user_asked() {
+    let env = TestEnv::new();
+    let (engine, account) = in_process_engine(&env, sandbox_browser(&env, "allow", "keep"), |_| {});
+    env.runtime.block_on(engine.login(&account)).unwrap();
+    assert_eq!(env.count(AUTHORIZE), 1);
+
+    // Someone else uses the refresh token: the sandbox rotates it, so the one held is dead.
+    let held = env
+        .runtime
+        .block_on(engine.held_session(&account))
+        .unwrap()
+        .unwrap();
+    let refresh_token = held.refresh_token.expect("a refresh token was granted");
+    let token_url = format!(
+        "{}{}",
+        env.sandbox.sandbox().sovos_issuer(),
+        sso_launcher::sandbox::sovos::TOKEN_PATH
+    );
+    let status = env.runtime.block_on(async {
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose_secret()),
+            ("client_id", fx::PUBLIC_CLIENT_ID),
+        ];
+        let response = reqwest::Client::new()
+            .post(&token_url)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        response.status().as_u16()
+    });
+    assert_eq!(status, 200);
+
+    let err = env
+        .runtime
+        .block_on(engine.renew(&account, false))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BrowserFlow, "{err}");
+    assert!(err.to_string().contains("browser"), "{err}");
+    assert_eq!(env.count(AUTHORIZE), 1, "no browser was opened");
+    assert_eq!(
+        env.runtime
+            .block_on(engine.held_session(&account))
+            .unwrap()
+            .map(|session| session.value.expose_secret().to_string()),
+        Some(held.value.expose_secret().to_string()),
+        "the held session is left as it was"
+    );
+
+    // The user's own "Refresh" signs in through the browser.
+    let renewed = env.runtime.block_on(engine.renew(&account, true)).unwrap();
+    assert_eq!(renewed.source, TokenSource::Fresh);
+    assert_eq!(env.count(AUTHORIZE), 2);
 }

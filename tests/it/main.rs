@@ -1,6 +1,7 @@
 //! Integration tests, in one binary so the dependency tree is linked once.
 
 mod ags_refresh;
+mod browser_choice;
 mod cli_accounts;
 mod clipboard;
 mod demo_all;

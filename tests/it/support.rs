@@ -327,7 +327,7 @@ fn uuid_like() -> String {
     )
 }
 
-fn make_executable(path: &Path) {
+pub fn make_executable(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
@@ -338,4 +338,41 @@ fn require_secret_service() {
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         "no D-Bus session: run the tests with ./scripts/test, which starts a private Secret Service"
     );
+}
+
+/// The X clipboard is one per display: tests that use it take turns.
+pub fn clipboard_turn() -> std::sync::MutexGuard<'static, ()> {
+    static CLIPBOARD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    CLIPBOARD
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// What another program would paste, read with `xclip` (installed by `scripts/test`).
+pub fn read_clipboard() -> String {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no DISPLAY: run the tests with ./scripts/test, which starts Xvfb"
+    );
+    let output = Command::new("xclip")
+        .args(["-selection", "clipboard", "-o"])
+        .output()
+        .expect("xclip is installed by scripts/test");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Reads the clipboard until `accept` likes it (another process may take a moment to own it).
+pub fn wait_for_clipboard(what: &str, accept: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let seen = read_clipboard();
+        if accept(&seen) {
+            return seen;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the clipboard never held {what}; it holds {seen:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
 }

@@ -32,7 +32,7 @@ const SETTINGS: &[SettingSpec] = &[
     },
     SettingSpec {
         key: "auth_service_id",
-        help: "The service to sign on with: an authServiceName from `sso-launcher discover`.",
+        help: "The service to sign on with: an authServiceName from discovery (Discover in the editor, `sso-launcher discover` on the command line).",
     },
     SettingSpec {
         key: "sign_on",
@@ -92,10 +92,7 @@ impl Config {
             .setting("auth_service_id")
             .filter(|id| !id.trim().is_empty())
             .ok_or_else(|| {
-                settings_error(
-                    "auth_service_id is required; `sso-launcher discover NAME` lists the services"
-                        .into(),
-                )
+                settings_error("auth_service_id is required; discovery lists the services".into())
             })?
             .to_string();
         let sign_on = match account.setting("sign_on") {

@@ -219,10 +219,10 @@ pub fn error(answer: &Answer, call: &str) -> ProviderError {
             let (message, hint) = explain_platform_code(code);
             (code.to_string(), message.to_string(), hint.to_string())
         }
-        (400, _) => ("bad_request".into(), "the request was refused as malformed".into(), "Check the account's parameters against `sso-launcher discover NAME` (names and mandatory ones).".into()),
-        (401, _) => ("unauthorized".into(), "the credentials were not accepted".into(), "Store a fresh session token or password with `sso-launcher accounts edit NAME` (prompted).".into()),
+        (400, _) => ("bad_request".into(), "the request was refused as malformed".into(), "Check the account's parameters against the service's discovery entry (their names, and which are mandatory).".into()),
+        (401, _) => ("unauthorized".into(), "the credentials were not accepted".into(), "Store a fresh session token or password for the account.".into()),
         (403, None) => ("forbidden".into(), "access was refused".into(), "The operator refused this sign-in; ask its support, quoting the correlation id.".into()),
-        (404, _) => ("not_found".into(), "the service or account was not found".into(), "Check base_url and auth_service_id (`sso-launcher discover NAME` lists the services).".into()),
+        (404, _) => ("not_found".into(), "the service or account was not found".into(), "Check base_url and auth_service_id (discovery lists the services).".into()),
         _ => (format!("http_{status}"), "the answer was unexpected".into(), "Try again; if it persists, ask the operator's support, quoting the correlation id.".into()),
     };
     let detail = if code.is_none() && !text.trim().is_empty() {
@@ -294,7 +294,7 @@ pub fn explain_platform_code(code: u32) -> (&'static str, &'static str) {
         ),
         20020 => (
             "the provider could not check the token",
-            "Sign in again with `sso-launcher login NAME`.",
+            "Sign in again (launch the account).",
         ),
         _ => (
             "the platform refused access",

@@ -287,7 +287,7 @@ fn read_answer(response: &HttpResponse, stage: Stage) -> Result<Value, ProviderE
             provider: NAME,
             code,
             message,
-            hint: "Check the account settings with `sso-launcher accounts show NAME`.".into(),
+            hint: "Check the account's settings (environment, base URLs, user names).".into(),
         }),
     }
 }

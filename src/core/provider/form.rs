@@ -3,6 +3,7 @@
 //! provider's own `validate` gives the final word on the whole account.
 
 use crate::core::account::{Account, ProviderKind};
+use crate::core::browser::BrowserMode;
 use crate::core::provider::{COMMON_SETTINGS, require_provider};
 
 /// What a field accepts.
@@ -235,7 +236,22 @@ const SOVOS: &[FormField] = &[
     field("landing_url", "Landing page", Url),
 ];
 
-const BROWSER: FormField = field("browser_command", "Browser command", Text);
+const BROWSER: &[FormField] = &[
+    field("browser", "Browser", Choice(BrowserMode::VALUES)),
+    when(
+        required(field("browser_command", "Browser command", Text)),
+        "browser",
+        &["command"],
+    ),
+];
+
+/// What a choice shows for one of its values.
+pub fn choice_label<'a>(field: &FormField, value: &'a str) -> &'a str {
+    match field.key {
+        "browser" => BrowserMode::label(value),
+        _ => value,
+    }
+}
 
 /// The provider's fields, then the fields every account has.
 pub fn form_fields(provider: ProviderKind) -> impl Iterator<Item = &'static FormField> {
@@ -246,7 +262,7 @@ pub fn form_fields(provider: ProviderKind) -> impl Iterator<Item = &'static Form
         ProviderKind::Signnow => SIGNNOW,
         ProviderKind::Sovos => SOVOS,
     };
-    own.iter().chain(std::iter::once(&BROWSER))
+    own.iter().chain(BROWSER)
 }
 
 /// Whether the field applies to the account as it stands.

@@ -389,11 +389,11 @@ fn explain(code: &str) -> (&'static str, &'static str) {
         ),
         "signature_mismatch" => (
             "the request signature did not match",
-            "The shared key is wrong: store the one from the LicenseSpring dashboard with `sso-launcher accounts edit NAME`.",
+            "The shared key is wrong: store the one from the LicenseSpring dashboard as the account's shared_key.",
         ),
         "invalid_api_key" => (
             "the API key is not valid",
-            "Store the API key from the LicenseSpring dashboard with `sso-launcher accounts edit NAME`.",
+            "Store the API key from the LicenseSpring dashboard as the account's api_key.",
         ),
         "revoked_api_key" => (
             "the API key was revoked",

@@ -121,10 +121,16 @@ pub struct ProviderSpec {
 }
 
 /// Settings every account accepts, whatever its provider.
-pub const COMMON_SETTINGS: &[SettingSpec] = &[SettingSpec {
-    key: "browser_command",
-    help: "Browser command for this account, with {url} where the URL goes (default: settings.toml, then the system browser).",
-}];
+pub const COMMON_SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
+        key: "browser",
+        help: "How links open: default (browser_command, else settings.toml, else the system browser), system, command, private (a private window of Firefox or Chromium) or copy (copy the link, open nothing).",
+    },
+    SettingSpec {
+        key: "browser_command",
+        help: "Browser command for this account, with {url} where the URL goes.",
+    },
+];
 
 /// A session token that outlives one launch (AssureSign's bearer, an OAuth access token with
 /// its refresh token).
@@ -480,6 +486,19 @@ impl UserFacing for ProviderError {
             Self::InvalidIdToken { .. } => Some("Nothing was kept. Sign in again; if it keeps failing, check issuer and client_id, and whether something between you and the provider alters the sign-in.".into()),
             Self::ChoiceNeeded { .. } => Some("Choose one with `--pick TEXT` (part of its name, or its number from 1); the choice is remembered for the next sign-in.".into()),
             Self::NoSession { .. } => Some("Use `sso-launcher launch NAME` to sign in through the browser.".into()),
+        }
+    }
+
+    fn window_hint(&self) -> Option<String> {
+        match self {
+            Self::Settings { .. } => Some("Fix the setting in the account's editor (Edit).".into()),
+            Self::MissingSecret { .. } => Some("Enter it in the account's editor (Edit) and save; it goes to the keyring.".into()),
+            Self::SessionRejected { .. } => Some("Launch again to sign in afresh; if it persists, the API user may have lost access.".into()),
+            Self::NeedsBrowser { .. } | Self::NoSession { .. } => Some("Launch the account to sign in through the browser.".into()),
+            Self::ChoiceNeeded { .. } => Some("Launch again and pick one in the list shown; the choice is remembered.".into()),
+            Self::Http(err) => err.window_hint(),
+            Self::Loopback(err) => err.window_hint(),
+            _ => self.hint(),
         }
     }
 }

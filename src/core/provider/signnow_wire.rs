@@ -79,7 +79,7 @@ pub(super) fn read_answer(response: &HttpResponse) -> Result<Value, ProviderErro
     } else if message.contains("Invalid credentials") {
         "Check the username and password."
     } else if message.contains("invalid_token") || code == "invalid_token" {
-        "The token is no longer valid: run `sso-launcher login NAME`."
+        "The token is no longer valid: sign in again (launch the account)."
     } else {
         "Check the account settings against the app's registration in signNow's dashboard."
     };

@@ -80,4 +80,13 @@ impl UserFacing for StoreError {
             Self::Ambiguous { .. } => "Type more of the name, or use the account id.".into(),
         })
     }
+
+    fn window_hint(&self) -> Option<String> {
+        match self {
+            Self::NotFound(_) => Some(
+                "It may have been removed meanwhile; the list shows the accounts there are.".into(),
+            ),
+            _ => self.hint(),
+        }
+    }
 }

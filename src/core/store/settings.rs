@@ -138,10 +138,14 @@ impl Settings {
         Ok(())
     }
 
-    pub fn clipboard_lifetime(&self) -> Duration {
-        self.clipboard_seconds
+    /// How long a copied link stays on the clipboard: until it expires, but never longer
+    /// than `clipboard_seconds` (a plain link, which does not expire, stays that long).
+    pub fn clipboard_hold(&self, link_lifetime: Option<Duration>) -> Duration {
+        let longest = self
+            .clipboard_seconds
             .map(Duration::from_secs_f64)
-            .unwrap_or(DEFAULT_CLIPBOARD_LIFETIME)
+            .unwrap_or(DEFAULT_CLIPBOARD_LIFETIME);
+        link_lifetime.map_or(longest, |lifetime| lifetime.min(longest))
     }
 
     pub fn loopback_timeout(&self) -> Duration {

@@ -86,6 +86,14 @@ impl UserFacing for VaultError {
             Self::Failed { .. } => "Check the keyring with `sso-launcher doctor`.".into(),
         })
     }
+
+    fn window_hint(&self) -> Option<String> {
+        Some(match self {
+            Self::Unavailable { .. } | Self::Failed { .. } => "Start a Secret Service (GNOME Keyring or KeePassXC) in your desktop session, then press Check again in the status bar.".into(),
+            Self::Corrupt { .. } => "Enter the secret again in the account's editor (Edit) and save.".into(),
+            Self::Locked { .. } => return self.hint(),
+        })
+    }
 }
 
 /// Where secrets are kept. Implementations block; call them off the UI thread.

@@ -4,7 +4,7 @@ use egui::{ComboBox, Id, Modal, RichText, ScrollArea, TextEdit, Ui};
 
 use crate::core::account::ProviderKind;
 use crate::core::provider::form::{
-    FieldKind, FormField, form_fields, is_shown, redirect_uri_to_register,
+    FieldKind, FormField, choice_label, form_fields, is_shown, redirect_uri_to_register,
 };
 use crate::gui::commands::{Action, action_button};
 use crate::gui::editor::Editor;
@@ -140,15 +140,19 @@ fn setting_row(ui: &mut Ui, editor: &mut Editor, field: &FormField, problem: Opt
         match field.kind {
             FieldKind::Choice(values) => {
                 let shown = if value.is_empty() {
-                    format!("{} (default)", values[0])
+                    format!("{} (default)", choice_label(field, values[0]))
                 } else {
-                    value.clone()
+                    choice_label(field, value).to_string()
                 };
                 ComboBox::from_id_salt(field.key)
                     .selected_text(shown)
                     .show_ui(ui, |ui| {
                         for choice in values {
-                            ui.selectable_value(value, choice.to_string(), *choice);
+                            ui.selectable_value(
+                                value,
+                                choice.to_string(),
+                                choice_label(field, choice),
+                            );
                         }
                     })
                     .response
