@@ -293,4 +293,22 @@ mod tests {
         assert_ne!(copy.draft.id, account.id);
         assert_eq!(copy.copy_secrets_from, Some(account.id));
     }
+
+    #[test]
+    fn a_browser_command_set_from_the_cli_is_kept_through_the_editor() {
+        let mut account = Account::new("Acme", ProviderKind::Assuresign);
+        account
+            .settings
+            .insert("browser_command".into(), "firefox {url}".into());
+        let mut editor = Editor::edit(&account);
+        let saved = editor.account();
+        assert_eq!(saved.setting("browser"), Some("command"));
+        assert_eq!(saved.setting("browser_command"), Some("firefox {url}"));
+        // Another choice hides the command, and it is not saved.
+        editor
+            .draft
+            .settings
+            .insert("browser".into(), "private".into());
+        assert!(!editor.account().settings.contains_key("browser_command"));
+    }
 }

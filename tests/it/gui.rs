@@ -4,25 +4,13 @@ use std::sync::Arc;
 
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
-use sso_launcher::core::engine::EngineOptions;
-use sso_launcher::core::paths::AppPaths;
 use sso_launcher::core::store::vault::{KeyringVault, MemoryVault, SecretKey, SecretVault};
-use sso_launcher::gui::state::LaunchState;
 use sso_launcher::gui::{demo_factory, engine_factory};
 use sso_launcher::sandbox::assuresign::SSO;
 use sso_launcher::sandbox::fixtures::{self, ags, assuresign, licensespring, signnow, sovos};
 
 use crate::gui_support::*;
 use crate::support::*;
-
-fn launch_done(app: &sso_launcher::gui::app::SsoApp, name: &str) -> bool {
-    app.state
-        .accounts
-        .iter()
-        .find(|account| account.name == name)
-        .and_then(|account| app.state.launches.get(&account.id))
-        .is_some_and(|launch| matches!(launch, LaunchState::Done(_)))
-}
 
 #[test]
 fn demo_search_with_the_keyboard_and_launch_reaches_the_sandbox() {
@@ -74,16 +62,6 @@ fn demo_search_with_the_keyboard_and_launch_reaches_the_sandbox() {
     settle(&mut harness);
     assert_ne!(harness.state().state.list.selected, first);
     counts.assert_only_off_ui_thread();
-}
-
-fn gui_options(env: &TestEnv, vault: Arc<dyn SecretVault>) -> EngineOptions {
-    EngineOptions::new(
-        AppPaths {
-            config_dir: env.config_dir(),
-            data_dir: env.data_dir(),
-        },
-        vault,
-    )
 }
 
 #[test]
@@ -374,19 +352,4 @@ fn new_with_provider(harness: &mut AppHarness, provider: &str) {
     settle(harness);
     harness.get_by_label(provider).click();
     settle(harness);
-}
-
-fn save(harness: &mut AppHarness, name: &str) {
-    let problems = harness
-        .state_mut()
-        .state
-        .editor
-        .as_mut()
-        .map(|editor| editor.problems())
-        .unwrap_or_default();
-    assert!(problems.is_empty(), "{name}: {problems:?}");
-    click(harness, "Save");
-    wait_for(harness, "the save", |app| {
-        app.state.editor.is_none() && app.state.accounts.iter().any(|a| a.name == name)
-    });
 }

@@ -9,10 +9,15 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use sso_launcher::core::account::AccountId;
+use sso_launcher::core::engine::EngineOptions;
+use sso_launcher::core::paths::AppPaths;
 use sso_launcher::core::secret::SecretString;
 use sso_launcher::core::store::vault::{SecretKey, SecretVault, VaultBackend, VaultError};
 use sso_launcher::core::worker::EngineFactory;
 use sso_launcher::gui::app::SsoApp;
+use sso_launcher::gui::state::LaunchState;
+
+use crate::support::TestEnv;
 
 /// Fails every call made on `ui_thread`, and counts them: the window must never wait on
 /// the keyring.
@@ -135,14 +140,16 @@ pub fn shows(harness: &AppHarness, needle: &str) -> bool {
 }
 
 pub fn account_id(harness: &AppHarness, name: &str) -> AccountId {
-    harness
-        .state()
-        .state
+    id_in(harness.state(), name).unwrap_or_else(|| panic!("no account '{name}'"))
+}
+
+/// The id of the listed account called `name`.
+pub fn id_in(app: &SsoApp, name: &str) -> Option<AccountId> {
+    app.state
         .accounts
         .iter()
         .find(|account| account.name == name)
-        .unwrap_or_else(|| panic!("no account '{name}'"))
-        .id
+        .map(|account| account.id)
 }
 
 pub fn click(harness: &mut AppHarness, label: &str) {
@@ -156,6 +163,40 @@ pub fn type_into(harness: &mut AppHarness, label: &str, text: &str) {
     harness.step();
     harness.get_by_label(label).type_text(text);
     settle(harness);
+}
+
+/// Whether the account's launch has finished (either way).
+pub fn launch_done(app: &SsoApp, name: &str) -> bool {
+    id_in(app, name)
+        .and_then(|id| app.state.launches.get(&id))
+        .is_some_and(|launch| matches!(launch, LaunchState::Done(_)))
+}
+
+/// Engine options over the test environment's folders and the given vault.
+pub fn gui_options(env: &TestEnv, vault: Arc<dyn SecretVault>) -> EngineOptions {
+    EngineOptions::new(
+        AppPaths {
+            config_dir: env.config_dir(),
+            data_dir: env.data_dir(),
+        },
+        vault,
+    )
+}
+
+/// Saves the open editor (which must have no problems) and waits for the account to appear.
+pub fn save(harness: &mut AppHarness, name: &str) {
+    let problems = harness
+        .state_mut()
+        .state
+        .editor
+        .as_mut()
+        .map(|editor| editor.problems())
+        .unwrap_or_default();
+    assert!(problems.is_empty(), "{name}: {problems:?}");
+    click(harness, "Save");
+    wait_for(harness, "the save", |app| {
+        app.state.editor.is_none() && app.state.accounts.iter().any(|a| a.name == name)
+    });
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod flow_sovos;
 mod flow_sovos_browser;
 mod gui;
 mod gui_support;
+mod gui_tabs;
 mod gui_window;
 mod loopback;
 mod oidc_transport;
