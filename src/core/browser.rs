@@ -73,7 +73,7 @@ impl BrowserMode {
     /// What an editor shows for the value.
     pub fn label(value: &str) -> &str {
         match value {
-            "default" => "Default (browser command, else Settings, else system)",
+            "default" => "As in Settings",
             "system" => "System browser",
             "command" => "Browser command",
             "private" => "Private window",

@@ -140,7 +140,11 @@ fn setting_row(ui: &mut Ui, editor: &mut Editor, field: &FormField, problem: Opt
         match field.kind {
             FieldKind::Choice(values) => {
                 let shown = if value.is_empty() {
-                    format!("{} (default)", choice_label(field, values[0]))
+                    // A raw value needs "(default)"; a worded label already says what it does.
+                    match choice_label(field, values[0]) {
+                        label if label == values[0] => format!("{label} (default)"),
+                        label => label.to_string(),
+                    }
                 } else {
                     choice_label(field, value).to_string()
                 };
@@ -240,11 +244,12 @@ fn secrets(ui: &mut Ui, editor: &mut Editor) {
                 };
                 let revealed = editor.revealed.contains(name);
                 let value = editor.secrets.entry(name).or_default();
-                ui.add(
+                // A grid cell offers only last frame's column width; claim the width outright.
+                ui.add_sized(
+                    [280.0, ui.spacing().interact_size.y],
                     TextEdit::singleline(value)
                         .password(!revealed)
-                        .hint_text(hint)
-                        .desired_width(280.0),
+                        .hint_text(hint),
                 )
                 .labelled_by(label.id);
                 let toggle = if revealed { "Hide" } else { "Show" };
