@@ -149,7 +149,7 @@ impl UserFacing for BrowserError {
 
     fn hint(&self) -> Option<String> {
         Some(match self {
-            Self::NoPrivateBrowser { .. } => "Install Firefox or Chromium, or set the account's browser_command (e.g. \"firefox --private-window {url}\").".into(),
+            Self::NoPrivateBrowser { .. } => "Install Firefox or Chromium, or give the account a browser command: --set browser=command --set browser_command=\"firefox --private-window {url}\".".into(),
             _ => "Set a browser command with --browser \"firefox {url}\", or use --print-url or --copy.".into(),
         })
     }

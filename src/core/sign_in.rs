@@ -56,27 +56,21 @@ impl Drop for AccountBrowser<'_> {
 
 impl BrowserSignIn for AccountBrowser<'_> {
     fn open(&self, url: &OneTimeUrl) {
-        if self.print_only {
+        let show_address = |reason: &str| {
             (self.engine.notice)(&format!(
-                "Open this address in a browser to sign in to '{}' (waiting up to {} s):\n{}",
+                "{reason}Open this address in a browser to sign in to '{}' (waiting up to {} s):\n{}",
                 self.account.name,
                 self.timeout().as_secs(),
                 url.reveal_for_browser()
             ));
-            return;
-        }
-        // An account that only copies links never reaches here: its launch prints instead.
-        let choice = self
-            .engine
-            .browser_for(self.account)
-            .unwrap_or(browser::BrowserChoice::System);
+        };
+        // `--print-url`, or an account whose links are never opened for it (browser "copy").
+        let choice = match self.engine.browser_for(self.account) {
+            Some(choice) if !self.print_only => choice,
+            _ => return show_address(""),
+        };
         if let Err(err) = browser::open(url, &choice) {
-            (self.engine.notice)(&format!(
-                "{err}.\nOpen this address in a browser to sign in to '{}' (waiting up to {} s):\n{}",
-                self.account.name,
-                self.timeout().as_secs(),
-                url.reveal_for_browser()
-            ));
+            show_address(&format!("{err}.\n"));
         }
     }
 

@@ -134,3 +134,34 @@ fn a_browser_choice_that_cannot_work_is_refused_when_saved() {
     let listed = env.run(&["accounts", "list"]);
     assert!(!stdout(&listed).contains("Bad"), "nothing was saved");
 }
+
+#[test]
+fn a_copy_only_account_that_signs_in_through_the_browser_shows_the_address_instead() {
+    use sso_launcher::sandbox::fixtures::sovos as fx;
+    let env = TestEnv::new();
+    let (browser, record) = env.recording_browser();
+    let issuer = format!("issuer={}", env.sandbox.sandbox().sovos_issuer());
+    let client = format!("client_id={}", fx::PUBLIC_CLIENT_ID);
+    let sets = [issuer.as_str(), client.as_str(), "browser=copy"];
+    let mut args = vec!["accounts", "add", "Signer", "--provider", "sovos"];
+    for set in sets {
+        args.extend(["--set", set]);
+    }
+    assert_ok(&env.run(&args));
+    std::fs::write(
+        env.config_dir().join("settings.toml"),
+        format!(
+            "schema_version = 1\nloopback_timeout_seconds = 1\nbrowser_command = \"{browser}\"\n"
+        ),
+    )
+    .unwrap();
+
+    let output = env.run(&["launch", "Signer"]);
+    let err = assert_exit(&output, 8);
+    assert!(
+        err.contains("Open this address in a browser to sign in to 'Signer'")
+            && err.contains("/oauth2/auth?"),
+        "{err}"
+    );
+    assert!(!record.exists(), "the browser command was not used");
+}
