@@ -23,6 +23,18 @@ fn fake_browser(dir: &Path, program: &str) -> PathBuf {
     record
 }
 
+/// `launch Acme` with only `path` to search for programs.
+fn launch_with_path(
+    env: &TestEnv,
+    path: &(impl AsRef<std::ffi::OsStr> + ?Sized),
+) -> std::process::Output {
+    env.cli()
+        .env("PATH", path)
+        .args(["launch", "Acme"])
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_private_window_opens_the_first_known_browser_with_its_private_flag() {
     let env = TestEnv::new();
@@ -32,12 +44,7 @@ fn a_private_window_opens_the_first_known_browser_with_its_private_flag() {
     let chromium = fake_browser(&bin, "chromium");
     let path = format!("{}:/usr/bin:/bin", bin.display());
 
-    let output = env
-        .cli()
-        .env("PATH", &path)
-        .args(["launch", "Acme"])
-        .output()
-        .unwrap();
+    let output = launch_with_path(&env, &path);
     assert_ok(&output);
     assert!(
         stderr(&output).contains("in a private window"),
@@ -54,12 +61,7 @@ fn a_private_window_opens_the_first_known_browser_with_its_private_flag() {
 
     // Without Firefox, Chromium's incognito window.
     std::fs::remove_file(bin.join("firefox")).unwrap();
-    let output = env
-        .cli()
-        .env("PATH", &path)
-        .args(["launch", "Acme"])
-        .output()
-        .unwrap();
+    let output = launch_with_path(&env, &path);
     assert_ok(&output);
     let args = wait_for_file(&chromium);
     assert_eq!(args.lines().next(), Some("--incognito"), "{args}");
@@ -71,12 +73,7 @@ fn without_a_private_browser_the_link_is_printed_with_the_reason() {
     env.add_assuresign("Acme", &["browser=private"]);
     let empty = env.dir.path().join("empty-bin");
     std::fs::create_dir_all(&empty).unwrap();
-    let output = env
-        .cli()
-        .env("PATH", &empty)
-        .args(["launch", "Acme"])
-        .output()
-        .unwrap();
+    let output = launch_with_path(&env, &empty);
     assert_ok(&output);
     let err = stderr(&output);
     assert!(

@@ -19,7 +19,7 @@ fn origin(env: &TestEnv) -> String {
     env.sandbox.sandbox().signnow_origin().to_string()
 }
 
-fn add_password_account(
+pub fn add_password_account(
     env: &TestEnv,
     name: &str,
     secrets: &str,
@@ -45,7 +45,7 @@ fn add_password_account(
     env.run_with_stdin(&args, secrets)
 }
 
-fn default_secrets() -> String {
+pub fn default_secrets() -> String {
     format!(
         "basic_token={}\npassword={}\n",
         fx::BASIC_TOKEN,

@@ -9,7 +9,6 @@ use egui_kittest::kittest::Queryable;
 use sso_launcher::core::store::vault::KeyringVault;
 use sso_launcher::gui::engine_factory;
 use sso_launcher::sandbox::assuresign::{API_USER, SSO};
-use sso_launcher::sandbox::fixtures::signnow;
 
 use crate::gui_support::*;
 use crate::support::*;
@@ -132,29 +131,13 @@ fn an_account_set_to_copy_only_in_the_editor_copies_when_launched() {
 }
 
 fn add_signnow(env: &TestEnv, name: &str) {
-    let origin = env.sandbox.sandbox().signnow_origin().to_string();
-    let sets = [
-        format!("api_base_url={origin}"),
-        format!("app_base_url={origin}"),
-        format!("username={}", signnow::USER_EMAIL),
-    ];
-    let mut args = vec![
-        "accounts",
-        "add",
+    let output = crate::flow_signnow::add_password_account(
+        env,
         name,
-        "--provider",
-        "signnow",
-        "--secrets-from-stdin",
-    ];
-    for set in &sets {
-        args.extend(["--set", set.as_str()]);
-    }
-    let secrets = format!(
-        "basic_token={}\npassword={}\n",
-        signnow::BASIC_TOKEN,
-        signnow::USER_PASSWORD
+        &crate::flow_signnow::default_secrets(),
+        &[],
     );
-    assert_ok(&env.run_with_stdin(&args, &secrets));
+    assert_ok(&output);
 }
 
 #[test]
