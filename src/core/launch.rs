@@ -139,7 +139,8 @@ impl Engine {
         let provider = require_provider(account.provider);
         provider.validate(account)?;
         browser_mode(account)?;
-        let target = match self.browser_for(account) {
+        let browser = self.browser_for(account);
+        let target = match browser {
             None if target == LaunchTarget::Browser => LaunchTarget::Copy,
             _ => target,
         };
@@ -205,7 +206,7 @@ impl Engine {
         }
         on_step(LaunchStep::OpeningBrowser);
         let timer = Instant::now();
-        let choice = self.browser_for(account).unwrap_or(BrowserChoice::System);
+        let choice = browser.expect("a copy-only account's target is Copy");
         let delivery = match browser::open(&sign_on.url, &choice) {
             Ok(()) => Delivery::Browser(choice),
             Err(err) => {

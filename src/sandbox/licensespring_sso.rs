@@ -123,9 +123,7 @@ impl SsoSite {
 
     /// `POST /sso/login`: back to the redirect URI with a code (query) or tokens (fragment).
     pub fn login(&self, now: OffsetDateTime, request: &Request) -> Reply {
-        let form: HashMap<String, String> = url::form_urlencoded::parse(&request.body)
-            .into_owned()
-            .collect();
+        let form = request.form();
         let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
         let Some(pending) = self
             .pending

@@ -31,6 +31,14 @@ impl Request {
             .map(|(_, value)| value.as_str())
     }
 
+    /// The body read as `application/x-www-form-urlencoded` fields (the last of a repeated
+    /// name wins).
+    pub fn form(&self) -> std::collections::HashMap<String, String> {
+        url::form_urlencoded::parse(&self.body)
+            .into_owned()
+            .collect()
+    }
+
     pub fn query_param(&self, name: &str) -> Option<&str> {
         self.query
             .iter()

@@ -266,9 +266,7 @@ impl SignNowFake {
     }
 
     fn login(&self, state: &SandboxState, request: &Request) -> Reply {
-        let form: HashMap<String, String> = url::form_urlencoded::parse(&request.body)
-            .into_owned()
-            .collect();
+        let form = request.form();
         let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
         let Some((redirect_uri, client_state)) = self
             .pending
@@ -338,11 +336,7 @@ fn error(state: &SandboxState, status: u16, code: &str, message: &str) -> Reply 
 fn form_fields(request: &Request) -> Option<HashMap<String, String>> {
     let content_type = request.header("content-type")?.to_ascii_lowercase();
     if content_type.starts_with("application/x-www-form-urlencoded") {
-        return Some(
-            url::form_urlencoded::parse(&request.body)
-                .into_owned()
-                .collect(),
-        );
+        return Some(request.form());
     }
     let boundary = content_type
         .strip_prefix("multipart/form-data")?

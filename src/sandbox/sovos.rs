@@ -107,9 +107,7 @@ impl SovosFake {
                 "send the parameters as application/x-www-form-urlencoded",
             );
         }
-        let form: HashMap<String, String> = url::form_urlencoded::parse(&request.body)
-            .into_owned()
-            .collect();
+        let form = request.form();
         let client = match authenticate_client(request, &form) {
             Ok(client) => client,
             Err(reply) => return reply,

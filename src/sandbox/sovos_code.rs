@@ -147,9 +147,7 @@ impl CodeFlow {
 
     /// `POST /oauth2/login`: the user signs in (or denies), and the browser goes back to the client.
     pub fn login(&self, state: &SandboxState, request: &Request) -> Reply {
-        let form: HashMap<String, String> = url::form_urlencoded::parse(&request.body)
-            .into_owned()
-            .collect();
+        let form = request.form();
         let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
         let transaction = field("transaction");
         let Some(pending) = self
