@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use criterion::Criterion;
 use sso_launcher::core::account::{Account, ProviderKind};
+use sso_launcher::core::audit::Via;
 use sso_launcher::core::clock::ManualClock;
 use sso_launcher::core::engine::{Engine, EngineOptions};
 use sso_launcher::core::launch::{Delivery, LaunchTarget};
@@ -73,7 +74,7 @@ impl Fixture {
             .runtime
             .block_on(
                 self.engine
-                    .launch(&self.account, LaunchTarget::PrintOnly, &|_| {}),
+                    .launch(&self.account, LaunchTarget::PrintOnly, Via::Cli, &|_| {}),
             )
             .unwrap();
         assert!(matches!(outcome.delivery, Delivery::ToCaller(_)));

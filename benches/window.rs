@@ -71,7 +71,7 @@ fn window_benches(c: &mut Criterion) {
     AccountStore::new(paths.accounts_file())
         .update(|stored| {
             stored.extend(accounts.clone());
-            Ok(())
+            Ok::<_, sso_launcher::core::store::StoreError>(())
         })
         .unwrap();
     let ctx = egui::Context::default();

@@ -3,5 +3,7 @@
 pub mod cli;
 pub mod core;
 #[cfg(feature = "gui")]
+pub mod desktop;
+#[cfg(feature = "gui")]
 pub mod gui;
 pub mod sandbox;

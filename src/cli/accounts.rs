@@ -88,6 +88,20 @@ fn add(args: AddArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
 
 async fn edit(args: EditArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
     let current = engine.find_account(&args.name)?;
+    if let Some(key) = args
+        .unset
+        .iter()
+        .find(|key| !current.settings.contains_key(*key))
+    {
+        return Err(CliError::usage(format!(
+            "'{}' has no setting '{key}' to unset",
+            current.name
+        ))
+        .with_hint(format!(
+            "See its settings with `sso-launcher accounts show \"{}\"`.",
+            current.name
+        )));
+    }
     let provider = require_provider(current.provider);
     let secrets = secrets_input::collect(provider, &args.fields, &[])?;
     let edit = AccountEdit {

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use super::report::EXIT_CODES_HELP;
 
 #[derive(Debug, Parser)]
-#[command(name = "sso-launcher", version, about = "Open a provider's sign-on page, or hand out a fresh token, from saved accounts.", after_help = EXIT_CODES_HELP)]
+#[command(name = "sso-launcher", version, about = "Open a provider's sign-on page, or hand out a fresh token, from saved accounts.", after_help = EXIT_CODES_HELP, override_usage = "sso-launcher [OPTIONS] [COMMAND]\n       sso-launcher [OPTIONS] sso-launcher://launch/ACCOUNT-ID")]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -53,6 +53,9 @@ pub struct GlobalArgs {
     /// or part of its name. Without it, a terminal is asked, else the choices are listed.
     #[arg(long, global = true, value_name = "TEXT")]
     pub pick: Option<String>,
+    /// Start with only the tray icon (the window stays hidden until opened from the tray).
+    #[arg(long, global = true, visible_alias = "minimized")]
+    pub minimised: bool,
     /// How the window draws: wgpu (default) or glow, for machines where wgpu fails.
     #[arg(
         long,
@@ -98,6 +101,9 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Check the keyring, the config and data folders, the browser and the proxy.
     Doctor,
+    /// Open the quick-launch window: a search box and the matching accounts (in the running
+    /// app, which is started when none runs).
+    Quick,
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

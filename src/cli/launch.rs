@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::Done;
 use super::output::Output;
 use super::report::CliError;
+use crate::core::audit::Via;
 use crate::core::clipboard::{ClipboardOutcome, copy_until_expiry};
 use crate::core::clock::rfc3339;
 use crate::core::engine::Engine;
@@ -26,7 +27,9 @@ pub async fn launch(
         _ => LaunchTarget::Browser,
     };
     let outcome = engine
-        .launch(&account, target, &|step| tracing::info!("{}", step.label()))
+        .launch(&account, target, Via::Cli, &|step| {
+            tracing::info!("{}", step.label())
+        })
         .await?;
     let timings = describe_steps(&outcome.steps);
     if outcome.reauthenticated {

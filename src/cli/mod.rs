@@ -27,7 +27,8 @@ use crate::core::store::vault::{KeyringVault, MemoryVault, SecretVault};
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
     let json_requested = std::env::args().any(|arg| arg == "--json");
-    let cli = match Cli::try_parse() {
+    let (args, link) = take_link(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
             use clap::error::ErrorKind as Clap;
@@ -53,8 +54,14 @@ pub fn main() -> i32 {
     };
     init_logging(cli.global.verbose);
     let json_output = cli.global.json;
-    if cli.command.is_none() {
-        return match open_window(&cli.global) {
+    let window_request = match (&cli.command, link) {
+        (None, Some(link)) => Some(WindowRequest::Link(link)),
+        (None, None) => Some(WindowRequest::Show),
+        (Some(Command::Quick), _) => Some(WindowRequest::QuickLaunch),
+        _ => None,
+    };
+    if let Some(request) = window_request {
+        return match open_window(&cli.global, request) {
             Ok(()) => 0,
             Err(err) => report(&err, json_output),
         };
@@ -135,16 +142,83 @@ async fn dispatch(command: Command, engine: &Engine, out: &Output) -> Result<Don
         Command::Sandbox(_) => Err(CliError::usage(
             "`--demo sandbox` is the same as `sandbox`; drop --demo",
         )),
-        Command::Completions { .. } => Ok(Done::Nothing),
+        Command::Completions { .. } | Command::Quick => Ok(Done::Nothing),
     }
 }
 
-/// No command: the desktop window (over the sandbox with `--demo`).
+/// What a start of the resident app asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WindowRequest {
+    Show,
+    QuickLaunch,
+    Link(String),
+}
+
+/// Takes a link out of the arguments: a single top-level argument that starts with
+/// `sso-launcher:` (as a desktop's URL handler passes it, `Exec=sso-launcher %u`). Anything
+/// else is left for clap, so a mistyped command stays a usage error.
+pub fn take_link(mut args: Vec<std::ffi::OsString>) -> (Vec<std::ffi::OsString>, Option<String>) {
+    let command = Cli::command();
+    let takes_value: Vec<String> = command
+        .get_arguments()
+        .filter(|arg| !arg.is_positional() && arg.get_action().takes_values())
+        .flat_map(|arg| {
+            let longs = arg.get_long_and_visible_aliases().unwrap_or_default();
+            let shorts = arg.get_short_and_visible_aliases().unwrap_or_default();
+            longs
+                .into_iter()
+                .map(|long| format!("--{long}"))
+                .chain(shorts.into_iter().map(|short| format!("-{short}")))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut positionals = Vec::new();
+    let mut index = 1;
+    while index < args.len() {
+        let arg = args[index].to_string_lossy();
+        if arg == "--" {
+            positionals.extend(index + 1..args.len());
+            break;
+        }
+        if arg.starts_with('-') && arg.len() > 1 {
+            if takes_value.iter().any(|flag| *flag == arg) {
+                index += 1;
+            }
+        } else {
+            positionals.push(index);
+        }
+        index += 1;
+    }
+    match positionals.as_slice() {
+        [only] if crate::core::link::looks_like_link(&args[*only].to_string_lossy()) => {
+            let link = args.remove(*only).to_string_lossy().into_owned();
+            (args, Some(link))
+        }
+        _ => (args, None),
+    }
+}
+
+/// No command (or `quick`, or a link): the resident app, or the one already running for this
+/// config folder, which takes the request while this process exits.
 #[cfg(feature = "gui")]
-fn open_window(global: &GlobalArgs) -> Result<(), CliError> {
+fn open_window(global: &GlobalArgs, request: WindowRequest) -> Result<(), CliError> {
+    use crate::desktop::instance::{InstanceRequest, Startup, claim};
     use crate::gui::{RendererChoice, WindowOptions};
     let paths = AppPaths::resolve(global.config_dir.clone(), global.data_dir.clone())
         .map_err(|message| CliError::new(ErrorKind::Config, message))?;
+    let request = match request {
+        WindowRequest::Show => InstanceRequest::Show,
+        WindowRequest::QuickLaunch => InstanceRequest::QuickLaunch,
+        WindowRequest::Link(link) => InstanceRequest::Link(link),
+    };
+    let primary = match claim(&instance_key(global, &paths), &request) {
+        Startup::HandedOver => return Ok(()),
+        Startup::Primary(primary) => Some(primary),
+        Startup::Alone(reason) => {
+            tracing::info!("running alone, without the one-instance service: {reason}");
+            None
+        }
+    };
     let window = WindowOptions {
         renderer: match global.renderer {
             args::RendererArg::Wgpu => RendererChoice::Wgpu,
@@ -158,6 +232,11 @@ fn open_window(global: &GlobalArgs) -> Result<(), CliError> {
         }
         .into(),
     };
+    // A trivial read before the window exists: whether to start with only the tray.
+    let start_hidden = global.minimised
+        || (!global.demo
+            && crate::core::store::settings::Settings::load(&paths.settings_file())
+                .is_ok_and(|settings| settings.start_minimised));
     let http_timeout = http_timeout(global)?;
     let browser = global.browser.clone();
     let factory = if global.demo {
@@ -171,15 +250,32 @@ fn open_window(global: &GlobalArgs) -> Result<(), CliError> {
         options.browser_override = browser;
         crate::gui::engine_factory(options)
     };
-    crate::gui::run(window, factory).map_err(|message| {
+    let desktop = crate::gui::resident::DesktopOptions {
+        primary,
+        request,
+        start_hidden,
+    };
+    crate::gui::run(window, factory, desktop).map_err(|message| {
         CliError::new(ErrorKind::Internal, message).with_hint(
             "Without a desktop session, use the commands listed by `sso-launcher --help`.",
         )
     })
 }
 
+/// One resident app per config folder: the demo's (which has a folder of its own each time)
+/// is keyed by its data folder when one is given.
+#[cfg(feature = "gui")]
+fn instance_key(global: &GlobalArgs, paths: &AppPaths) -> String {
+    use crate::core::paths::folder_key;
+    match (global.demo, &global.data_dir) {
+        (true, Some(data_dir)) => format!("demo:{}", folder_key(data_dir)),
+        (true, None) => "demo".into(),
+        (false, _) => format!("config:{}", folder_key(&paths.config_dir)),
+    }
+}
+
 #[cfg(not(feature = "gui"))]
-fn open_window(_global: &GlobalArgs) -> Result<(), CliError> {
+fn open_window(_global: &GlobalArgs, _request: WindowRequest) -> Result<(), CliError> {
     let _ = Cli::command().print_help();
     Err(CliError::usage("no command given").with_hint(
         "This build has no window (built without the `gui` feature); use a command above.",

@@ -17,6 +17,38 @@ use crate::core::paths::ensure_private_dir;
 
 pub const AUDIT_SCHEMA_VERSION: u32 = 1;
 
+/// How an action reached the app; every audit record names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Via {
+    Window,
+    Tray,
+    QuickLaunch,
+    /// An `sso-launcher://` link, confirmed in the window.
+    Link,
+    Cli,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Window => "window",
+            Self::Tray => "tray",
+            Self::QuickLaunch => "quick_launch",
+            Self::Link => "link",
+            Self::Cli => "cli",
+        }
+    }
+
+    /// How a process serving this front end names itself to another one waiting for it.
+    pub fn holder_label(self) -> String {
+        let pid = std::process::id();
+        match self {
+            Self::Cli => format!("an sso-launcher command (pid {pid})"),
+            _ => format!("the sso-launcher window (pid {pid})"),
+        }
+    }
+}
+
 /// One audited action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRecord {
@@ -26,6 +58,10 @@ pub struct AuditRecord {
     pub account: String,
     pub provider: String,
     pub action: Cow<'static, str>,
+    /// How the action came: `window`, `tray`, `quick_launch`, `link` or `cli` (absent in
+    /// records written before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<Cow<'static, str>>,
     /// `ok`, or the error's stable code (`rejected`, `network` ...).
     pub outcome: String,
     pub duration_ms: u64,
@@ -38,6 +74,7 @@ impl AuditRecord {
     pub fn new(
         account: &Account,
         action: &'static str,
+        via: Via,
         at: OffsetDateTime,
         took: Duration,
     ) -> Self {
@@ -48,6 +85,7 @@ impl AuditRecord {
             account: account.name.clone(),
             provider: account.provider.id().to_string(),
             action: Cow::Borrowed(action),
+            via: Some(Cow::Borrowed(via.as_str())),
             outcome: "ok".into(),
             duration_ms: took.as_millis() as u64,
             detail: None,
@@ -162,6 +200,7 @@ mod tests {
         let record = AuditRecord::new(
             &account,
             "launch",
+            Via::Cli,
             OffsetDateTime::UNIX_EPOCH,
             Duration::ZERO,
         );

@@ -1,25 +1,26 @@
 //! The engine: one object that owns the store, the vault, the HTTP client and the caches.
 //! Front ends hold one and call it from a worker thread; it never touches a UI.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::core::account::{Account, AccountId, ProviderKind};
-use crate::core::audit::AuditLog;
+use crate::core::account::{Account, AccountId};
+use crate::core::audit::{AuditLog, Via};
 use crate::core::browser::BrowserError;
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::error::{ErrorKind, UserFacing};
 use crate::core::http::{HttpClient, HttpError, HttpOptions};
 use crate::core::paths::AppPaths;
-use crate::core::provider::{AccountChooser, COMMON_SETTINGS, ProviderError, require_provider};
-use crate::core::secret::SecretString;
+use crate::core::provider::{AccountChooser, ProviderError};
 use crate::core::store::StoreError;
-use crate::core::store::accounts::{AccountStore, find_account, find_account_index};
+use crate::core::store::accounts::{AccountStore, find_account};
 use crate::core::store::remembered::RememberedStore;
 use crate::core::store::settings::Settings;
-use crate::core::store::vault::{SecretKey, SecretVault, VaultError};
-use crate::core::tokens::{SESSION_SLOT, TokenCache};
+use crate::core::store::settings_change::SettingsChange;
+use crate::core::store::vault::{SecretVault, VaultError};
+use crate::core::tokens::{LockWait, TokenCache};
+
+pub use crate::core::account_changes::{AccountEdit, check_account};
 
 /// How to build an engine.
 pub struct EngineOptions {
@@ -38,6 +39,9 @@ pub struct EngineOptions {
     /// Told when a browser sign-in of an account starts waiting (`true`) and stops (`false`),
     /// so a front end can offer Cancel.
     pub browser_wait: BrowserWait,
+    /// Which front end this engine serves: recorded in the audit log, and named to another
+    /// process waiting for an account this one is signing in to.
+    pub via: Via,
 }
 
 /// A front end's way of showing the user a message while a command runs.
@@ -56,6 +60,7 @@ impl EngineOptions {
             notice: Arc::new(|message| tracing::warn!("{message}")),
             chooser: None,
             browser_wait: Arc::new(|_, _| {}),
+            via: Via::Cli,
         }
     }
 }
@@ -74,6 +79,7 @@ pub struct Engine {
     pub(crate) notice: Notice,
     pub(crate) chooser: Option<Arc<dyn AccountChooser>>,
     pub(crate) browser_wait: BrowserWait,
+    pub(crate) origin: Via,
     pub(crate) remembered: RememberedStore,
     /// The browser sign-in waiting for each account, so a newer one can cancel it.
     pub(crate) sign_ins: std::sync::Mutex<
@@ -82,18 +88,6 @@ pub struct Engine {
             crate::core::loopback::CancelHandle,
         >,
     >,
-}
-
-/// Changes to an account, as `accounts edit` or an editor form sends them.
-#[derive(Debug, Default)]
-pub struct AccountEdit {
-    pub rename: Option<String>,
-    pub set: BTreeMap<String, String>,
-    pub unset: Vec<String>,
-    /// Replaces the tags when given.
-    pub tags: Option<Vec<String>>,
-    pub favourite: Option<bool>,
-    pub notes: Option<String>,
 }
 
 impl Engine {
@@ -110,11 +104,21 @@ impl Engine {
             store: AccountStore::new(options.paths.accounts_file()),
             remembered: RememberedStore::new(options.paths.remembered_dir()),
             audit: AuditLog::new(options.paths.audit_file()),
-            tokens: TokenCache::new(
-                options.vault.clone(),
-                options.clock.clone(),
-                options.paths.locks_dir(),
-            ),
+            tokens: {
+                let tokens = TokenCache::new(
+                    options.vault.clone(),
+                    options.clock.clone(),
+                    options.paths.locks_dir(),
+                );
+                let notice = options.notice.clone();
+                tokens.set_lock_wait(LockWait {
+                    limit: settings.lock_wait(),
+                    holder: options.via.holder_label(),
+                    on_wait: Arc::new(move |message| notice(message)),
+                });
+                tokens
+            },
+            origin: options.via,
             paths: options.paths,
             settings: std::sync::RwLock::new(settings),
             vault: options.vault,
@@ -137,13 +141,35 @@ impl Engine {
         self.settings.read().expect("settings lock").clone()
     }
 
-    /// Checks and saves new settings (atomically), then uses them. The HTTP timeout and CA
-    /// file take effect at the next start: the HTTP client is built once.
-    pub fn update_settings(&self, settings: Settings) -> Result<(), EngineError> {
-        settings.check().map_err(EngineError::Usage)?;
-        settings.save(&self.paths.settings_file())?;
+    /// Writes what the user changed into settings.toml (only those keys, over the file as it
+    /// is now) and uses the result. Blocks on the disk. The HTTP timeout and CA file take
+    /// effect at the next start: the HTTP client is built once.
+    pub fn change_settings(&self, change: &SettingsChange) -> Result<Settings, EngineError> {
+        let settings = change.apply(&self.paths.settings_file())?;
+        if change.touches("autostart") {
+            crate::core::autostart::apply(settings.autostart, &self.paths)
+                .map_err(EngineError::Autostart)?;
+        }
+        self.use_settings(settings.clone());
+        Ok(settings)
+    }
+
+    /// Reads settings.toml again (it changed on disk); a broken file keeps the settings in
+    /// use and is reported.
+    pub fn reload_settings(&self) -> Result<Settings, EngineError> {
+        let settings = Settings::load(&self.paths.settings_file())?;
+        self.use_settings(settings.clone());
+        Ok(settings)
+    }
+
+    fn use_settings(&self, settings: Settings) {
+        self.tokens.set_lock_wait_limit(settings.lock_wait());
         *self.settings.write().expect("settings lock") = settings;
-        Ok(())
+    }
+
+    /// How this engine's actions reach the audit log when no other way is named.
+    pub fn origin(&self) -> Via {
+        self.origin
     }
 
     pub fn vault(&self) -> &Arc<dyn SecretVault> {
@@ -157,231 +183,6 @@ impl Engine {
     pub fn find_account(&self, query: &str) -> Result<Account, StoreError> {
         find_account(&self.store.load()?, query).cloned()
     }
-
-    /// Which of the account's secrets are set (names only). Blocks on the vault.
-    pub fn secret_status(
-        &self,
-        account: &Account,
-    ) -> Result<Vec<(&'static str, bool)>, EngineError> {
-        require_provider(account.provider)
-            .spec()
-            .secrets
-            .iter()
-            .map(|spec| {
-                let set = self
-                    .vault
-                    .get(&SecretKey::new(account.id, spec.name))?
-                    .is_some();
-                Ok((spec.name, set))
-            })
-            .collect()
-    }
-
-    /// Saves a new account and its secrets: vault first, then the file; a failure undoes both.
-    pub fn add_account(
-        &self,
-        account: Account,
-        secrets: Vec<(String, SecretString)>,
-    ) -> Result<Account, EngineError> {
-        check_account(&account)?;
-        check_secret_names(account.provider, &secrets)?;
-        let changes = secrets
-            .into_iter()
-            .map(|(name, value)| (name, Some(value)))
-            .collect();
-        let saved = account.clone();
-        self.with_vault_changes(account.id, changes, || {
-            self.store.update(|accounts| {
-                if accounts
-                    .iter()
-                    .any(|other| other.name.eq_ignore_ascii_case(&account.name))
-                {
-                    return Err(StoreError::NameTaken(account.name.clone()));
-                }
-                accounts.push(account);
-                Ok(())
-            })
-        })?;
-        Ok(saved)
-    }
-
-    /// Applies an edit and new secrets. A changed setting or secret drops the cached session.
-    pub async fn edit_account(
-        &self,
-        query: &str,
-        edit: AccountEdit,
-        secrets: Vec<(String, SecretString)>,
-    ) -> Result<Account, EngineError> {
-        let current = self.find_account(query)?;
-        check_secret_names(current.provider, &secrets)?;
-        let mut updated = current.clone();
-        if let Some(name) = &edit.rename {
-            updated.name = name.trim().to_string();
-        }
-        for key in &edit.unset {
-            if updated.settings.remove(key).is_none() {
-                return Err(EngineError::Usage(format!(
-                    "'{}' has no setting '{key}' to unset",
-                    current.name
-                )));
-            }
-        }
-        updated.settings.extend(edit.set.clone());
-        if let Some(tags) = edit.tags {
-            updated.tags = tags;
-        }
-        if let Some(favourite) = edit.favourite {
-            updated.favourite = favourite;
-        }
-        if let Some(notes) = edit.notes {
-            updated.notes = notes;
-        }
-        check_account(&updated)?;
-        let identity_changed = updated.settings != current.settings || !secrets.is_empty();
-        let changes = secrets
-            .into_iter()
-            .map(|(name, value)| (name, Some(value)))
-            .collect();
-        let saved = updated.clone();
-        self.with_vault_changes(current.id, changes, || {
-            self.store.update(|accounts| {
-                let index = find_account_index(accounts, &current.id.to_string())?;
-                if accounts.iter().any(|other| {
-                    other.id != current.id && other.name.eq_ignore_ascii_case(&updated.name)
-                }) {
-                    return Err(StoreError::NameTaken(updated.name.clone()));
-                }
-                accounts[index] = updated;
-                Ok(())
-            })
-        })?;
-        if identity_changed {
-            self.tokens.forget(saved.id).await?;
-        }
-        Ok(saved)
-    }
-
-    /// Removes the account, its secrets and its cached tokens.
-    pub async fn remove_account(&self, query: &str) -> Result<Account, EngineError> {
-        let account = self.find_account(query)?;
-        let mut names: Vec<String> = require_provider(account.provider)
-            .spec()
-            .secrets
-            .iter()
-            .map(|spec| spec.name.to_string())
-            .collect();
-        names.push(SESSION_SLOT.to_string());
-        let changes = names.into_iter().map(|name| (name, None)).collect();
-        self.with_vault_changes(account.id, changes, || {
-            self.store.update(|accounts| {
-                let index = find_account_index(accounts, &account.id.to_string())?;
-                accounts.remove(index);
-                Ok(())
-            })
-        })?;
-        self.tokens.forget(account.id).await?;
-        self.remembered.remove(account.id);
-        Ok(account)
-    }
-
-    /// Applies vault changes (`None` deletes), then `then`; on any failure restores every
-    /// vault entry it touched, so the vault and the file never disagree.
-    fn with_vault_changes<T>(
-        &self,
-        account: crate::core::account::AccountId,
-        changes: Vec<(String, Option<SecretString>)>,
-        then: impl FnOnce() -> Result<T, StoreError>,
-    ) -> Result<T, EngineError> {
-        let mut previous: Vec<(SecretKey, Option<SecretString>)> = Vec::new();
-        let apply = || -> Result<(), VaultError> {
-            for (name, value) in changes {
-                let key = SecretKey::new(account, name);
-                let before = self.vault.get(&key)?;
-                match &value {
-                    Some(value) => self.vault.set(&key, value)?,
-                    None => self.vault.delete(&key)?,
-                }
-                previous.push((key, before));
-            }
-            Ok(())
-        };
-        let outcome = apply()
-            .map_err(EngineError::from)
-            .and_then(|()| then().map_err(EngineError::from));
-        if outcome.is_err() {
-            for (key, before) in previous.into_iter().rev() {
-                let restored = match before {
-                    Some(value) => self.vault.set(&key, &value),
-                    None => self.vault.delete(&key),
-                };
-                if let Err(err) = restored {
-                    tracing::error!(entry = %key.entry_name(), "could not roll back a keyring entry: {err}");
-                }
-            }
-        }
-        outcome
-    }
-}
-
-/// Checks the name, the setting keys and (for providers this release supports) the values.
-pub fn check_account(account: &Account) -> Result<(), EngineError> {
-    if account.name.trim().is_empty() {
-        return Err(EngineError::Usage("an account needs a name".into()));
-    }
-    let provider = require_provider(account.provider);
-    for key in account.settings.keys() {
-        if provider.spec().secrets.iter().any(|spec| spec.name == key) {
-            return Err(EngineError::Usage(format!(
-                "'{key}' is a secret: it goes to the OS keyring, never into settings (use --secrets-from-stdin or the prompt)"
-            )));
-        }
-        let known = provider
-            .spec()
-            .settings
-            .iter()
-            .chain(COMMON_SETTINGS)
-            .any(|spec| spec.matches(key));
-        if !known {
-            let names: Vec<_> = provider
-                .spec()
-                .settings
-                .iter()
-                .chain(COMMON_SETTINGS)
-                .map(|spec| spec.key)
-                .collect();
-            return Err(EngineError::Usage(format!(
-                "{} accounts have no setting '{key}'; known settings: {}",
-                account.provider.display_name(),
-                names.join(", ")
-            )));
-        }
-    }
-    provider.validate(account)?;
-    crate::core::launch::browser_mode(account)?;
-    Ok(())
-}
-
-fn check_secret_names(
-    kind: ProviderKind,
-    secrets: &[(String, SecretString)],
-) -> Result<(), EngineError> {
-    let provider = require_provider(kind);
-    for (name, _) in secrets {
-        if !provider.spec().secrets.iter().any(|spec| spec.name == name) {
-            let names: Vec<_> = provider
-                .spec()
-                .secrets
-                .iter()
-                .map(|spec| spec.name)
-                .collect();
-            return Err(EngineError::Usage(format!(
-                "{} accounts have no secret '{name}'; known secrets: {}",
-                kind.display_name(),
-                names.join(", ")
-            )));
-        }
-    }
-    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -402,6 +203,12 @@ pub enum EngineError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    /// Another process kept signing in to the account longer than `lock_wait_seconds`.
+    #[error("{0}")]
+    LockBusy(String),
+    /// The login autostart entry could not be written or removed.
+    #[error("could not change the autostart entry: {0}")]
+    Autostart(std::io::Error),
     /// A request that makes no sense (unknown setting, a secret given as a setting ...).
     #[error("{0}")]
     Usage(String),
@@ -418,7 +225,8 @@ impl UserFacing for EngineError {
             Self::Provider(err) => err.kind(),
             Self::Http(err) => err.kind(),
             Self::Browser(err) => err.kind(),
-            Self::Lock { .. } => ErrorKind::Internal,
+            Self::Lock { .. } | Self::Autostart(_) => ErrorKind::Internal,
+            Self::LockBusy(_) => ErrorKind::Network,
             Self::Usage(_) => ErrorKind::Usage,
             Self::Import(_) => ErrorKind::Config,
         }
@@ -432,6 +240,8 @@ impl UserFacing for EngineError {
             Self::Http(err) => err.hint(),
             Self::Browser(err) => err.hint(),
             Self::Lock { .. } => Some("Check that the data folder is writable.".into()),
+            Self::LockBusy(_) => Some("Finish or cancel that sign-in, then try again (lock_wait_seconds in settings.toml sets how long to wait).".into()),
+            Self::Autostart(_) => Some("Check that ~/.config/autostart can be written.".into()),
             Self::Usage(_) => Some("See `sso-launcher accounts add --help`.".into()),
             Self::Import(_) => Some("Nothing was imported; fix the file and try again.".into()),
         }
@@ -445,7 +255,8 @@ impl UserFacing for EngineError {
             Self::Http(err) => err.window_hint(),
             Self::Browser(err) => err.window_hint(),
             Self::Usage(_) => Some("Check the account's settings in its editor (Edit).".into()),
-            Self::Lock { .. } | Self::Import(_) => self.hint(),
+            Self::LockBusy(_) => Some("Finish or cancel that sign-in, then launch again.".into()),
+            Self::Lock { .. } | Self::Import(_) | Self::Autostart(_) => self.hint(),
         }
     }
 }

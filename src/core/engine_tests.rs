@@ -1,7 +1,9 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
-use crate::core::store::vault::{MemoryVault, VaultBackend};
+use crate::core::account::ProviderKind;
+use crate::core::secret::SecretString;
+use crate::core::store::vault::{MemoryVault, SecretKey, VaultBackend};
 
 fn engine_in(config_dir: std::path::PathBuf, vault: Arc<dyn SecretVault>) -> Engine {
     let paths = AppPaths {

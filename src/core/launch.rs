@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use crate::core::account::Account;
-use crate::core::audit::AuditRecord;
+use crate::core::audit::{AuditRecord, Via};
 use crate::core::browser::{self, BrowserChoice, BrowserMode};
 use crate::core::engine::{Engine, EngineError};
 use crate::core::error::UserFacing;
@@ -93,6 +93,7 @@ impl Engine {
         &self,
         account: &Account,
         target: LaunchTarget,
+        via: Via,
         on_step: &(dyn Fn(LaunchStep) + Send + Sync),
     ) -> Result<LaunchOutcome, EngineError> {
         let started = Instant::now();
@@ -126,7 +127,7 @@ impl Engine {
             )),
             (_, detail) => detail,
         };
-        self.audit_result(account, "launch", started, &result, detail);
+        self.audit_via(account, "launch", via, started, &result, detail);
         result
     }
 
@@ -310,6 +311,7 @@ impl Engine {
         )
     }
 
+    /// Audits an action that came the engine's usual way ([`Engine::origin`]).
     pub(crate) fn audit_result<T>(
         &self,
         account: &Account,
@@ -318,7 +320,20 @@ impl Engine {
         result: &Result<T, EngineError>,
         detail: Option<String>,
     ) {
-        let mut record = AuditRecord::new(account, action, self.clock.now(), started.elapsed());
+        self.audit_via(account, action, self.origin, started, result, detail);
+    }
+
+    fn audit_via<T>(
+        &self,
+        account: &Account,
+        action: &'static str,
+        via: Via,
+        started: Instant,
+        result: &Result<T, EngineError>,
+        detail: Option<String>,
+    ) {
+        let mut record =
+            AuditRecord::new(account, action, via, self.clock.now(), started.elapsed());
         match result {
             Ok(_) => record.detail = detail,
             Err(err) => {

@@ -1,7 +1,10 @@
 //! The core: accounts, secrets, providers, tokens and launching. No GUI or CLI code here.
 
 pub mod account;
+pub mod account_changes;
 pub mod audit;
+pub mod autostart;
+pub mod blocking;
 pub mod browser;
 pub mod clipboard;
 pub mod clock;
@@ -10,6 +13,7 @@ pub mod engine;
 pub mod error;
 pub mod http;
 pub mod launch;
+pub mod link;
 pub mod loopback;
 pub mod paths;
 pub mod protocol;
@@ -20,6 +24,8 @@ pub mod sign_in;
 pub mod store;
 pub mod tokens;
 pub mod transfer;
+pub mod watch;
 pub mod worker;
+mod worker_files;
 mod worker_tasks;
 mod worker_tokens;

@@ -65,3 +65,14 @@ pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir)
 }
+
+/// A stable key for a folder (hex SHA-256 of its absolute path), for names that must differ
+/// per config folder: the one-instance name on the session bus, the autostart entry.
+pub fn folder_key(dir: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let absolute = std::fs::canonicalize(dir)
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf());
+    let digest = Sha256::digest(absolute.as_os_str().as_encoded_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}

@@ -8,11 +8,14 @@ use time::OffsetDateTime;
 
 use crate::core::account::{Account, AccountId};
 use crate::core::audit::AuditRecord;
+pub use crate::core::audit::Via;
+use crate::core::engine::AccountEdit;
 use crate::core::error::{ErrorKind, UserFacing};
 use crate::core::launch::LaunchStep;
 use crate::core::provider::ags::AuthService;
 use crate::core::secret::SecretString;
 use crate::core::store::settings::Settings;
+use crate::core::store::settings_change::SettingsChange;
 use crate::core::store::vault::VaultBackend;
 
 /// What a front end asks the worker to do.
@@ -21,18 +24,29 @@ pub enum Command {
     /// Reload accounts, settings, token status and the activity log from disk and vault.
     Reload,
     /// Launch the account: open its sign-on page, or copy the one-time link.
-    Launch { account: AccountId, how: LaunchHow },
+    Launch {
+        account: AccountId,
+        how: LaunchHow,
+        /// Where the user asked for it (audited; the tray, quick launch and links notify).
+        via: Via,
+    },
     /// Stop waiting for the account's browser sign-in.
     CancelLaunch { account: AccountId },
     /// The answer to [`Event::ChoiceNeeded`]; `None` declines.
     Choose { request: u64, choice: Option<usize> },
-    /// Save a new account (`original: None`) or replace one. The secrets given are set;
-    /// those left out keep what the vault holds.
-    SaveAccount {
-        original: Option<AccountId>,
+    /// Save a new account with its secrets.
+    AddAccount {
         /// For a duplicate: the account whose secrets fill in those not given.
         copy_secrets_from: Option<AccountId>,
         account: Account,
+        secrets: Vec<(String, SecretString)>,
+    },
+    /// Change an account: only what the user changed, applied over the account as it is
+    /// saved now (so a change made meanwhile elsewhere is kept). The secrets given are set;
+    /// those left out keep what the vault holds.
+    EditAccount {
+        account: AccountId,
+        edit: AccountEdit,
         secrets: Vec<(String, SecretString)>,
     },
     /// Delete the account, its secrets and its cached tokens.
@@ -51,8 +65,8 @@ pub enum Command {
     SignOut { account: AccountId },
     /// Check that the vault answers.
     CheckVault,
-    /// Save new settings.
-    SaveSettings(Settings),
+    /// Write the settings the user changed (only those keys).
+    ChangeSettings(SettingsChange),
 }
 
 /// How a launch delivers its link.
@@ -78,6 +92,12 @@ pub enum Event {
     Settings(Settings),
     /// What is known about some accounts' sessions (sent in batches).
     Tokens(Vec<(AccountId, TokenStatus)>),
+    /// A launch began (from any front end of this worker).
+    LaunchStarted {
+        account: AccountId,
+        how: LaunchHow,
+        via: Via,
+    },
     /// A launch started a step.
     LaunchStep {
         account: AccountId,
@@ -91,6 +111,7 @@ pub enum Event {
     /// A launch ended.
     LaunchFinished {
         account: AccountId,
+        via: Via,
         result: Result<LaunchReport, Failure>,
     },
     /// A sign-in matched several accounts (AGS 300): answer with [`Command::Choose`].

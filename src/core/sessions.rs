@@ -205,6 +205,9 @@ impl Engine {
         result.map_err(|err| match err {
             TokenError::Vault(err) => err.into(),
             TokenError::Lock { path, source } => EngineError::Lock { path, source },
+            busy @ TokenError::LockBusy { .. } => {
+                EngineError::LockBusy(crate::core::error::sentence(&busy.to_string()))
+            }
             TokenError::Authenticate(err) => err,
         })
     }

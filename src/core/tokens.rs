@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::json;
 use time::OffsetDateTime;
@@ -38,9 +39,47 @@ pub enum TokenError<E> {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Another process kept signing in to the account for longer than we wait.
+    #[error("{}", lock_busy_message(holder.as_deref(), *waited))]
+    LockBusy {
+        holder: Option<String>,
+        waited: Duration,
+    },
     #[error(transparent)]
     Authenticate(E),
 }
+
+fn lock_busy_message(holder: Option<&str>, waited: Duration) -> String {
+    format!(
+        "gave up after {} s: {} is still signing in to this account (it may be waiting for the browser)",
+        waited.as_secs(),
+        holder.unwrap_or("another sso-launcher")
+    )
+}
+
+/// How long to wait for another process that is signing in to the same account, and how
+/// this process names itself to those waiting for it.
+#[derive(Clone)]
+pub struct LockWait {
+    pub limit: Duration,
+    /// Written into the lock file while held: "the sso-launcher window (pid 42)".
+    pub holder: String,
+    /// Told once when a wait begins, in words.
+    pub on_wait: Arc<dyn Fn(&str) + Send + Sync>,
+}
+
+impl Default for LockWait {
+    fn default() -> Self {
+        Self {
+            limit: crate::core::store::settings::DEFAULT_LOCK_WAIT,
+            holder: format!("another sso-launcher (pid {})", std::process::id()),
+            on_wait: Arc::new(|message| tracing::warn!("{message}")),
+        }
+    }
+}
+
+/// How often a waiting process looks at the lock again.
+const LOCK_POLL: Duration = Duration::from_millis(100);
 
 pub struct TokenCache {
     vault: Arc<dyn SecretVault>,
@@ -48,6 +87,7 @@ pub struct TokenCache {
     locks_dir: PathBuf,
     memory: Mutex<HashMap<AccountId, SessionToken>>,
     flights: Mutex<HashMap<AccountId, Arc<tokio::sync::Mutex<()>>>>,
+    lock_wait: Mutex<LockWait>,
 }
 
 impl TokenCache {
@@ -58,7 +98,17 @@ impl TokenCache {
             locks_dir,
             memory: Mutex::new(HashMap::new()),
             flights: Mutex::new(HashMap::new()),
+            lock_wait: Mutex::new(LockWait::default()),
         }
+    }
+
+    /// Sets how waits for another process's sign-in behave (from the settings).
+    pub fn set_lock_wait(&self, wait: LockWait) {
+        *self.lock_wait.lock().expect("lock wait") = wait;
+    }
+
+    pub fn set_lock_wait_limit(&self, limit: Duration) {
+        self.lock_wait.lock().expect("lock wait").limit = limit;
     }
 
     /// A fresh session token for the account: from memory, from the vault, or by calling
@@ -214,28 +264,56 @@ impl TokenCache {
             .clone()
     }
 
+    /// Takes the account's lock file (waiting, within the limit, for another process that
+    /// holds it) and reads the stored session under it.
     async fn lock_and_read<E>(
         &self,
         account: AccountId,
     ) -> Result<(FileLock, Option<SessionToken>), TokenError<E>> {
         let path = self.locks_dir.join(format!("{account}.lock"));
-        let vault = self.vault.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            let lock = match FileLock::acquire(&path) {
-                Ok(lock) => lock,
-                Err(source) => return Err(Err((path, source))),
+        let wait = self.lock_wait.lock().expect("lock wait").clone();
+        let started = std::time::Instant::now();
+        let mut told = false;
+        let mut lock = loop {
+            let attempt = path.clone();
+            let taken =
+                tokio::task::spawn_blocking(move || match FileLock::try_acquire(&attempt) {
+                    Ok(Some(lock)) => Ok(Ok(lock)),
+                    Ok(None) => Ok(Err(FileLock::holder(&attempt))),
+                    Err(err) => Err(err),
+                })
+                .await
+                .unwrap_or_else(|join| panic!("lock worker panicked: {join}"));
+            let holder = match taken {
+                Ok(Ok(lock)) => break lock,
+                Ok(Err(holder)) => holder,
+                Err(source) => return Err(TokenError::Lock { path, source }),
             };
-            let stored = vault
-                .get(&SecretKey::new(account, SESSION_SLOT))
-                .map_err(Ok)?;
+            if started.elapsed() >= wait.limit {
+                return Err(TokenError::LockBusy {
+                    holder,
+                    waited: wait.limit,
+                });
+            }
+            if !told {
+                told = true;
+                (wait.on_wait)(&format!(
+                    "Waiting for {}, which is signing in to this account (it may be waiting for the browser); giving up after {} s.",
+                    holder.as_deref().unwrap_or("another sso-launcher"),
+                    wait.limit.as_secs()
+                ));
+            }
+            tokio::time::sleep(LOCK_POLL).await;
+        };
+        let vault = self.vault.clone();
+        let holder = wait.holder;
+        run_blocking(move || {
+            lock.describe_holder(&holder);
+            let stored = vault.get(&SecretKey::new(account, SESSION_SLOT))?;
             Ok((lock, stored.and_then(|text| decode(&text))))
         })
         .await
-        .unwrap_or_else(|join| panic!("token cache worker panicked: {join}"));
-        result.map_err(|err| match err {
-            Ok(vault) => TokenError::Vault(vault),
-            Err((path, source)) => TokenError::Lock { path, source },
-        })
+        .map_err(TokenError::Vault)
     }
 }
 

@@ -220,3 +220,60 @@ fn refresh_expiry_and_provider_state_survive_the_vault() {
     assert!(decoded.can_refresh(OffsetDateTime::UNIX_EPOCH + Duration::from_secs(7199)));
     assert!(!decoded.can_refresh(OffsetDateTime::UNIX_EPOCH + Duration::from_secs(7200)));
 }
+
+#[tokio::test]
+async fn a_sign_in_held_elsewhere_is_waited_for_then_given_up_with_who_holds_it() {
+    let f = fixture();
+    let account = AccountId::new_random();
+    let told = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = told.clone();
+    f.cache.set_lock_wait(LockWait {
+        limit: Duration::from_millis(400),
+        holder: "this test (pid 1)".into(),
+        on_wait: Arc::new(move |message| seen.lock().unwrap().push(message.into())),
+    });
+    let path = f._dir.path().join("locks").join(format!("{account}.lock"));
+    let mut other = FileLock::try_acquire(&path).unwrap().unwrap();
+    other.describe_holder("the sso-launcher window (pid 42)");
+    let calls = AtomicUsize::new(0);
+    let result = f
+        .cache
+        .session(account, |_| async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(token(&f.clock, "t1", 60))
+        })
+        .await;
+    match result {
+        Err(TokenError::LockBusy { holder, waited }) => {
+            assert_eq!(holder.as_deref(), Some("the sso-launcher window (pid 42)"));
+            assert_eq!(waited, Duration::from_millis(400));
+        }
+        other => panic!("expected LockBusy, got {:?}", other.map(|(_, s)| s)),
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "never signed in meanwhile");
+    let told = told.lock().unwrap().clone();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(
+        told[0].contains("the sso-launcher window (pid 42)"),
+        "{told:?}"
+    );
+
+    // Released within the wait: the waiter goes on, and names itself in the file meanwhile.
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        drop(other);
+    });
+    let (_, source) = f
+        .cache
+        .session(account, |_| async {
+            assert_eq!(
+                FileLock::holder(&path).as_deref(),
+                Some("this test (pid 1)")
+            );
+            Ok::<_, ()>(token(&f.clock, "t1", 60))
+        })
+        .await
+        .unwrap();
+    assert_eq!(source, TokenSource::Fresh);
+    release.await.unwrap();
+}

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use crate::core::account::{Account, AccountId, ProviderKind};
 use crate::core::clock::rfc3339;
 use crate::core::engine::{Engine, EngineError, check_account};
-use crate::core::store::StoreError;
 
 pub const EXPORT_FORMAT: &str = "sso-launcher-accounts";
 pub const EXPORT_VERSION: u32 = 1;
@@ -26,6 +25,10 @@ struct ExportFile {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ExportedAccount {
+    /// Kept on import, so a launch link (`sso-launcher://launch/<id>`) in a shared wiki opens
+    /// the same account for everyone who imported the same list. Older exports have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<AccountId>,
     name: String,
     provider: ProviderKind,
     #[serde(default)]
@@ -39,7 +42,7 @@ struct ExportedAccount {
 }
 
 impl Engine {
-    /// All accounts as export JSON (no secrets, no ids: an import gets new ids).
+    /// All accounts as export JSON (no secrets; with their ids, which an import keeps).
     pub fn export_accounts(&self) -> Result<String, EngineError> {
         let accounts = self.accounts()?;
         let file = ExportFile {
@@ -49,6 +52,7 @@ impl Engine {
             accounts: accounts
                 .into_iter()
                 .map(|account| ExportedAccount {
+                    id: Some(account.id),
                     name: account.name,
                     provider: account.provider,
                     tags: account.tags,
@@ -67,26 +71,35 @@ impl Engine {
         let imported = parse_import(text)?;
         let added = imported.clone();
         self.store.update(move |accounts| {
-            let existing: HashSet<String> = accounts.iter().map(|a| a.name.to_lowercase()).collect();
-            let clashes: Vec<&str> = imported
+            let clashes: Vec<String> = imported
                 .iter()
-                .filter(|account| existing.contains(&account.name.to_lowercase()))
-                .map(|account| account.name.as_str())
+                .filter_map(|account| clash(accounts, account))
                 .collect();
             if !clashes.is_empty() {
-                return Err(StoreError::Invalid {
-                    path: "import".into(),
-                    message: format!(
-                        "these accounts exist already: {} (rename or remove them first; nothing was imported)",
-                        clashes.join(", ")
-                    ),
-                });
+                return Err(EngineError::Import(format!(
+                    "{}; nothing was imported",
+                    clashes.join("; ")
+                )));
             }
             accounts.extend(imported);
             Ok(())
         })?;
         Ok(added)
     }
+}
+
+/// Why `imported` cannot join `accounts`, if it cannot.
+fn clash(accounts: &[Account], imported: &Account) -> Option<String> {
+    if let Some(same_id) = accounts.iter().find(|other| other.id == imported.id) {
+        return Some(format!(
+            "'{}' has the id {}, which '{}' here has already (was this list imported before?)",
+            imported.name, imported.id, same_id.name
+        ));
+    }
+    accounts
+        .iter()
+        .find(|other| other.name.eq_ignore_ascii_case(&imported.name))
+        .map(|other| format!("an account named '{}' exists already", other.name))
 }
 
 fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
@@ -110,6 +123,7 @@ fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
         )));
     }
     let mut names = HashSet::new();
+    let mut ids = HashSet::new();
     let mut accounts = Vec::new();
     for (index, entry) in file.accounts.into_iter().enumerate() {
         let position = format!("account {} ('{}')", index + 1, entry.name);
@@ -118,8 +132,14 @@ fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
                 "{position} appears twice in the file"
             )));
         }
+        let id = entry.id.unwrap_or_else(AccountId::new_random);
+        if id == AccountId::nil() || !ids.insert(id) {
+            return Err(EngineError::Import(format!(
+                "{position} has the id {id}, which another account in the file has too (or which is not an account id)"
+            )));
+        }
         let account = Account {
-            id: AccountId::new_random(),
+            id,
             name: entry.name.trim().to_string(),
             provider: entry.provider,
             tags: entry.tags,

@@ -46,8 +46,10 @@ pub struct WorkerHooks {
 }
 
 impl WorkerHooks {
-    /// Routes the engine's notices, account choices and browser waits to events.
+    /// Routes the engine's notices, account choices and browser waits to events; actions
+    /// without another way of coming are audited as the window's.
     pub fn install(&self, options: &mut EngineOptions) {
+        options.via = crate::core::audit::Via::Window;
         let emitter = self.emitter.clone();
         options.notice = Arc::new(move |message| emitter.emit(Event::Notice(message.into())));
         let emitter = self.emitter.clone();
@@ -119,10 +121,25 @@ pub fn engine_factory(options: EngineOptions) -> EngineFactory {
     })
 }
 
+/// Sends commands to the worker from any thread (the tray's menu handler, the instance
+/// service); never blocks.
+#[derive(Clone)]
+pub struct CommandSender(async_mpsc::UnboundedSender<Command>);
+
+impl CommandSender {
+    pub fn send(&self, command: Command) {
+        if self.0.send(command).is_err() {
+            tracing::error!("the worker has stopped; command dropped");
+        }
+    }
+}
+
 /// A front end's handle on the worker. Dropping it stops the worker.
 pub struct WorkerHandle {
     commands: async_mpsc::UnboundedSender<Command>,
     events: mpsc::Receiver<Event>,
+    /// Ends the worker even while other threads hold a [`CommandSender`] (the tray's).
+    stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -131,19 +148,26 @@ impl WorkerHandle {
     pub fn start(factory: EngineFactory, wake: Wake) -> Self {
         let (command_sender, command_receiver) = async_mpsc::unbounded_channel();
         let (event_sender, event_receiver) = mpsc::channel();
+        let (stop, stopped) = oneshot::channel();
         let emitter = Emitter {
             events: event_sender,
             wake,
         };
         let thread = std::thread::Builder::new()
             .name("sso-launcher-worker".into())
-            .spawn(move || run(factory, emitter, command_receiver))
+            .spawn(move || run(factory, emitter, command_receiver, stopped))
             .expect("the worker thread starts");
         Self {
             commands: command_sender,
             events: event_receiver,
+            stop: Some(stop),
             thread: Some(thread),
         }
+    }
+
+    /// A sender for other threads.
+    pub fn sender(&self) -> CommandSender {
+        CommandSender(self.commands.clone())
     }
 
     /// Queues a command; never blocks.
@@ -166,9 +190,10 @@ impl WorkerHandle {
 
 impl Drop for WorkerHandle {
     fn drop(&mut self) {
-        // Closing the channel ends the worker's loop; running tasks are dropped with the runtime.
-        let (closed, _) = async_mpsc::unbounded_channel();
-        drop(std::mem::replace(&mut self.commands, closed));
+        // Ends the worker's loop; running tasks are dropped with the runtime.
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -179,6 +204,7 @@ fn run(
     factory: EngineFactory,
     emitter: Emitter,
     mut commands: async_mpsc::UnboundedReceiver<Command>,
+    mut stopped: oneshot::Receiver<()>,
 ) {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -204,19 +230,27 @@ fn run(
             Ok(started) => started,
             Err(failure) => {
                 emitter.emit(Event::StartFailed(failure));
-                while commands.recv().await.is_some() {}
+                let _ = stopped.await;
                 return;
             }
         };
         let tasks = crate::core::worker_tasks::Tasks::new(Arc::new(engine), emitter, choices);
         tasks.handle(Command::Reload);
-        while let Some(command) = commands.recv().await {
-            tasks.handle(command);
+        tasks.follow_files();
+        loop {
+            tokio::select! {
+                command = commands.recv() => match command {
+                    Some(command) => tasks.handle(command),
+                    None => break,
+                },
+                _ = &mut stopped => break,
+            }
         }
         tasks.shutdown();
     });
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
 }
 
-/// The ids of accounts with a launch running, and how to stop each.
-pub(crate) type RunningLaunches = Mutex<HashMap<AccountId, tokio::task::AbortHandle>>;
+/// The ids of accounts with a launch running, how to stop each, and how it came.
+pub(crate) type RunningLaunches =
+    Mutex<HashMap<AccountId, (tokio::task::AbortHandle, crate::core::protocol::Via)>>;

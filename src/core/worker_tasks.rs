@@ -8,10 +8,11 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::core::account::{Account, AccountId};
+pub(super) use crate::core::blocking::blocking;
 use crate::core::engine::{AccountEdit, Engine, EngineError};
 use crate::core::error::ErrorKind;
 use crate::core::launch::{Delivery, LaunchOutcome, LaunchTarget};
-use crate::core::protocol::{Command, Event, Failure, LaunchHow, LaunchReport, VaultStatus};
+use crate::core::protocol::{Command, Event, Failure, LaunchHow, LaunchReport, VaultStatus, Via};
 use crate::core::provider::require_provider;
 use crate::core::secret::SecretString;
 use crate::core::worker::{Emitter, PendingChoices, RunningLaunches};
@@ -26,12 +27,8 @@ pub(crate) struct Tasks {
     /// Where the audit log was last read up to.
     pub(super) audit_offset: Arc<tokio::sync::Mutex<Option<u64>>>,
     pub(super) refreshing_all: Arc<AtomicBool>,
-}
-
-pub(super) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|join| panic!("a blocking task panicked: {join}"))
+    /// The accounts whose token status has been sent (new ones get theirs on arrival).
+    pub(super) listed: Arc<Mutex<std::collections::HashSet<AccountId>>>,
 }
 
 pub(super) fn failure(err: &EngineError) -> Failure {
@@ -47,13 +44,14 @@ impl Tasks {
             launches: Arc::new(Mutex::new(HashMap::new())),
             audit_offset: Arc::new(tokio::sync::Mutex::new(None)),
             refreshing_all: Arc::new(AtomicBool::new(false)),
+            listed: Arc::default(),
         }
     }
 
     pub(crate) fn handle(&self, command: Command) {
         let tasks = self.clone();
         match command {
-            Command::Launch { account, how } => self.start_launch(account, how),
+            Command::Launch { account, how, via } => self.start_launch(account, how, via),
             Command::CancelLaunch { account } => self.cancel_launch(account),
             Command::Choose { request, choice } => self.choices.answer(request, choice),
             command => {
@@ -64,7 +62,7 @@ impl Tasks {
 
     /// Stops running launches (the worker is closing).
     pub(crate) fn shutdown(&self) {
-        for (_, handle) in self.launches.lock().expect("launches lock").drain() {
+        for (_, (handle, _)) in self.launches.lock().expect("launches lock").drain() {
             handle.abort();
         }
     }
@@ -72,8 +70,7 @@ impl Tasks {
     async fn run(self, command: Command) {
         match command {
             Command::Reload => self.reload().await,
-            Command::SaveAccount {
-                original,
+            Command::AddAccount {
                 copy_secrets_from,
                 account,
                 secrets,
@@ -83,10 +80,15 @@ impl Tasks {
                     None => Ok(secrets),
                 };
                 match secrets {
-                    Ok(secrets) => self.save(original, account, secrets).await,
+                    Ok(secrets) => self.add(account, secrets).await,
                     Err(err) => self.emitter.emit(Event::SaveFailed(failure(&err))),
                 }
             }
+            Command::EditAccount {
+                account,
+                edit,
+                secrets,
+            } => self.edit(account, edit, secrets).await,
             Command::DeleteAccount { account } => self.delete(account).await,
             Command::SetFavourite { account, favourite } => {
                 let edit = AccountEdit {
@@ -133,11 +135,12 @@ impl Tasks {
             Command::RefreshAll { per_second } => self.refresh_all(per_second).await,
             Command::SignOut { account } => self.sign_out(account).await,
             Command::CheckVault => self.check_vault().await,
-            Command::SaveSettings(settings) => {
+            Command::ChangeSettings(change) => {
                 let engine = self.engine.clone();
-                let saved = blocking(move || engine.update_settings(settings)).await;
-                self.emitter
-                    .emit(Event::SettingsSaved(saved.map_err(|err| failure(&err))));
+                let saved = blocking(move || engine.change_settings(&change)).await;
+                self.emitter.emit(Event::SettingsSaved(
+                    saved.map(|_| ()).map_err(|err| failure(&err)),
+                ));
                 self.emitter.emit(Event::Settings(self.engine.settings()));
             }
             Command::Launch { .. } | Command::CancelLaunch { .. } | Command::Choose { .. } => {
@@ -153,6 +156,7 @@ impl Tasks {
         };
         self.check_vault().await;
         self.read_activity().await;
+        self.newly_listed(&accounts);
         self.send_token_statuses(&accounts).await;
     }
 
@@ -219,26 +223,30 @@ impl Tasks {
         .await
     }
 
-    fn start_launch(&self, account: AccountId, how: LaunchHow) {
+    fn start_launch(&self, account: AccountId, how: LaunchHow, via: Via) {
         let mut running = self.launches.lock().expect("launches lock");
         if running
             .get(&account)
-            .is_some_and(|task| !task.is_finished())
+            .is_some_and(|(task, _)| !task.is_finished())
         {
             self.emitter.emit(Event::Notice(
                 "That account is launching already; wait for it or cancel it.".into(),
             ));
             return;
         }
+        self.emitter
+            .emit(Event::LaunchStarted { account, how, via });
         let tasks = self.clone();
         let task = tokio::spawn(async move {
-            let result = tasks.launch(account, how).await;
-            tasks
-                .emitter
-                .emit(Event::LaunchFinished { account, result });
+            let result = tasks.launch(account, how, via).await;
+            tasks.emitter.emit(Event::LaunchFinished {
+                account,
+                via,
+                result,
+            });
             tasks.read_activity().await;
         });
-        running.insert(account, task.abort_handle());
+        running.insert(account, (task.abort_handle(), via));
     }
 
     fn cancel_launch(&self, account: AccountId) {
@@ -251,10 +259,11 @@ impl Tasks {
             .lock()
             .expect("launches lock")
             .remove(&account);
-        if let Some(task) = running.filter(|task| !task.is_finished()) {
+        if let Some((task, via)) = running.filter(|(task, _)| !task.is_finished()) {
             task.abort();
             self.emitter.emit(Event::LaunchFinished {
                 account,
+                via,
                 result: Err(Failure {
                     kind: ErrorKind::BrowserFlow,
                     message: "Launch cancelled.".into(),
@@ -264,7 +273,12 @@ impl Tasks {
         }
     }
 
-    async fn launch(&self, id: AccountId, how: LaunchHow) -> Result<LaunchReport, Failure> {
+    async fn launch(
+        &self,
+        id: AccountId,
+        how: LaunchHow,
+        via: Via,
+    ) -> Result<LaunchReport, Failure> {
         let account = self.find(id).await.map_err(|err| failure(&err))?;
         let target = match how {
             LaunchHow::Browser => LaunchTarget::Browser,
@@ -272,7 +286,7 @@ impl Tasks {
         };
         let emitter = self.emitter.clone();
         let on_step = move |step| emitter.emit(Event::LaunchStep { account: id, step });
-        let outcome = self.engine.launch(&account, target, &on_step).await;
+        let outcome = self.engine.launch(&account, target, via, &on_step).await;
         if require_provider(account.provider).spec().round_trip {
             // Nothing to show in the token column.
         } else if let Ok(LaunchOutcome {
@@ -358,26 +372,23 @@ impl Tasks {
         });
     }
 
-    async fn save(
-        &self,
-        original: Option<AccountId>,
-        account: Account,
-        secrets: Vec<(String, SecretString)>,
-    ) {
-        let saved = match original {
-            None => {
-                let engine = self.engine.clone();
-                blocking(move || engine.add_account(account, secrets))
-                    .await
-                    .map(|saved| (saved, true))
-            }
-            Some(id) => self
-                .replace(id, account, secrets)
-                .await
-                .map(|saved| (saved, false)),
-        };
+    async fn add(&self, account: Account, secrets: Vec<(String, SecretString)>) {
+        let engine = self.engine.clone();
+        let added = blocking(move || engine.add_account(account, secrets)).await;
+        self.report_saved(added, true).await;
+    }
+
+    async fn edit(&self, id: AccountId, edit: AccountEdit, secrets: Vec<(String, SecretString)>) {
+        let edited = self
+            .engine
+            .edit_account(&id.to_string(), edit, secrets)
+            .await;
+        self.report_saved(edited, false).await;
+    }
+
+    async fn report_saved(&self, saved: Result<Account, EngineError>, created: bool) {
         match saved {
-            Ok((account, created)) => {
+            Ok(account) => {
                 self.send_accounts().await;
                 self.send_status(&account).await;
                 self.emitter.emit(Event::Saved { account, created });
@@ -416,31 +427,6 @@ impl Tasks {
         .await?;
         secrets.extend(copied);
         Ok(secrets)
-    }
-
-    async fn replace(
-        &self,
-        id: AccountId,
-        account: Account,
-        secrets: Vec<(String, SecretString)>,
-    ) -> Result<Account, EngineError> {
-        let current = self.find(id).await?;
-        let edit = AccountEdit {
-            rename: Some(account.name),
-            unset: current
-                .settings
-                .keys()
-                .filter(|key| !account.settings.contains_key(*key))
-                .cloned()
-                .collect(),
-            set: account.settings,
-            tags: Some(account.tags),
-            favourite: Some(account.favourite),
-            notes: Some(account.notes),
-        };
-        self.engine
-            .edit_account(&id.to_string(), edit, secrets)
-            .await
     }
 
     async fn delete(&self, id: AccountId) {

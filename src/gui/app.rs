@@ -4,22 +4,45 @@
 use time::OffsetDateTime;
 
 use crate::core::account::ProviderKind;
-use crate::core::protocol::{Command, LaunchHow};
+use crate::core::protocol::{Command, LaunchHow, Via};
 use crate::core::store::settings::{Settings, TEXT_SCALE_RANGE, Theme};
+use crate::core::store::settings_change::SettingsChange;
 use crate::core::worker::{EngineFactory, WorkerHandle};
+use crate::desktop::instance::InstanceRequest;
 use crate::gui::commands::{Action, Tab};
 use crate::gui::editor::Editor;
+use crate::gui::resident::{DesktopOptions, Resident};
 use crate::gui::state::{AppState, LaunchState};
 use crate::gui::views;
 
 pub struct SsoApp {
-    worker: WorkerHandle,
+    pub(crate) worker: WorkerHandle,
     pub state: AppState,
     /// The text scale and theme last applied to the context.
     applied: Option<(f32, Theme)>,
     next_request: u64,
     /// For the startup benchmark: where to write when the first frame ran.
     first_frame_report: Option<std::path::PathBuf>,
+    /// The window's title, also its accessible name.
+    pub(crate) title: String,
+    /// The tray, the one-instance service and notifications (the real app only).
+    pub(crate) resident: Option<Resident>,
+    pub(crate) window: WindowState,
+}
+
+/// Whether the main window shows, and what it is waiting to do about it.
+#[derive(Debug, Default)]
+pub(crate) struct WindowState {
+    /// Hidden in the tray.
+    pub hidden: bool,
+    /// Frames still to draw, while hidden, to undo eframe's showing of the first frame.
+    pub hide_passes: u8,
+    /// Quit was asked for: the next close is not turned into a hide.
+    pub quitting: bool,
+    /// The window is the quick-launch window for now (the main window is in the tray).
+    pub quick_mode: bool,
+    /// The main window's size when last shown, restored after quick launch.
+    pub main_size: Option<egui::Vec2>,
 }
 
 impl SsoApp {
@@ -38,13 +61,60 @@ impl SsoApp {
             applied: None,
             next_request: 0,
             first_frame_report: std::env::var_os(FIRST_FRAME_ENV).map(Into::into),
+            title: "sso-launcher".into(),
+            resident: None,
+            window: WindowState::default(),
         }
+    }
+
+    /// The real app: the window with its tray, one-instance service and notifications.
+    pub fn resident(
+        ctx: &egui::Context,
+        factory: EngineFactory,
+        title: &str,
+        options: DesktopOptions,
+    ) -> Self {
+        let mut app = Self::new(ctx, factory);
+        app.title = title.to_string();
+        let quick_first = options.request == InstanceRequest::QuickLaunch;
+        let start_hidden = options.start_hidden;
+        let resident = Resident::start(ctx, app.worker.sender(), &app.state, options);
+        let mut resident = resident;
+        if resident.tray_shown() && (start_hidden || quick_first) {
+            app.window.hidden = true;
+            app.window.hide_passes = 3;
+            // This start's own "show the window" is what starting hidden declines.
+            resident.decline_first_show();
+        } else if start_hidden {
+            app.state
+                .notice("Started with the window: there is no tray to start in.");
+        }
+        app.resident = Some(resident);
+        app
     }
 
     /// Applies what the views asked for.
     fn perform(&mut self, ctx: &egui::Context, action: Action) {
         let state = &mut self.state;
         match action {
+            Action::ConfirmLink(id) => {
+                state.link = None;
+                state.list.selected = Some(id);
+                state.list.scroll_to_selected = true;
+                self.worker.send(Command::Launch {
+                    account: id,
+                    how: LaunchHow::Browser,
+                    via: Via::Link,
+                });
+            }
+            Action::DismissLink => state.link = None,
+            Action::CopyLaunchLink(id) => {
+                ctx.copy_text(crate::core::link::launch_link(id));
+                if let Some(account) = state.account(id) {
+                    let name = account.name.clone();
+                    state.notice(format!("Copied the launch link of '{name}'."));
+                }
+            }
             Action::Launch(id) | Action::CopyLink(id) => {
                 let how = if matches!(action, Action::Launch(_)) {
                     LaunchHow::Browser
@@ -63,7 +133,11 @@ impl SsoApp {
                         waiting_for_browser: false,
                     },
                 );
-                self.worker.send(Command::Launch { account: id, how });
+                self.worker.send(Command::Launch {
+                    account: id,
+                    how,
+                    via: Via::Window,
+                });
             }
             Action::LaunchSelected | Action::CopySelected => {
                 if let Some(id) = state.list.selected {
@@ -165,7 +239,10 @@ impl SsoApp {
             Action::SaveSettings => {
                 state.settings_message = None;
                 self.worker
-                    .send(Command::SaveSettings(state.settings_draft.clone()));
+                    .send(Command::ChangeSettings(SettingsChange::between(
+                        &state.settings,
+                        &state.settings_draft,
+                    )));
             }
             Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => {
                 let current = state.settings.text_scale.unwrap_or(1.0);
@@ -181,17 +258,18 @@ impl SsoApp {
                     ),
                     ..state.settings.clone()
                 };
-                // Shown at once; saved in the background.
-                state.settings = settings.clone();
-                self.worker.send(Command::SaveSettings(settings));
+                // Shown at once; saved in the background (only the text size).
+                let change = SettingsChange::between(&state.settings, &settings);
+                state.settings = settings;
+                state.settings_draft = change.applied_to(&state.settings_draft);
+                self.worker.send(Command::ChangeSettings(change));
             }
             Action::CheckVault => self.worker.send(Command::CheckVault),
             Action::Reload => self.worker.send(Command::Reload),
             Action::DismissNotice => {
                 state.notices.pop_back();
             }
-            // Closing (not killing) the window lets eframe keep its size and place.
-            Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Action::Quit => self.quit(ctx),
         }
     }
 
@@ -200,7 +278,8 @@ impl SsoApp {
     fn shortcuts(&self, ctx: &egui::Context, actions: &mut Vec<Action>) {
         let dialog_open = self.state.editor.is_some()
             || self.state.pending_delete.is_some()
-            || self.state.choice.is_some();
+            || self.state.choice.is_some()
+            || self.state.link.is_some();
         let focus = ctx.memory(|memory| memory.focused());
         let typing_elsewhere = focus.is_some_and(|id| id != views::accounts::search_id());
         let list_keys = !dialog_open && !typing_elsewhere && self.state.tab == Tab::Accounts;
@@ -240,8 +319,12 @@ impl SsoApp {
         self.applied = Some(wanted);
     }
 
-    /// Asks for the next frame only while something on screen changes with time.
+    /// Asks for the next frame only while something on screen changes with time (nothing
+    /// does while the window is hidden).
     fn schedule_repaint(&self, ctx: &egui::Context) {
+        if self.window.hidden {
+            return;
+        }
         if !self.state.copied_until.is_empty() {
             ctx.request_repaint_after(std::time::Duration::from_secs(1));
         } else if self.state.tokens.values().any(|status| {
@@ -257,8 +340,11 @@ impl SsoApp {
     /// Folds the worker's events into the state; no drawing.
     pub fn update_state(&mut self, ctx: &egui::Context) {
         for event in self.worker.drain() {
+            self.before_event(ctx, &event);
             self.state.apply(event);
         }
+        self.resolve_link();
+        self.desktop_logic(ctx);
         let pointer_on_list = match (ctx.pointer_hover_pos(), self.state.list_rect) {
             (Some(pointer), Some(rect)) => rect.contains(pointer),
             _ => false,
@@ -271,6 +357,13 @@ impl SsoApp {
     /// Draws the window and performs what was clicked or typed.
     pub fn draw(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.keep_hidden(&ctx);
+        if self.window.quick_mode {
+            return self.draw_quick(ui);
+        }
+        ctx.accesskit_node_builder(egui::accesskit_root_id(), |node| {
+            node.set_label(self.title.as_str())
+        });
         let mut actions = Vec::new();
         self.shortcuts(&ctx, &mut actions);
         if let Some(failure) = &self.state.start_failure {
@@ -305,6 +398,7 @@ impl SsoApp {
             views::editor::show(ui, editor, &mut actions);
         }
         views::dialogs::show(ui, &mut self.state, &mut actions);
+        views::link::show(ui, &self.state, &mut actions);
         for action in actions {
             self.perform(&ctx, action);
         }
@@ -329,6 +423,15 @@ impl eframe::App for SsoApp {
 
     fn persist_egui_memory(&self) -> bool {
         false
+    }
+
+    /// eframe keeps the window's size and place at these saves: never the quick form's.
+    fn auto_save_interval(&self) -> std::time::Duration {
+        if self.window.quick_mode {
+            std::time::Duration::MAX
+        } else {
+            std::time::Duration::from_secs(30)
+        }
     }
 }
 

@@ -44,7 +44,10 @@ pub enum Action {
     SaveEditor,
     CloseEditor,
     DiscoverServices,
-    Choose { request: u64, choice: Option<usize> },
+    Choose {
+        request: u64,
+        choice: Option<usize>,
+    },
     RefreshToken(AccountId),
     SignOut(AccountId),
     RefreshAll,
@@ -61,6 +64,10 @@ pub enum Action {
     CheckVault,
     Reload,
     DismissNotice,
+    /// Launch the account a link named (after the user confirmed it).
+    ConfirmLink(AccountId),
+    DismissLink,
+    CopyLaunchLink(AccountId),
     Quit,
 }
 
@@ -100,6 +107,9 @@ impl Action {
             Action::CheckVault => "Check again",
             Action::Reload => "Reload",
             Action::DismissNotice => "Dismiss",
+            Action::ConfirmLink(_) => "Launch",
+            Action::DismissLink => "Cancel",
+            Action::CopyLaunchLink(_) => "Copy launch link",
             Action::Quit => "Quit",
         }
     }
@@ -124,6 +134,9 @@ impl Action {
             Action::FocusSearch => "Find accounts by name, tag, provider or notes",
             Action::DiscoverServices => "Ask the gateway which services it offers",
             Action::CheckVault => "Ask the keyring again whether it answers",
+            Action::CopyLaunchLink(_) => {
+                "A link (sso-launcher://…) that opens this account from a wiki or a ticket, after asking"
+            }
             _ => "",
         }
     }

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::core::account::{Account, AccountId, ProviderKind};
+use crate::core::engine::AccountEdit;
 use crate::core::protocol::{Command, Failure};
 use crate::core::provider::ags::AuthService;
 use crate::core::provider::form::{check_field, form_fields, is_shown};
@@ -20,6 +21,9 @@ pub struct Discovery {
 pub struct Editor {
     /// The account being edited; `None` for a new one.
     pub original: Option<AccountId>,
+    /// What Save would have written had nothing been touched: only the differences from it
+    /// are saved, so a change made meanwhile elsewhere (the CLI) is kept.
+    opened: Option<Account>,
     /// For a duplicate: the account whose secrets the new one starts with.
     pub copy_secrets_from: Option<AccountId>,
     pub draft: Account,
@@ -72,8 +76,9 @@ impl Editor {
         {
             draft.settings.insert("browser".into(), "command".into());
         }
-        Self {
+        let mut editor = Self {
             original,
+            opened: None,
             copy_secrets_from: None,
             tags_text: draft.tags.join(", "),
             draft,
@@ -84,7 +89,11 @@ impl Editor {
             saving: false,
             error: None,
             checked: None,
+        };
+        if original.is_some() {
+            editor.opened = Some(editor.account());
         }
+        editor
     }
 
     pub fn title(&self) -> String {
@@ -201,11 +210,17 @@ impl Editor {
             .collect();
         self.saving = true;
         self.error = None;
-        Command::SaveAccount {
-            original: self.original,
-            copy_secrets_from: self.copy_secrets_from,
-            account: self.account(),
-            secrets,
+        match (self.original, &self.opened) {
+            (Some(id), Some(opened)) => Command::EditAccount {
+                account: id,
+                edit: AccountEdit::between(opened, &self.account()),
+                secrets,
+            },
+            _ => Command::AddAccount {
+                copy_secrets_from: self.copy_secrets_from,
+                account: self.account(),
+                secrets,
+            },
         }
     }
 
@@ -263,7 +278,7 @@ mod tests {
         editor.secrets.insert("basic_token", "abc".into());
         editor.secrets.insert("password", "pw".into());
         assert_eq!(editor.problems(), Vec::<String>::new());
-        let Command::SaveAccount {
+        let Command::AddAccount {
             secrets, account, ..
         } = editor.save_command()
         else {
@@ -274,6 +289,35 @@ mod tests {
         assert!(
             editor.secrets.is_empty(),
             "typed secrets move into the command"
+        );
+    }
+
+    #[test]
+    fn an_edit_saves_only_what_was_changed_in_the_form() {
+        let mut account = Account::new("Acme", ProviderKind::Assuresign);
+        for (key, value) in [
+            ("environment", "sb"),
+            ("api_username", "u"),
+            ("context_username", "a@b.example"),
+        ] {
+            account.settings.insert(key.into(), value.into());
+        }
+        let mut editor = Editor::edit(&account);
+        editor.tags_text = "customer".into();
+        let Command::EditAccount {
+            account: id, edit, ..
+        } = editor.save_command()
+        else {
+            panic!("an edit")
+        };
+        assert_eq!(id, account.id);
+        assert_eq!(
+            edit,
+            AccountEdit {
+                tags: Some(vec!["customer".into()]),
+                ..AccountEdit::default()
+            },
+            "untouched settings are not written back"
         );
     }
 

@@ -1,10 +1,15 @@
 //! The desktop window (eframe/egui). It only draws state and sends commands to the worker.
 
 pub mod app;
+mod app_resident;
 pub mod commands;
 pub mod editor;
+pub mod quick;
+pub mod resident;
 pub mod search;
 pub mod state;
+pub mod tray;
+pub mod tray_model;
 pub mod views;
 
 use std::any::Any;
@@ -50,15 +55,22 @@ pub fn demo_factory(configure: impl FnOnce(&mut EngineOptions) + Send + 'static)
     })
 }
 
-const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
+/// The main window's smallest size, in points.
+pub const MIN_SIZE: [f32; 2] = [560.0, 360.0];
 
-/// Opens the window and runs until it is closed.
-pub fn run(window: WindowOptions, factory: EngineFactory) -> Result<(), String> {
+pub(crate) const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
+
+/// Opens the window (with its tray) and runs until the app quits.
+pub fn run(
+    window: WindowOptions,
+    factory: EngineFactory,
+    desktop: resident::DesktopOptions,
+) -> Result<(), String> {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(&window.title)
         .with_app_id("sso-launcher")
         .with_inner_size([960.0, 640.0])
-        .with_min_inner_size([560.0, 360.0]);
+        .with_min_inner_size(MIN_SIZE);
     match eframe::icon_data::from_png_bytes(ICON_PNG) {
         Ok(icon) => viewport = viewport.with_icon(Arc::new(icon)),
         Err(err) => tracing::warn!("the app icon could not be read: {err}"),
@@ -73,10 +85,18 @@ pub fn run(window: WindowOptions, factory: EngineFactory) -> Result<(), String> 
         persistence_path: Some(window.data_dir.join("window.ron")),
         ..Default::default()
     };
+    let title = window.title.clone();
     eframe::run_native(
         &window.title,
         options,
-        Box::new(move |cc| Ok(Box::new(app::SsoApp::new(&cc.egui_ctx, factory)))),
+        Box::new(move |cc| {
+            Ok(Box::new(app::SsoApp::resident(
+                &cc.egui_ctx,
+                factory,
+                &title,
+                desktop,
+            )))
+        }),
     )
     .map_err(|err| {
         let err = err.to_string();

@@ -7,8 +7,11 @@ use time::OffsetDateTime;
 use crate::core::account::{Account, AccountId};
 use crate::core::audit::AuditRecord;
 use crate::core::launch::LaunchStep;
-use crate::core::protocol::{Event, Failure, LaunchHow, LaunchReport, TokenStatus, VaultStatus};
+use crate::core::protocol::{
+    Event, Failure, LaunchHow, LaunchReport, TokenStatus, VaultStatus, Via,
+};
 use crate::core::store::settings::Settings;
+use crate::core::store::settings_change::SettingsChange;
 use crate::gui::commands::Tab;
 use crate::gui::editor::Editor;
 use crate::gui::search;
@@ -27,6 +30,15 @@ pub enum LaunchState {
         waiting_for_browser: bool,
     },
     Done(Result<LaunchReport, Failure>),
+}
+
+/// How the last launch (from anywhere in this app) ended, for the tray's tooltip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastLaunch {
+    pub account: String,
+    pub via: Via,
+    /// The summary, or the failure.
+    pub outcome: Result<String, Failure>,
 }
 
 /// A question from a sign-in that matched several accounts.
@@ -89,6 +101,30 @@ pub struct AppState {
     pub list_viewport: (f32, f32),
     /// Where the list was drawn last frame (rows are not reordered under the pointer).
     pub list_rect: Option<egui::Rect>,
+    pub last_launch: Option<LastLaunch>,
+    /// The user has seen the last launch's failure (the window had the focus since).
+    pub attention_seen: bool,
+    /// Counts the events folded in, so the tray is worked out again only after a change.
+    pub changes: u64,
+    /// Counts changes to the account list and launch times (for the quick-launch matches).
+    pub accounts_version: u64,
+    /// A link waiting for an answer (or for the accounts to arrive, to be checked).
+    pub link: Option<LinkPrompt>,
+    /// The quick-launch window, when open.
+    pub quick: Option<crate::gui::quick::QuickState>,
+    /// Why there is no tray icon, when there is none.
+    pub tray_absent: Option<String>,
+}
+
+/// An `sso-launcher://` link and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkPrompt {
+    /// Arrived before the account list: checked once it is here.
+    Unchecked(String),
+    /// Asks to launch this account: confirm or cancel.
+    Confirm(AccountId),
+    /// Cannot be used; says why. Nothing was run.
+    Refused(String),
 }
 
 impl AppState {
@@ -109,11 +145,13 @@ impl AppState {
 
     /// Folds one event from the worker into the model.
     pub fn apply(&mut self, event: Event) {
+        self.changes += 1;
         match event {
             Event::StartFailed(failure) => self.start_failure = Some(failure),
             Event::Accounts(accounts) => self.set_accounts(accounts),
             Event::AccountsFailed(failure) => self.accounts_failure = Some(failure),
             Event::LastLaunched(launched) => {
+                self.accounts_version += 1;
                 for (id, at) in launched {
                     let newest = self.last_launched.entry(id).or_insert(at);
                     *newest = (*newest).max(at);
@@ -121,7 +159,9 @@ impl AppState {
                 self.list.stale = true;
             }
             Event::Settings(settings) => {
-                self.settings_draft = settings.clone();
+                // Unsaved edits in the Settings tab stay; everything else follows the file.
+                self.settings_draft = SettingsChange::between(&self.settings, &self.settings_draft)
+                    .applied_to(&settings);
                 if settings.account_order != self.settings.account_order {
                     self.list.arranged_query = None;
                 }
@@ -145,7 +185,34 @@ impl AppState {
                     *waiting_for_browser = waiting;
                 }
             }
-            Event::LaunchFinished { account, result } => {
+            Event::LaunchStarted { account, how, .. } => {
+                if !self.is_running(account) {
+                    self.launches.insert(
+                        account,
+                        LaunchState::Running {
+                            how,
+                            step: None,
+                            waiting_for_browser: false,
+                        },
+                    );
+                }
+            }
+            Event::LaunchFinished {
+                account,
+                via,
+                result,
+            } => {
+                self.last_launch = Some(LastLaunch {
+                    account: self
+                        .account(account)
+                        .map_or_else(|| "an account".into(), |a| a.name.clone()),
+                    via,
+                    outcome: result
+                        .as_ref()
+                        .map(|report| report.summary.clone())
+                        .map_err(Clone::clone),
+                });
+                self.attention_seen = result.is_ok();
                 if let Ok(LaunchReport {
                     copied_until: Some(until),
                     ..
@@ -242,6 +309,7 @@ impl AppState {
     }
 
     fn set_accounts(&mut self, accounts: Vec<Account>) {
+        self.accounts_version += 1;
         self.index_of = accounts
             .iter()
             .enumerate()

@@ -242,18 +242,44 @@ fn export_and_import_round_trip_without_secrets() {
         shown.contains("envelope_id = e1") && shown.contains("vip") && shown.contains("call first"),
         "{shown}"
     );
-    assert!(shown.contains("api_key: not set"), "{shown}");
-    // Importing again clashes on the name: refused, nothing changes.
+    // The id is kept, so a launch link in a shared wiki opens the same account everywhere.
+    let id = |env: &TestEnv| {
+        let shown: serde_json::Value =
+            serde_json::from_str(&stdout(&env.run(&["--json", "accounts", "show", "Acme"])))
+                .unwrap();
+        shown["id"].as_str().unwrap().to_string()
+    };
+    assert_eq!(id(&other), id(&env));
+    assert!(
+        text.contains(&format!("\"id\": \"{}\"", id(&env))),
+        "{text}"
+    );
+    // Importing again meets the same id: refused with a clear message, nothing changes.
     let before = std::fs::read(other.config_dir().join("accounts.toml")).unwrap();
+    assert_ok(&other.run(&["accounts", "edit", "Acme", "--rename", "Acme (renamed)"]));
+    let renamed = std::fs::read(other.config_dir().join("accounts.toml")).unwrap();
     let err = assert_exit(
         &other.run(&["accounts", "import", export.to_str().unwrap()]),
         3,
     );
-    assert!(err.contains("exist already"), "{err}");
+    assert!(
+        err.contains("which 'Acme (renamed)' here has already")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert_ne!(before, renamed);
     assert_eq!(
         std::fs::read(other.config_dir().join("accounts.toml")).unwrap(),
-        before
+        renamed
     );
+    // An export from an older release (no ids) still imports, with new ids.
+    let old = text.replace(&format!("\"id\": \"{}\",", id(&env)), "");
+    assert!(!old.contains(&id(&env)));
+    let third = TestEnv::new();
+    let file = third.dir.path().join("old.json");
+    std::fs::write(&file, old).unwrap();
+    assert_ok(&third.run(&["accounts", "import", file.to_str().unwrap()]));
+    assert_ne!(id(&third), id(&env));
 }
 
 #[test]
@@ -270,6 +296,8 @@ fn bad_import_files_change_nothing() {
         (r#"{"format":"sso-launcher-accounts","version":1,"accounts":[{"name":"S","provider":"assuresign","settings":{"environment":"sb","api_username":"u","context_username":"a@b.example","api_key":"x"}}]}"#.to_string(), "secret"),
         (r#"{"format":"sso-launcher-accounts","version":1,"accounts":[{"name":"P","provider":"nope"}]}"#.to_string(), "not a valid"),
         (format!(r#"{{"format":"sso-launcher-accounts","version":1,"accounts":[{good_account},{{"name":"Bad","provider":"assuresign","settings":{{"environment":"mars"}}}}]}}"#), "account 2"),
+        (r#"{"format":"sso-launcher-accounts","version":1,"accounts":[{"id":"5f0e8a8e-4a51-4bb6-9b0e-2d43d7a1c001","name":"A","provider":"sovos","settings":{"client_id":"c"}},{"id":"5f0e8a8e-4a51-4bb6-9b0e-2d43d7a1c001","name":"B","provider":"sovos","settings":{"client_id":"c"}}]}"#.to_string(), "another account in the file has too"),
+        (r#"{"format":"sso-launcher-accounts","version":1,"accounts":[{"id":"not-an-id","name":"A","provider":"sovos"}]}"#.to_string(), "not a valid"),
     ];
     for (index, (content, expected)) in cases.iter().enumerate() {
         let file = env.dir.path().join(format!("bad-{index}.json"));

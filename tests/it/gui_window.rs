@@ -26,7 +26,17 @@ fn xdotool(args: &[&str]) -> String {
 fn wait_for_window(child: &mut Child, title: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let found = xdotool(&["search", "--onlyvisible", "--name", title]);
+        // By process too: other tests' windows on this display have the same title.
+        let pid = child.id().to_string();
+        let found = xdotool(&[
+            "search",
+            "--all",
+            "--onlyvisible",
+            "--pid",
+            &pid,
+            "--name",
+            title,
+        ]);
         if let Some(id) = found.lines().next() {
             return id.to_string();
         }

@@ -47,10 +47,10 @@ impl AccountStore {
 
     /// Loads, applies `change`, validates and saves atomically, all under the store's lock.
     /// When `change` fails, nothing is written.
-    pub fn update<T>(
+    pub fn update<T, E: From<StoreError>>(
         &self,
-        change: impl FnOnce(&mut Vec<Account>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+        change: impl FnOnce(&mut Vec<Account>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let _lock = FileLock::acquire(&self.lock_path()).map_err(|source| StoreError::Write {
             path: self.lock_path(),
             source,
@@ -154,7 +154,7 @@ mod tests {
         store
             .update(|accounts| {
                 accounts.push(account);
-                Ok(())
+                Ok::<_, StoreError>(())
             })
             .unwrap();
         assert_eq!(store.load().unwrap(), vec![expected]);
@@ -174,7 +174,7 @@ mod tests {
         assert!(message.contains("line 4"), "{message}");
         let update = store.update(|accounts| {
             accounts.clear();
-            Ok(())
+            Ok::<_, StoreError>(())
         });
         assert!(matches!(update, Err(StoreError::Parse { .. })));
         assert_eq!(std::fs::read_to_string(store.path()).unwrap(), broken);
@@ -190,7 +190,7 @@ mod tests {
             store.load(),
             Err(StoreError::NewerSchema { found: 7, .. })
         ));
-        assert!(store.update(|_| Ok(())).is_err());
+        assert!(store.update(|_| Ok::<_, StoreError>(())).is_err());
         assert_eq!(std::fs::read_to_string(store.path()).unwrap(), future);
     }
 
@@ -214,7 +214,7 @@ mod tests {
         let result = store.update(|accounts| {
             accounts.push(Account::new("Same", ProviderKind::Ags));
             accounts.push(Account::new("same", ProviderKind::Sovos));
-            Ok(())
+            Ok::<_, StoreError>(())
         });
         assert!(matches!(result, Err(StoreError::Invalid { .. })));
         assert!(

@@ -62,8 +62,49 @@ impl FileLock {
     }
 }
 
+impl FileLock {
+    /// Takes the lock if it is free; `Ok(None)` when someone else holds it. Never blocks.
+    pub fn try_acquire(path: &Path) -> std::io::Result<Option<Self>> {
+        if let Some(dir) = path.parent() {
+            ensure_private_dir(dir)?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Self { file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(err)) => Err(err),
+        }
+    }
+
+    /// Writes who holds the lock into the lock file, for those waiting to read.
+    pub fn describe_holder(&mut self, holder: &str) {
+        let written = self
+            .file
+            .set_len(0)
+            .and_then(|()| std::io::Seek::rewind(&mut self.file))
+            .and_then(|_| self.file.write_all(holder.as_bytes()));
+        if let Err(err) = written {
+            tracing::debug!("could not describe the lock's holder: {err}");
+        }
+    }
+
+    /// Who holds the lock at `path`, as its holder described itself (`None`: unknown).
+    pub fn holder(path: &Path) -> Option<String> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let text = text.trim();
+        (!text.is_empty()).then(|| text.chars().take(200).collect())
+    }
+}
+
 impl Drop for FileLock {
     fn drop(&mut self) {
+        // A lock file left behind names no holder.
+        let _ = self.file.set_len(0);
         let _ = self.file.unlock();
     }
 }
@@ -95,5 +136,21 @@ mod tests {
         assert!(other.try_lock().is_err(), "second lock must not be granted");
         drop(held);
         assert!(other.try_lock().is_ok());
+    }
+
+    #[test]
+    fn a_waiting_process_learns_who_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("account.lock");
+        let mut held = FileLock::try_acquire(&path).unwrap().expect("free");
+        held.describe_holder("the sso-launcher window (pid 42)");
+        assert!(FileLock::try_acquire(&path).unwrap().is_none(), "busy");
+        assert_eq!(
+            FileLock::holder(&path).as_deref(),
+            Some("the sso-launcher window (pid 42)")
+        );
+        drop(held);
+        assert_eq!(FileLock::holder(&path), None, "released locks name nobody");
+        assert!(FileLock::try_acquire(&path).unwrap().is_some());
     }
 }

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod atomic;
 pub mod remembered;
 pub mod settings;
+pub mod settings_change;
 mod toml_file;
 pub mod vault;
 

@@ -8,6 +8,7 @@ use crate::core::account::AccountId;
 use crate::core::provider::ProviderState;
 use crate::core::store::atomic::write_atomically;
 
+#[derive(Debug, Clone)]
 pub struct RememberedStore {
     dir: PathBuf,
 }

@@ -37,12 +37,30 @@ pub struct Settings {
     /// Start with the window hidden, in the tray.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub start_minimised: bool,
+    /// Closing the window hides it in the tray (when a tray is shown) instead of quitting.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub close_to_tray: bool,
+    /// Start at login (an XDG autostart entry on Linux), with only the tray.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub autostart: bool,
+    /// How long a command waits for another sso-launcher that is signing in to the same
+    /// account (perhaps waiting for the browser) before giving up, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_wait_seconds: Option<f64>,
     /// Text size in the window, as a zoom factor (1.0 is normal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_scale: Option<f32>,
     /// How the window lists accounts when no search is typed (favourites always come first).
     #[serde(default, skip_serializing_if = "AccountOrder::is_alphabetical")]
     pub account_order: AccountOrder,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(value: &bool) -> bool {
+    *value
 }
 
 /// The window's colour scheme.
@@ -81,6 +99,8 @@ impl AccountOrder {
 
 /// Default for `clipboard_seconds`: the one-time links this app copies live 30 s or less.
 pub const DEFAULT_CLIPBOARD_LIFETIME: Duration = Duration::from_secs(30);
+/// Default for `lock_wait_seconds`.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(30);
 /// Bounds of `text_scale`.
 pub const TEXT_SCALE_RANGE: std::ops::RangeInclusive<f32> = 0.5..=3.0;
 
@@ -95,6 +115,9 @@ impl Default for Settings {
             theme: Theme::System,
             clipboard_seconds: None,
             start_minimised: false,
+            close_to_tray: true,
+            autostart: false,
+            lock_wait_seconds: None,
             text_scale: None,
             account_order: AccountOrder::Alphabetical,
         }
@@ -124,6 +147,9 @@ impl Settings {
         }
         if !within(self.clipboard_seconds, 3600.0) {
             return Err("clipboard_seconds must be between 0 and 3600".into());
+        }
+        if !within(self.lock_wait_seconds, 86_400.0) {
+            return Err("lock_wait_seconds must be between 0 and 86400".into());
         }
         if self
             .text_scale
@@ -156,6 +182,12 @@ impl Settings {
 
     pub fn save(&self, path: &Path) -> Result<(), StoreError> {
         write_toml(path, self)
+    }
+
+    pub fn lock_wait(&self) -> Duration {
+        self.lock_wait_seconds
+            .map(Duration::from_secs_f64)
+            .unwrap_or(DEFAULT_LOCK_WAIT)
     }
 
     pub fn http_timeout(&self) -> Duration {

@@ -168,6 +168,7 @@ fn row(
                 true,
                 actions,
             );
+            action_button(ui, Action::CopyLaunchLink(account.id), name, true, actions);
             action_button(ui, Action::AskDelete(account.id), name, true, actions);
         })
         .response

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activity;
 pub mod dialogs;
 pub mod editor;
+pub mod link;
 pub mod settings;
 pub mod status;
 pub mod tokens;

@@ -3,7 +3,7 @@
 use egui::{ComboBox, DragValue, Ui};
 
 use crate::core::store::settings::{
-    AccountOrder, DEFAULT_CLIPBOARD_LIFETIME, TEXT_SCALE_RANGE, Theme,
+    AccountOrder, DEFAULT_CLIPBOARD_LIFETIME, DEFAULT_LOCK_WAIT, TEXT_SCALE_RANGE, Theme,
 };
 use crate::gui::commands::{Action, action_button};
 use crate::gui::state::AppState;
@@ -91,8 +91,28 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
             .labelled_by(label.id);
             ui.end_row();
 
-            ui.label("");
-            ui.checkbox(&mut draft.start_minimised, "Start minimised to the tray");
+            let label = ui.label("Wait for another sign-in (s)");
+            let mut seconds = draft
+                .lock_wait_seconds
+                .unwrap_or(DEFAULT_LOCK_WAIT.as_secs_f64());
+            if ui
+                .add(DragValue::new(&mut seconds).range(1.0..=3600.0))
+                .labelled_by(label.id)
+                .on_hover_text("How long a launch waits while the same account signs in elsewhere (a terminal, another window)")
+                .changed()
+            {
+                draft.lock_wait_seconds = Some(seconds);
+            }
+            ui.end_row();
+
+            let label = ui.label("Tray");
+            ui.vertical(|ui| {
+                ui.checkbox(&mut draft.start_minimised, "Start minimised to the tray");
+                ui.checkbox(&mut draft.close_to_tray, "Closing the window keeps the app in the tray");
+                ui.checkbox(&mut draft.autostart, "Start at login (in the tray)");
+            })
+            .response
+            .labelled_by(label.id);
             ui.end_row();
         });
     ui.add_space(8.0);

@@ -41,6 +41,11 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
                 }
             }
         }
+        if let Some(reason) = &state.tray_absent {
+            ui.separator();
+            ui.colored_label(ui.visuals().warn_fg_color, reason)
+                .on_hover_text(crate::desktop::tray_host::absence_detail());
+        }
         ui.separator();
         if let Some(notice) = state.notices.back() {
             ui.label(notice);

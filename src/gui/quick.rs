@@ -1,0 +1,202 @@
+//! The quick-launch window: a search box, focused, and the matching accounts below, ranked as
+//! in the main list. Up/Down move, Enter launches, Ctrl+Enter copies a link, Esc closes.
+//! Opened from the tray's "Search…" and by `sso-launcher quick`.
+//!
+//! It is the app's own window in a small form (the main window is hidden in the tray
+//! meanwhile), not a second egui viewport: eframe gives only the root window an
+//! accessibility adapter, and a quick-launch window a screen reader cannot read is no good.
+
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, ScrollArea, TextEdit};
+
+use crate::core::account::{Account, AccountId};
+use crate::core::protocol::{LaunchHow, TokenStatus};
+use crate::gui::search;
+use crate::gui::state::AppState;
+use crate::gui::views::accounts::provider_badge;
+
+pub const TITLE: &str = "sso-launcher quick launch";
+/// The window's size in quick form, in points.
+pub const SIZE: [f32; 2] = [520.0, 380.0];
+pub const MIN_SIZE: [f32; 2] = [360.0, 200.0];
+/// How many matches the window lists.
+const SHOWN: usize = 50;
+
+pub fn search_id() -> egui::Id {
+    egui::Id::unique("quick-launch-search")
+}
+
+#[derive(Debug, Default)]
+pub struct QuickState {
+    pub query: String,
+    /// The matches, best first.
+    pub shown: Vec<AccountId>,
+    pub selected: usize,
+    /// The query and account-list version the matches were made for.
+    arranged_for: Option<(String, u64)>,
+    focused_once: bool,
+    /// The row last scrolled into view (scrolling every frame would animate forever).
+    scrolled_to: Option<usize>,
+}
+
+/// What the user did in the quick-launch window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuickAction {
+    Launch(AccountId, LaunchHow),
+    Close,
+}
+
+impl QuickState {
+    fn arrange(&mut self, state: &AppState) {
+        let key = (self.query.clone(), state.accounts_version);
+        if self.arranged_for.as_ref() == Some(&key) {
+            return;
+        }
+        self.shown = search::arrange(
+            &state.accounts,
+            &self.query,
+            state.settings.account_order,
+            &state.last_launched,
+        )
+        .into_iter()
+        .take(SHOWN)
+        .map(|index| state.accounts[index].id)
+        .collect();
+        self.selected = 0;
+        self.scrolled_to = None;
+        self.arranged_for = Some(key);
+    }
+}
+
+/// Draws the quick-launch window's content (while `state.quick` is set) and returns what was
+/// done in it.
+pub fn show(ui: &mut egui::Ui, state: &mut AppState) -> Vec<QuickAction> {
+    let Some(mut quick) = state.quick.take() else {
+        return Vec::new();
+    };
+    quick.arrange(state);
+    let actions = draw(ui, state, &mut quick);
+    state.quick = Some(quick);
+    actions
+}
+
+fn draw(ui: &mut egui::Ui, state: &AppState, quick: &mut QuickState) -> Vec<QuickAction> {
+    let ctx = ui.ctx().clone();
+    let mut actions = Vec::new();
+    let copy = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
+    ctx.input_mut(|input| {
+        let chosen = quick.shown.get(quick.selected).copied();
+        if input.consume_key(Modifiers::NONE, Key::Escape) {
+            actions.push(QuickAction::Close);
+        } else if input.consume_shortcut(&copy) {
+            actions.extend(chosen.map(|id| QuickAction::Launch(id, LaunchHow::CopyLink)));
+        } else if input.consume_key(Modifiers::NONE, Key::Enter) {
+            actions.extend(chosen.map(|id| QuickAction::Launch(id, LaunchHow::Browser)));
+        } else if input.consume_key(Modifiers::NONE, Key::ArrowDown) {
+            quick.selected = (quick.selected + 1).min(quick.shown.len().saturating_sub(1));
+        } else if input.consume_key(Modifiers::NONE, Key::ArrowUp) {
+            quick.selected = quick.selected.saturating_sub(1);
+        }
+    });
+    egui::Panel::bottom("quick-keys").show(ui, |ui| {
+        ui.weak("Up, Down choose   ·   Enter launch   ·   Ctrl+Enter copy link   ·   Esc close");
+    });
+    egui::CentralPanel::default().show(ui, |ui| {
+        let search = ui
+            .add(
+                TextEdit::singleline(&mut quick.query)
+                    .id(search_id())
+                    .font(egui::TextStyle::Heading)
+                    .hint_text("Find an account…")
+                    .margin(egui::vec2(8.0, 6.0))
+                    .desired_width(f32::INFINITY),
+            )
+            .accessible_name("Search accounts to launch");
+        if !quick.focused_once {
+            search.request_focus();
+            quick.focused_once = true;
+        }
+        ui.add_space(4.0);
+        if quick.shown.is_empty() {
+            ui.weak(if state.accounts.is_empty() {
+                "No accounts yet: add one in the main window."
+            } else {
+                "No account matches."
+            });
+        }
+        ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+            for (position, id) in quick.shown.iter().enumerate() {
+                let Some(account) = state.account(*id) else {
+                    continue;
+                };
+                let row = result_row(ui, state, account, position == quick.selected);
+                if position == quick.selected && quick.scrolled_to != Some(position) {
+                    row.scroll_to_me(None);
+                    quick.scrolled_to = Some(position);
+                }
+                if row.clicked() {
+                    actions.push(QuickAction::Launch(*id, LaunchHow::Browser));
+                }
+            }
+        });
+    });
+    actions
+}
+
+/// One match: a full-width row with the provider badge, the name, and the tags and token
+/// state in small print; named "Launch NAME" for screen readers.
+fn result_row(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    account: &Account,
+    selected: bool,
+) -> egui::Response {
+    let height = ui.spacing().interact_size.y * 1.6;
+    let (rect, response) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width(), height),
+        egui::Sense::click(),
+    );
+    let name = format!("Launch {}", account.name);
+    response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &name));
+    let response = response.accessible_name(name.clone());
+    let visuals = ui.visuals().clone();
+    if selected || response.hovered() {
+        let fill = if selected {
+            visuals.selection.bg_fill
+        } else {
+            visuals.widgets.hovered.weak_bg_fill
+        };
+        ui.painter().rect_filled(rect, 4.0, fill);
+    }
+    let mut row = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect.shrink2(egui::vec2(6.0, 2.0)))
+            .layout(egui::Layout::left_to_right(egui::Align::Center)),
+    );
+    let (badge, colour) = provider_badge(account.provider);
+    row.label(
+        RichText::new(format!(" {badge} "))
+            .color(egui::Color32::WHITE)
+            .background_color(colour)
+            .monospace(),
+    );
+    let text = if selected {
+        visuals.selection.stroke.color
+    } else {
+        visuals.strong_text_color()
+    };
+    row.label(RichText::new(&account.name).strong().color(text));
+    let mut details = account.tags.join(" · ");
+    if matches!(
+        state.tokens.get(&account.id),
+        Some(TokenStatus::NeedsSignIn)
+    ) {
+        if !details.is_empty() {
+            details.push_str("   ");
+        }
+        details.push_str("needs sign-in");
+    }
+    if !details.is_empty() {
+        row.label(RichText::new(details).small().weak());
+    }
+    response
+}
