@@ -330,3 +330,46 @@ fn init_logging(verbosity: u8) {
         .with_target(false)
         .try_init();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(args: &[&str]) -> (Vec<String>, Option<String>) {
+        let (rest, link) = take_link(args.iter().map(Into::into).collect());
+        (
+            rest.into_iter()
+                .map(|arg| arg.to_string_lossy().into_owned())
+                .collect(),
+            link,
+        )
+    }
+
+    #[test]
+    fn only_a_lone_top_level_argument_is_taken_as_a_link() {
+        let link = "sso-launcher://launch/5f0e8a8e-4a51-4bb6-9b0e-2d43d7a1c001";
+        assert_eq!(
+            split(&["app", link]),
+            (vec!["app".into()], Some(link.into()))
+        );
+        // Global flags, with their values, may come before it (as autostart entries write).
+        assert_eq!(
+            split(&["app", "--config-dir", "/srv/cfg", "-v", link]),
+            (
+                vec![
+                    "app".into(),
+                    "--config-dir".into(),
+                    "/srv/cfg".into(),
+                    "-v".into()
+                ],
+                Some(link.into())
+            )
+        );
+        // Not alone, not first-class: left for clap, which gives its usage error.
+        assert_eq!(split(&["app", "launch", link]).1, None);
+        assert_eq!(split(&["app", link, "extra"]).1, None);
+        assert_eq!(split(&["app", "lauch"]).1, None);
+        // A flag's value that looks like a link is a value, not a link.
+        assert_eq!(split(&["app", "--browser", "sso-launcher:x"]).1, None);
+    }
+}

@@ -238,3 +238,152 @@ fn via_words(via: Via) -> &'static str {
         Via::Cli => "command line",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::account::{Account, ProviderKind};
+    use crate::core::audit::AuditRecord;
+    use crate::core::error::ErrorKind;
+    use crate::core::protocol::{Event, Failure};
+    use crate::gui::state::LaunchState;
+
+    fn state_with(names: &[(&str, bool)]) -> AppState {
+        let mut state = AppState::default();
+        let accounts = names
+            .iter()
+            .map(|(name, favourite)| {
+                let mut account = Account::new(*name, ProviderKind::Assuresign);
+                account.favourite = *favourite;
+                account
+            })
+            .collect();
+        state.apply(Event::Accounts(accounts));
+        state
+    }
+
+    fn id(state: &AppState, name: &str) -> AccountId {
+        state.accounts.iter().find(|a| a.name == name).unwrap().id
+    }
+
+    fn launched(state: &mut AppState, name: &str) {
+        let account = state.account(id(state, name)).unwrap().clone();
+        let record = AuditRecord::new(
+            &account,
+            "launch",
+            Via::Cli,
+            time::OffsetDateTime::now_utc(),
+            std::time::Duration::ZERO,
+        );
+        state.apply(Event::Activity(vec![record]));
+    }
+
+    fn labels(entries: &[TrayEntry]) -> Vec<String> {
+        entries
+            .iter()
+            .map(|entry| match entry {
+                TrayEntry::Account { label, .. } => label.clone(),
+                TrayEntry::Header(title) => format!("[{title}]"),
+                TrayEntry::Separator => "---".into(),
+                TrayEntry::Command(command) => command.label().into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn favourites_in_order_then_recent_launches_each_once_then_commands() {
+        let names: Vec<(String, bool)> = (0..20).map(|n| (format!("Fav {n:02}"), true)).collect();
+        let mut all: Vec<(&str, bool)> = names.iter().map(|(n, f)| (n.as_str(), *f)).collect();
+        all.push(("zeta", false));
+        all.push(("alpha", false));
+        let mut state = state_with(&all);
+        state.apply(Event::Tokens(vec![(
+            id(&state, "Fav 00"),
+            TokenStatus::NeedsSignIn,
+        )]));
+        for name in ["alpha", "zeta", "alpha", "Fav 03"] {
+            launched(&mut state, name);
+        }
+        let entries = menu_entries(&state);
+        let labels = labels(&entries);
+        assert_eq!(labels[0], "Fav 00 (needs sign-in)");
+        assert_eq!(
+            labels[FAVOURITES_IN_MENU - 1],
+            "Fav 14",
+            "at most 15 favourites"
+        );
+        assert_eq!(
+            labels[FAVOURITES_IN_MENU..],
+            [
+                "---",
+                "[Recent]",
+                "Fav 03",
+                "alpha",
+                "zeta",
+                "---",
+                "Search…",
+                "Open sso-launcher",
+                "Quit"
+            ]
+        );
+        let first = match &entries[0] {
+            TrayEntry::Account { menu_id, .. } => menu_id.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(account_of(&first), Some(id(&state, "Fav 00")));
+        assert_eq!(account_of("search"), None);
+        assert_eq!(TrayCommand::from_menu_id("quit"), Some(TrayCommand::Quit));
+    }
+
+    #[test]
+    fn the_mood_follows_launches_failures_and_questions() {
+        let mut state = state_with(&[("Acme", true)]);
+        let acme = id(&state, "Acme");
+        assert_eq!(mood_and_tooltip(&state).0, TrayMood::Idle);
+        state.apply(Event::LaunchStarted {
+            account: acme,
+            how: crate::core::protocol::LaunchHow::Browser,
+            via: Via::Tray,
+        });
+        assert!(matches!(
+            state.launches.get(&acme),
+            Some(LaunchState::Running { .. })
+        ));
+        let (mood, tooltip) = mood_and_tooltip(&state);
+        assert_eq!(
+            (mood, tooltip.as_str()),
+            (TrayMood::Working, "Working: launching 'Acme'…")
+        );
+        state.apply(Event::LaunchFinished {
+            account: acme,
+            via: Via::Tray,
+            result: Err(Failure {
+                kind: ErrorKind::Network,
+                message: "AssureSign did not answer.".into(),
+                hint: Some("Try again.".into()),
+            }),
+        });
+        let (mood, tooltip) = mood_and_tooltip(&state);
+        assert_eq!(mood, TrayMood::Attention);
+        assert!(
+            tooltip.contains("launching 'Acme' failed. AssureSign did not answer. Try again."),
+            "{tooltip}"
+        );
+        // Seen in the window: calm again, the failure still told.
+        state.attention_seen = true;
+        let (mood, tooltip) = mood_and_tooltip(&state);
+        assert_eq!(mood, TrayMood::Idle);
+        assert!(tooltip.contains("failed (seen)"), "{tooltip}");
+        state.apply(Event::ChoiceNeeded {
+            request: 1,
+            account: "Family".into(),
+            choices: vec!["A".into(), "B".into()],
+        });
+        let (mood, tooltip) = mood_and_tooltip(&state);
+        assert_eq!(mood, TrayMood::Attention);
+        assert!(
+            tooltip.contains("'Family' signs in to several accounts"),
+            "{tooltip}"
+        );
+    }
+}

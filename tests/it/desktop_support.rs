@@ -13,11 +13,15 @@ use zbus::blocking::Connection;
 use zbus::object_server::SignalEmitter;
 use zbus::zvariant::{OwnedValue, Value};
 
-use crate::support::{TestEnv, assert_ok};
+use crate::support::{TestEnv, assert_ok, run_with_stdin};
 
-/// A private session bus with a real Secret Service on it.
+/// A private desktop session: a D-Bus session bus with a real Secret Service on it, and an X
+/// display of its own (keyboard focus and the clipboard are per display: tests that type into
+/// windows must not share one).
 pub struct PrivateBus {
     pub address: String,
+    pub display: String,
+    xvfb: Child,
     daemon: Child,
     keyring: Child,
     /// The accessibility bus launcher, when started, and its bus's address.
@@ -29,11 +33,51 @@ pub struct PrivateBus {
 
 impl PrivateBus {
     pub fn start() -> Self {
+        Self::start_with(false)
+    }
+
+    /// A bus that also admits clients that do not say who they are (ANONYMOUS), as a
+    /// misconfigured or shared bus might: the app must not act on their requests.
+    pub fn start_admitting_strangers() -> Self {
+        Self::start_with(true)
+    }
+
+    fn start_with(strangers: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let socket = dir.path().join("bus");
-        let mut daemon = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .arg(format!("--address=unix:path={}", socket.display()))
+        let mut command = Command::new("dbus-daemon");
+        if strangers {
+            let config = dir.path().join("bus.conf");
+            std::fs::write(
+                &config,
+                format!(
+                    r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={}</listen>
+  <auth>EXTERNAL</auth>
+  <auth>ANONYMOUS</auth>
+  <allow_anonymous/>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+                    socket.display()
+                ),
+            )
+            .unwrap();
+            command.arg(format!("--config-file={}", config.display()));
+        } else {
+            command
+                .arg("--session")
+                .arg(format!("--address=unix:path={}", socket.display()));
+        }
+        let mut daemon = command
+            .args(["--nofork", "--print-address=1"])
             .stdout(Stdio::piped())
             .spawn()
             .expect("dbus-daemon is installed by scripts/test");
@@ -59,12 +103,34 @@ impl PrivateBus {
         let mut stdin = keyring.stdin.take().unwrap();
         stdin.write_all(b"test-keyring").unwrap();
         drop(stdin);
+        // Xvfb picks a free display number itself and says which.
+        let mut xvfb = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is installed by scripts/test");
+        let mut number = String::new();
+        BufReader::new(xvfb.stdout.take().unwrap())
+            .read_line(&mut number)
+            .unwrap();
+        let display = format!(":{}", number.trim());
         let connection = zbus::blocking::connection::Builder::address(address.as_str())
             .unwrap()
             .build()
             .unwrap();
         let bus = Self {
             address,
+            display,
+            xvfb,
             daemon,
             keyring,
             accessibility: None,
@@ -125,7 +191,8 @@ impl PrivateBus {
         command
             .arg(script)
             .args(args)
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.address);
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("DISPLAY", &self.display);
         // Named outright, so no other test's accessibility bus is found instead.
         if let Some(address) = &self.accessibility_address {
             command.env("AT_SPI_BUS_ADDRESS", address);
@@ -180,11 +247,48 @@ impl PrivateBus {
         }
     }
 
-    /// The CLI (or the app) of `env`, talking to this bus.
+    /// The CLI (or the app) of `env`, on this bus and display.
     pub fn cli(&self, env: &TestEnv) -> Command {
         let mut command = env.cli();
-        command.env("DBUS_SESSION_BUS_ADDRESS", &self.address);
         command
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("DISPLAY", &self.display);
+        command
+    }
+
+    /// `xdotool ARGS` on this display.
+    pub fn xdotool(&self, args: &[&str]) {
+        let status = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("xdotool is installed by scripts/test");
+        assert!(status.success(), "xdotool {args:?}");
+    }
+
+    /// What another program on this display would paste.
+    pub fn clipboard(&self) -> String {
+        let output = Command::new("xclip")
+            .args(["-selection", "clipboard", "-o"])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xclip is installed by scripts/test");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Saves a screenshot of the X window under target/gui-screenshots/ (kept by CI).
+    pub fn screenshot(&self, window: &str, name: &str) -> std::path::PathBuf {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/gui-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let shot = dir.join(name);
+        let status = Command::new("import")
+            .args(["-window", window])
+            .arg(&shot)
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("imagemagick is installed by scripts/test");
+        assert!(status.success(), "screenshot of {window}");
+        shot
     }
 
     /// Starts the resident app of `env` on this bus (and the test script's X display).
@@ -244,6 +348,8 @@ impl Drop for PrivateBus {
         let _ = self.keyring.wait();
         let _ = self.daemon.kill();
         let _ = self.daemon.wait();
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
     }
 }
 
@@ -570,12 +676,35 @@ fn collect_entries(value: &Value, entries: &mut Vec<MenuEntry>) {
     }
 }
 
+/// Starts the app with only its tray icon (`--minimised`, links opened with `browser`) and
+/// waits for the icon to register with `host`.
+pub fn start_in_tray<'a>(
+    bus: &'a PrivateBus,
+    host: &TrayHost,
+    env: &TestEnv,
+    browser: &str,
+) -> (App, TrayItem<'a>) {
+    let app = bus.start_app(env, &["--minimised", "--browser", browser]);
+    let item = TrayItem {
+        bus,
+        service: host.wait_for_item(),
+    };
+    (app, item)
+}
+
 /// A running app, killed if the test ends without it having quit; its log is shown when
 /// the test fails.
-pub struct App(pub Child, std::path::PathBuf);
+pub struct App(pub Child, std::path::PathBuf, String);
 
 impl App {
     pub fn start(mut command: Command, env: &TestEnv) -> Self {
+        let display = command
+            .get_envs()
+            .find(|(name, _)| *name == "DISPLAY")
+            .and_then(|(_, value)| value)
+            .map(|value| value.to_string_lossy().into_owned())
+            .or_else(|| std::env::var("DISPLAY").ok())
+            .expect("a display: run the tests with ./scripts/test");
         let log = env
             .dir
             .path()
@@ -586,7 +715,7 @@ impl App {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
-        Self(child, log)
+        Self(child, log, display)
     }
 
     /// Waits for the app to exit, up to `limit`.
@@ -600,7 +729,7 @@ impl App {
 
     /// Its mapped window with this title, if shown.
     pub fn window(&self, title: &str) -> Option<String> {
-        window_id(self.0.id(), title)
+        window_id(&self.2, self.0.id(), title)
     }
 }
 
@@ -651,8 +780,9 @@ pub fn run_within(mut command: Command, limit: Duration) -> std::process::Output
 
 /// The X window id of a mapped window of process `pid` with this exact title (other tests
 /// share the display, and their windows have the same titles).
-pub fn window_id(pid: u32, title: &str) -> Option<String> {
+pub fn window_id(display: &str, pid: u32, title: &str) -> Option<String> {
     let output = Command::new("xdotool")
+        .env("DISPLAY", display)
         .args([
             "search",
             "--all",
@@ -679,20 +809,6 @@ fn regex_escape(text: &str) -> String {
             }
         })
         .collect()
-}
-
-/// Saves a screenshot of the X window under target/gui-screenshots/ (kept by CI).
-pub fn screenshot(window: &str, name: &str) -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/gui-screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let shot = dir.join(name);
-    let status = Command::new("import")
-        .args(["-window", window])
-        .arg(&shot)
-        .status()
-        .expect("imagemagick is installed by scripts/test");
-    assert!(status.success(), "screenshot of {window}");
-    shot
 }
 
 pub fn add_assuresign_on(bus: &PrivateBus, env: &TestEnv, name: &str, extra: &[&str]) {
@@ -732,28 +848,30 @@ pub fn add_assuresign_on(bus: &PrivateBus, env: &TestEnv, name: &str, extra: &[&
     assert_ok(&output);
 }
 
-pub fn run_with_stdin(mut command: Command, stdin: &str) -> std::process::Output {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 pub fn wait_until(what: &str, done: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while !done() {
         assert!(Instant::now() < deadline, "timed out: {what}");
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Reads `read` until `accept` likes it; returns what it read.
+pub fn wait_for_value(
+    what: &str,
+    read: impl Fn() -> String,
+    accept: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let value = read();
+        if accept(&value) {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out: {what} (last: {value:?})"
+        );
+        std::thread::sleep(Duration::from_millis(25));
     }
 }

@@ -44,7 +44,7 @@ curl -s -o /dev/null "$location"
     format!("{} {{url}} {decision} {answer}", script.display())
 }
 
-fn add_browser_account(env: &TestEnv, name: &str, extra: &[&str]) {
+pub fn add_browser_account(env: &TestEnv, name: &str, extra: &[&str]) {
     let issuer = format!("issuer={}", env.sandbox.sandbox().sovos_issuer());
     let client = format!("client_id={}", fx::PUBLIC_CLIENT_ID);
     let mut args = vec!["accounts", "add", name, "--provider", "sovos"];

@@ -14,6 +14,17 @@ use crate::gui_support::*;
 use crate::support::*;
 use crate::tray::audit_vias;
 
+/// The window over an AssureSign account "Acme" on the sandbox, once it is listed.
+fn acme_window(env: &TestEnv) -> AppHarness {
+    env.add_assuresign("Acme", &[]);
+    let guard = UiThreadGuard::new(Arc::new(KeyringVault::new()));
+    let mut harness = window(engine_factory(gui_options(env, Arc::new(guard))));
+    wait_for(&mut harness, "the account", |app| {
+        app.state.accounts.len() == 1
+    });
+    harness
+}
+
 fn open_link(harness: &mut AppHarness, link: &str) {
     let ctx = harness.ctx.clone();
     harness
@@ -72,12 +83,7 @@ fn a_link_shows_what_it_would_launch_and_runs_only_after_launch() {
 #[test]
 fn unknown_forged_and_foreign_links_run_nothing_and_say_why() {
     let env = TestEnv::new();
-    env.add_assuresign("Acme", &[]);
-    let guard = UiThreadGuard::new(Arc::new(KeyringVault::new()));
-    let mut harness = window(engine_factory(gui_options(&env, Arc::new(guard))));
-    wait_for(&mut harness, "the account", |app| {
-        app.state.accounts.len() == 1
-    });
+    let mut harness = acme_window(&env);
     let id = account_id(&harness, "Acme");
     for (link, says) in [
         (
@@ -122,12 +128,7 @@ fn unknown_forged_and_foreign_links_run_nothing_and_say_why() {
 #[test]
 fn quick_launch_with_the_window_open_focuses_its_search() {
     let env = TestEnv::new();
-    env.add_assuresign("Acme", &[]);
-    let guard = UiThreadGuard::new(Arc::new(KeyringVault::new()));
-    let mut harness = window(engine_factory(gui_options(&env, Arc::new(guard))));
-    wait_for(&mut harness, "the account", |app| {
-        app.state.accounts.len() == 1
-    });
+    let mut harness = acme_window(&env);
     click(&mut harness, "Settings");
     let ctx = harness.ctx.clone();
     harness
@@ -138,4 +139,30 @@ fn quick_launch_with_the_window_open_focuses_its_search() {
     harness.get_by_label("Search accounts").type_text("acm");
     settle(&mut harness);
     assert!(harness.query_by_label("Launch Acme").is_some());
+}
+
+#[test]
+fn the_account_menu_copies_a_launch_link_that_opens_the_same_account() {
+    let env = TestEnv::new();
+    let mut harness = acme_window(&env);
+    let id = account_id(&harness, "Acme");
+    click(&mut harness, "More for Acme");
+    harness.get_by_label("Copy launch link Acme").click();
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|command| match command {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copied, [format!("sso-launcher://launch/{id}")]);
+    open_link(&mut harness, &copied[0]);
+    assert!(matches!(
+        harness.state().state.link,
+        Some(LinkPrompt::Confirm(linked)) if linked == id
+    ));
 }

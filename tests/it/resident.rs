@@ -29,14 +29,6 @@ fn hand_over(bus: &PrivateBus, env: &TestEnv, args: &[&str]) {
     assert_ok(&output);
 }
 
-fn xdotool(args: &[&str]) {
-    let status = std::process::Command::new("xdotool")
-        .args(args)
-        .status()
-        .expect("xdotool is installed by scripts/test");
-    assert!(status.success(), "xdotool {args:?}");
-}
-
 #[test]
 fn one_app_per_config_folder_takes_later_starts_quick_launch_and_links() {
     let env = TestEnv::new();
@@ -44,14 +36,15 @@ fn one_app_per_config_folder_takes_later_starts_quick_launch_and_links() {
     bus.enable_accessibility();
     add_assuresign_on(&bus, &env, "Acme", &["--favourite", "--tag", "customer"]);
     let acme = account_id(&bus, &env, "Acme");
+    std::fs::write(
+        env.config_dir().join("settings.toml"),
+        "schema_version = 1\nclipboard_seconds = 2\n",
+    )
+    .unwrap();
     let host = bus.tray_host();
     let notes = bus.notification_server();
     let (browser, record) = env.recording_browser();
-    let mut app = bus.start_app(&env, &["--minimised", "--browser", &browser]);
-    let item = TrayItem {
-        bus: &bus,
-        service: host.wait_for_item(),
-    };
+    let (mut app, item) = start_in_tray(&bus, &host, &env, &browser);
     wait_until("only the tray", || app.window(MAIN).is_none());
 
     // A second start shows the first one's window and exits 0 at once.
@@ -102,12 +95,12 @@ fn one_app_per_config_folder_takes_later_starts_quick_launch_and_links() {
         app.window(MAIN).is_none(),
         "only the quick-launch window shows"
     );
-    xdotool(&["windowfocus", "--sync", &quick]);
-    xdotool(&["type", "--delay", "40", "acm"]);
+    bus.xdotool(&["windowfocus", "--sync", &quick]);
+    bus.xdotool(&["type", "--delay", "40", "acm"]);
     std::thread::sleep(Duration::from_millis(500));
-    let shot = screenshot(&quick, "quick-launch.png");
+    let shot = bus.screenshot(&quick, "quick-launch.png");
     assert!(shot.exists());
-    xdotool(&["key", "Return"]);
+    bus.xdotool(&["key", "Return"]);
     let url = wait_for_file(&record);
     assert!(url.contains("ssoToken="), "{url}");
     let (_, body) = notes.wait_for("Launched 'Acme'");
@@ -116,6 +109,33 @@ fn one_app_per_config_folder_takes_later_starts_quick_launch_and_links() {
         app.window(QUICK).is_none()
     });
     assert!(audit_vias(&env).contains(&("Acme".into(), "launch".into(), "quick_launch".into())));
+
+    // Ctrl+Enter copies a fresh link instead.
+    hand_over(&bus, &env, &["quick"]);
+    wait_until("the quick-launch window again", || {
+        app.window(QUICK).is_some()
+    });
+    let quick = app.window(QUICK).unwrap();
+    bus.xdotool(&["windowfocus", "--sync", &quick]);
+    bus.xdotool(&["type", "--delay", "40", "acm"]);
+    std::thread::sleep(Duration::from_millis(300));
+    bus.xdotool(&["key", "ctrl+Return"]);
+    let copied = wait_for_value(
+        "a copied link",
+        || bus.clipboard(),
+        |text| text.contains("ssoToken="),
+    );
+    let (status, _) = env.http("GET", &copied, None, &[]);
+    assert_eq!(status, 200, "the copied link signs in");
+    // Held for clipboard_seconds (2 here), then cleared.
+    wait_for_value(
+        "the link cleared",
+        || bus.clipboard(),
+        |text| !text.contains("ssoToken="),
+    );
+    wait_until("the quick-launch window closed again", || {
+        app.window(QUICK).is_none()
+    });
 
     // A link asks first: nothing runs until Launch is pressed.
     std::fs::remove_file(&record).unwrap();
@@ -137,7 +157,7 @@ fn one_app_per_config_folder_takes_later_starts_quick_launch_and_links() {
         "nothing ran before Launch"
     );
     assert!(!record.exists());
-    screenshot(&app.window(MAIN).unwrap(), "link-confirmation.png");
+    bus.screenshot(&app.window(MAIN).unwrap(), "link-confirmation.png");
     bus.peer(&["press", MAIN, "Launch"]);
     let url = wait_for_file(&record);
     assert!(url.contains("ssoToken="), "{url}");
@@ -202,7 +222,7 @@ fn without_a_tray_host_the_window_stays_says_why_and_closing_it_quits() {
     wait_until("the window", || app.window(MAIN).is_some());
     let (_, said) = bus.wait_for_node(MAIN, "No tray is available");
     assert!(said.contains("AppIndicator"), "{said}");
-    screenshot(&app.window(MAIN).unwrap(), "no-tray.png");
+    bus.screenshot(&app.window(MAIN).unwrap(), "no-tray.png");
 
     // Start at login, from the Settings tab.
     bus.peer(&["press", MAIN, "Settings"]);
@@ -228,10 +248,92 @@ fn without_a_tray_host_the_window_stays_says_why_and_closing_it_quits() {
     bus.peer(&["press", MAIN, "Save settings"]);
     wait_until("the autostart entry removed", || !entry.exists());
 
+    // No notification server here either: a link's launch works all the same.
+    let (browser, record) = env.recording_browser();
+    std::fs::write(
+        env.config_dir().join("settings.toml"),
+        format!(
+            "{}browser_command = \"{}\"\n",
+            std::fs::read_to_string(env.config_dir().join("settings.toml")).unwrap(),
+            browser.replace('\\', "\\\\").replace('"', "\\\"")
+        ),
+    )
+    .unwrap();
+    let acme = account_id(&bus, &env, "Acme");
+    // The window reads the changed settings file by itself.
+    std::thread::sleep(Duration::from_secs(1));
+    hand_over(&bus, &env, &[&format!("sso-launcher://launch/{acme}")]);
+    bus.wait_for_node(MAIN, "Launch 'Acme'?");
+    bus.peer(&["press", MAIN, "Launch"]);
+    assert!(wait_for_file(&record).contains("ssoToken="));
+
     bus.peer(&["close", &app.window(MAIN).unwrap()]);
     let status = app.wait_exit(Duration::from_secs(20));
     assert!(
         status.success(),
         "closing quits when there is no tray: {status}"
     );
+}
+
+#[test]
+fn without_a_session_bus_the_app_starts_alone() {
+    let env = TestEnv::new();
+    let no_bus = env.dir.path().join("no-bus-runtime");
+    std::fs::create_dir_all(&no_bus).unwrap();
+    let alone = || {
+        let mut command = env.cli();
+        command
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("XDG_RUNTIME_DIR", &no_bus)
+            .env("SSO_LAUNCHER_VAULT", "memory");
+        App::start(command, &env)
+    };
+    let mut first = alone();
+    wait_until("the window", || first.window(MAIN).is_some());
+    // With no bus there is no instance to hand over to: a second start runs alone too,
+    // rather than failing.
+    let mut second = alone();
+    wait_until("the second window", || second.window(MAIN).is_some());
+    assert!(first.is_running() && second.is_running());
+}
+
+#[test]
+fn the_instance_acts_only_on_requests_from_its_own_user() {
+    let env = TestEnv::new();
+    let bus = PrivateBus::start_admitting_strangers();
+    let host = bus.tray_host();
+    let app = bus.start_app(&env, &["--minimised"]);
+    host.wait_for_item();
+    wait_until("only the tray", || app.window(MAIN).is_none());
+    let instance = sso_launcher::desktop::instance::bus_name(&format!(
+        "config:{}",
+        sso_launcher::core::paths::folder_key(&env.config_dir())
+    ));
+    bus.wait_for_name(&instance);
+    // A connection that does not say which user it is: refused, and nothing is shown.
+    let stranger = zbus::blocking::connection::Builder::address(bus.address.as_str())
+        .unwrap()
+        .auth_mechanism(zbus::AuthMechanism::Anonymous)
+        .build()
+        .unwrap();
+    let refused = stranger.call_method(
+        Some(instance.as_str()),
+        "/org/ssolauncher/Instance",
+        Some("org.ssolauncher.Instance1"),
+        "Request",
+        &("show", ""),
+    );
+    let err = refused.expect_err("refused").to_string();
+    assert!(
+        err.contains("AccessDenied") && err.contains("only from its own user"),
+        "{err}"
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        app.window(MAIN).is_none(),
+        "the stranger's request was not acted on"
+    );
+    // The same request from this user shows the window.
+    hand_over(&bus, &env, &[]);
+    wait_until("the window", || app.window(MAIN).is_some());
 }

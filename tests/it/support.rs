@@ -79,21 +79,9 @@ impl TestEnv {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = self
-            .cli()
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        let mut command = self.cli();
+        command.args(args);
+        run_with_stdin(command, stdin)
     }
 
     pub fn spawn(&self, args: &[&str]) -> Child {
@@ -266,6 +254,23 @@ fn collect_files(dir: &Path, files: &mut Vec<(PathBuf, Vec<u8>)>) {
             files.push((path, bytes));
         }
     }
+}
+
+/// Runs `command` to its end with `stdin` as its input.
+pub fn run_with_stdin(mut command: Command, stdin: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 pub fn stdout(output: &Output) -> String {

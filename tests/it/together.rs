@@ -243,22 +243,7 @@ fn a_hanging_keyring_write_stalls_no_other_launch() {
 #[test]
 fn a_command_waiting_for_the_windows_sign_in_says_so_and_gives_up_in_time() {
     let env = TestEnv::new();
-    let issuer = format!("issuer={}", env.sandbox.sandbox().sovos_issuer());
-    let client = format!(
-        "client_id={}",
-        sso_launcher::sandbox::fixtures::sovos::PUBLIC_CLIENT_ID
-    );
-    assert_ok(&env.run(&[
-        "accounts",
-        "add",
-        "Signer",
-        "--provider",
-        "sovos",
-        "--set",
-        &issuer,
-        "--set",
-        &client,
-    ]));
+    crate::flow_sovos_browser::add_browser_account(&env, "Signer", &[]);
     std::fs::write(
         env.config_dir().join("settings.toml"),
         "schema_version = 1\nlock_wait_seconds = 2\n",
@@ -289,19 +274,11 @@ fn a_command_waiting_for_the_windows_sign_in_says_so_and_gives_up_in_time() {
     assert!(wait_for_file(&record).contains("/oauth2/auth"));
 
     let started = Instant::now();
-    let mut child = env.spawn(&["token", "Signer"]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the command hung waiting for the window's sign-in");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let output = child.wait_with_output().unwrap();
+    let mut command = env.cli();
+    command.args(["token", "Signer"]);
+    // A hang (the old behaviour) fails here instead of stalling the run.
+    let output = crate::desktop_support::run_within(command, Duration::from_secs(30));
+    let status = output.status;
     assert_eq!(status.code(), Some(6), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(

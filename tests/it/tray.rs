@@ -34,12 +34,7 @@ fn the_tray_launches_favourites_and_recents_and_follows_every_change() {
     let host = bus.tray_host();
     let notes = bus.notification_server();
     let (browser, record) = env.recording_browser();
-    let mut app = bus.start_app(&env, &["--minimised", "--browser", &browser]);
-
-    let item = TrayItem {
-        bus: &bus,
-        service: host.wait_for_item(),
-    };
+    let (mut app, item) = start_in_tray(&bus, &host, &env, &browser);
     // Favourites in the window's order, then the commands; nobody has signed in yet.
     item.wait_for_menu("the favourites", |labels| {
         labels
@@ -142,7 +137,61 @@ fn the_tray_launches_favourites_and_recents_and_follows_every_change() {
         "{body}"
     );
 
+    // Removed in a terminal: gone from the menu too.
+    let output = bus
+        .cli(&env)
+        .args(["accounts", "remove", "Delta", "--yes"])
+        .output()
+        .unwrap();
+    assert_ok(&output);
+    item.wait_for_menu("the removal", |labels| {
+        !labels.iter().any(|label| label.starts_with("Delta"))
+    });
+
+    // A sign-on that matches several accounts asks in the window, which comes up.
+    add_family_on(&bus, &env);
+    item.wait_for_menu("the AGS account", |labels| {
+        labels.iter().any(|label| label.starts_with("Family"))
+    });
+    assert!(app.window("sso-launcher").is_none());
+    item.click("Family (needs sign-in)");
+    wait_until("the window with the question", || {
+        app.window("sso-launcher").is_some()
+    });
+    let tooltip = item.wait_for_tooltip("the question", |tooltip| {
+        tooltip.contains("signs in to several accounts")
+    });
+    assert!(tooltip.starts_with("Needs attention"), "{tooltip}");
+
     item.click("Quit");
     let status = app.wait_exit(Duration::from_secs(20));
     assert!(status.success(), "{status}");
+}
+
+fn add_family_on(bus: &PrivateBus, env: &TestEnv) {
+    use sso_launcher::sandbox::fixtures::ags;
+    let sandbox = env.sandbox.sandbox().clone();
+    let mut command = bus.cli(env);
+    command.args([
+        "accounts",
+        "add",
+        "Family",
+        "--provider",
+        "ags",
+        "--favourite",
+    ]);
+    command.arg("--secrets-from-stdin");
+    for set in [
+        format!("base_url={}", sandbox.ags_origin()),
+        format!("tenant_id={}", ags::TENANT),
+        format!("auth_service_id={}", ags::SERVICE_ID),
+        "sign_on=password".to_string(),
+        format!("param.Username={}", ags::HOUSEHOLD_USERNAME),
+    ] {
+        command.args(["--set", &set]);
+    }
+    assert_ok(&run_with_stdin(
+        command,
+        &format!("password={}\n", ags::PASSWORD),
+    ));
 }
