@@ -42,6 +42,8 @@ pub struct EngineOptions {
     /// Which front end this engine serves: recorded in the audit log, and named to another
     /// process waiting for an account this one is signing in to.
     pub via: Via,
+    /// A demo over throwaway folders: nothing of it may outlive it (no autostart entry).
+    pub demo: bool,
 }
 
 /// A front end's way of showing the user a message while a command runs.
@@ -61,6 +63,7 @@ impl EngineOptions {
             chooser: None,
             browser_wait: Arc::new(|_, _| {}),
             via: Via::Cli,
+            demo: false,
         }
     }
 }
@@ -80,6 +83,7 @@ pub struct Engine {
     pub(crate) chooser: Option<Arc<dyn AccountChooser>>,
     pub(crate) browser_wait: BrowserWait,
     pub(crate) origin: Via,
+    pub(crate) demo: bool,
     pub(crate) remembered: RememberedStore,
     /// The browser sign-in waiting for each account, so a newer one can cancel it.
     pub(crate) sign_ins: std::sync::Mutex<
@@ -119,6 +123,7 @@ impl Engine {
                 tokens
             },
             origin: options.via,
+            demo: options.demo,
             paths: options.paths,
             settings: std::sync::RwLock::new(settings),
             vault: options.vault,
@@ -145,11 +150,29 @@ impl Engine {
     /// is now) and uses the result. Blocks on the disk. The HTTP timeout and CA file take
     /// effect at the next start: the HTTP client is built once.
     pub fn change_settings(&self, change: &SettingsChange) -> Result<Settings, EngineError> {
-        let settings = change.apply(&self.paths.settings_file())?;
-        if change.touches("autostart") {
-            crate::core::autostart::apply(settings.autostart, &self.paths)
-                .map_err(EngineError::Autostart)?;
+        if self.demo && change.touches("autostart") {
+            return Err(EngineError::DemoOnly(
+                "the demo cannot start at login: its folders are thrown away when it ends",
+            ));
         }
+        // The login entry first: a setting that says "autostart" with no entry would lie.
+        let autostart = change
+            .touches("autostart")
+            .then(|| change.applied_to(&self.settings()).autostart);
+        if let Some(wanted) = autostart {
+            crate::core::autostart::apply(wanted, &self.paths).map_err(EngineError::Autostart)?;
+        }
+        let settings = match change.apply(&self.paths.settings_file()) {
+            Ok(settings) => settings,
+            Err(err) => {
+                if let Some(wanted) = autostart
+                    && let Err(undo) = crate::core::autostart::apply(!wanted, &self.paths)
+                {
+                    tracing::warn!("could not undo the autostart entry: {undo}");
+                }
+                return Err(err.into());
+            }
+        };
         self.use_settings(settings.clone());
         Ok(settings)
     }
@@ -206,6 +229,9 @@ pub enum EngineError {
     /// Another process kept signing in to the account longer than `lock_wait_seconds`.
     #[error("{0}")]
     LockBusy(String),
+    /// Something the demo cannot do (it keeps nothing).
+    #[error("{0}")]
+    DemoOnly(&'static str),
     /// The login autostart entry could not be written or removed.
     #[error("could not change the autostart entry: {0}")]
     Autostart(std::io::Error),
@@ -227,7 +253,7 @@ impl UserFacing for EngineError {
             Self::Browser(err) => err.kind(),
             Self::Lock { .. } | Self::Autostart(_) => ErrorKind::Internal,
             Self::LockBusy(_) => ErrorKind::Network,
-            Self::Usage(_) => ErrorKind::Usage,
+            Self::Usage(_) | Self::DemoOnly(_) => ErrorKind::Usage,
             Self::Import(_) => ErrorKind::Config,
         }
     }
@@ -242,6 +268,7 @@ impl UserFacing for EngineError {
             Self::Lock { .. } => Some("Check that the data folder is writable.".into()),
             Self::LockBusy(_) => Some("Finish or cancel that sign-in, then try again (lock_wait_seconds in settings.toml sets how long to wait).".into()),
             Self::Autostart(_) => Some("Check that ~/.config/autostart can be written.".into()),
+            Self::DemoOnly(_) => Some("Start sso-launcher without the demo for that.".into()),
             Self::Usage(_) => Some("See `sso-launcher accounts add --help`.".into()),
             Self::Import(_) => Some("Nothing was imported; fix the file and try again.".into()),
         }
@@ -256,7 +283,9 @@ impl UserFacing for EngineError {
             Self::Browser(err) => err.window_hint(),
             Self::Usage(_) => Some("Check the account's settings in its editor (Edit).".into()),
             Self::LockBusy(_) => Some("Finish or cancel that sign-in, then launch again.".into()),
-            Self::Lock { .. } | Self::Import(_) | Self::Autostart(_) => self.hint(),
+            Self::Lock { .. } | Self::Import(_) | Self::Autostart(_) | Self::DemoOnly(_) => {
+                self.hint()
+            }
         }
     }
 }

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use zbus::blocking::Connection;
-use zbus::blocking::fdo::DBusProxy;
+#[cfg(all(unix, not(target_os = "macos")))]
+use zbus::blocking::{Connection, fdo::DBusProxy};
 
 pub const WATCHER: &str = "org.kde.StatusNotifierWatcher";
 
@@ -30,8 +30,17 @@ pub struct TrayHost {
 }
 
 impl TrayHost {
+    /// Windows and macOS always have their native tray.
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    pub fn follow(_wake: impl Fn() + Send + 'static) -> Result<Self, String> {
+        Ok(Self {
+            present: Arc::new(AtomicBool::new(true)),
+        })
+    }
+
     /// Starts following the watcher; `wake` is called when it comes or goes. `Err`: there is
     /// no session bus at all.
+    #[cfg(all(unix, not(target_os = "macos")))]
     pub fn follow(wake: impl Fn() + Send + 'static) -> Result<Self, String> {
         let connection = Connection::session().map_err(|err| err.to_string())?;
         let proxy = DBusProxy::new(&connection).map_err(|err| err.to_string())?;

@@ -78,8 +78,7 @@ impl SsoApp {
         app.title = title.to_string();
         let quick_first = options.request == InstanceRequest::QuickLaunch;
         let start_hidden = options.start_hidden;
-        let resident = Resident::start(ctx, app.worker.sender(), &app.state, options);
-        let mut resident = resident;
+        let mut resident = Resident::start(ctx, app.worker.sender(), &app.state, options);
         if resident.tray_shown() && (start_hidden || quick_first) {
             app.window.hidden = true;
             app.window.hide_passes = 3;

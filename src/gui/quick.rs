@@ -196,7 +196,12 @@ fn result_row(
         details.push_str("needs sign-in");
     }
     if !details.is_empty() {
-        row.label(RichText::new(details).small().weak());
+        let details = RichText::new(details).small();
+        row.label(if selected {
+            details.color(text.gamma_multiply(0.8))
+        } else {
+            details.weak()
+        });
     }
     response
 }

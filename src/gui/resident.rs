@@ -40,7 +40,6 @@ pub struct Resident {
     /// `AppState::changes` when the tray was last brought up to date.
     synced: Option<u64>,
     first: Option<InstanceRequest>,
-    pub start_hidden: bool,
 }
 
 impl Resident {
@@ -87,7 +86,6 @@ impl Resident {
             notifier: Notifier::start(),
             synced: None,
             first: Some(options.request),
-            start_hidden: options.start_hidden,
         }
     }
 

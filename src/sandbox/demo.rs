@@ -44,6 +44,7 @@ pub async fn start_demo(configure: impl FnOnce(&mut EngineOptions)) -> Result<De
         data_dir: dir.path().join("data"),
     };
     let mut options = EngineOptions::new(paths, Arc::new(MemoryVault::new()));
+    options.demo = true;
     configure(&mut options);
     let engine = Engine::open(options)?;
     // The demo's license page comes back to a free port, so a demo never finds it busy.

@@ -5,6 +5,8 @@ mod browser_choice;
 mod cli_accounts;
 mod clipboard;
 mod demo_all;
+mod desktop_bus;
+mod desktop_peers;
 mod desktop_support;
 mod e2e_oidc_provider;
 mod flow_ags;
