@@ -17,6 +17,8 @@ const SIZE: u32 = 64;
 pub struct Tray {
     icon: TrayIcon,
     shown: TrayView,
+    /// The app icon at tray size, decoded once.
+    image: Vec<u8>,
 }
 
 impl Tray {
@@ -53,16 +55,21 @@ impl Tray {
                 wake();
             }
         }));
+        let image = base_image();
         let icon = TrayIconBuilder::new()
             .with_id("sso-launcher")
             .with_title("sso-launcher")
             .with_tooltip(&view.tooltip)
-            .with_icon(icon_for(view.mood))
+            .with_icon(icon_for(&image, view.mood))
             .with_menu(Box::new(menu_for(&view.menu)))
             .with_menu_on_left_click(false)
             .build()
             .map_err(|err| err.to_string())?;
-        Ok(Self { icon, shown: view })
+        Ok(Self {
+            icon,
+            shown: view,
+            image,
+        })
     }
 
     /// Brings the icon, tooltip and menu up to date with `view` (only what changed).
@@ -71,7 +78,7 @@ impl Tray {
             self.icon.set_menu(Some(Box::new(menu_for(&view.menu))));
         }
         if view.mood != self.shown.mood
-            && let Err(err) = self.icon.set_icon(Some(icon_for(view.mood)))
+            && let Err(err) = self.icon.set_icon(Some(icon_for(&self.image, view.mood)))
         {
             tracing::warn!("the tray icon could not be changed: {err}");
         }
@@ -116,8 +123,12 @@ fn mnemonic_safe(label: &str) -> String {
 }
 
 /// The app icon, with a dot in the corner while working (blue) or needing attention (red).
-fn icon_for(mood: TrayMood) -> Icon {
-    let mut rgba = base_image();
+fn icon_for(image: &[u8], mood: TrayMood) -> Icon {
+    Icon::from_rgba(mood_image(image, mood), SIZE, SIZE).expect("a square RGBA image")
+}
+
+fn mood_image(image: &[u8], mood: TrayMood) -> Vec<u8> {
+    let mut rgba = image.to_vec();
     let dot = match mood {
         TrayMood::Idle => None,
         TrayMood::Working => Some([0x2f, 0xb3, 0x5a]),
@@ -126,7 +137,7 @@ fn icon_for(mood: TrayMood) -> Icon {
     if let Some(colour) = dot {
         paint_dot(&mut rgba, colour);
     }
-    Icon::from_rgba(rgba, SIZE, SIZE).expect("a square RGBA image")
+    rgba
 }
 
 /// `assets/icon.png` scaled down to [`SIZE`] (box filter).
@@ -186,17 +197,10 @@ mod tests {
 
     #[test]
     fn each_mood_has_its_own_image_and_names_keep_their_ampersands() {
+        let base = base_image();
         let images: Vec<Vec<u8>> = [TrayMood::Idle, TrayMood::Working, TrayMood::Attention]
             .into_iter()
-            .map(|mood| {
-                let mut rgba = base_image();
-                match mood {
-                    TrayMood::Idle => {}
-                    TrayMood::Working => paint_dot(&mut rgba, [0x2f, 0xb3, 0x5a]),
-                    TrayMood::Attention => paint_dot(&mut rgba, [0xe0, 0x32, 0x2a]),
-                }
-                rgba
-            })
+            .map(|mood| mood_image(&base, mood))
             .collect();
         assert_eq!(images[0].len(), (SIZE * SIZE * 4) as usize);
         assert_ne!(images[0], images[1]);

@@ -103,15 +103,22 @@ pub fn menu_entries(state: &AppState) -> Vec<TrayEntry> {
         })
     };
     let mut entries = Vec::new();
+    // Ordered as the window orders them, among themselves only: there may be thousands of
+    // other accounts.
+    let favourite_accounts: Vec<_> = state
+        .accounts
+        .iter()
+        .filter(|account| account.favourite)
+        .cloned()
+        .collect();
     let favourites = search::arrange(
-        &state.accounts,
+        &favourite_accounts,
         "",
         state.settings.account_order,
         &state.last_launched,
     )
     .into_iter()
-    .map(|index| &state.accounts[index])
-    .take_while(|account| account.favourite)
+    .map(|index| &favourite_accounts[index])
     .take(FAVOURITES_IN_MENU);
     for account in favourites {
         if let Some(label) = label(account.id) {

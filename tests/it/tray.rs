@@ -89,14 +89,15 @@ fn the_tray_launches_favourites_and_recents_and_follows_every_change() {
         audit_vias(&env)
     );
 
-    // Changes made in a terminal show within 2 seconds.
-    let started = Instant::now();
+    // Changes made in a terminal show within 2 seconds of the command's end.
     add_assuresign_on(&bus, &env, "Delta", &["--favourite"]);
+    let saved = Instant::now();
     item.wait_for_menu("the account added in a terminal", |labels| {
         labels.iter().any(|label| label.starts_with("Delta"))
     });
-    let shown_after = started.elapsed();
-    assert!(shown_after < Duration::from_secs(4), "{shown_after:?}");
+    let shown_after = saved.elapsed();
+    eprintln!("the menu showed the account added in a terminal after {shown_after:?}");
+    assert!(shown_after < Duration::from_secs(2), "{shown_after:?}");
     let output = bus
         .cli(&env)
         .args(["accounts", "edit", "Beta", "--rename", "Bravo"])
