@@ -273,18 +273,7 @@ impl TrayItem<'_> {
     }
 
     pub fn wait_for_tooltip(&self, what: &str, accept: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let tooltip = self.tooltip();
-            if accept(&tooltip) {
-                return tooltip;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{what}: the tooltip says {tooltip:?}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        crate::desktop_support::wait_for_value(what, || self.tooltip(), accept)
     }
 }
 
