@@ -49,31 +49,14 @@ pub struct FileLock {
 impl FileLock {
     /// Blocks until the lock is ours. Call from a blocking context.
     pub fn acquire(path: &Path) -> std::io::Result<Self> {
-        if let Some(dir) = path.parent() {
-            ensure_private_dir(dir)?;
-        }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)?;
+        let file = open_lock_file(path)?;
         file.lock()?;
         Ok(Self { file })
     }
-}
 
-impl FileLock {
     /// Takes the lock if it is free; `Ok(None)` when someone else holds it. Never blocks.
     pub fn try_acquire(path: &Path) -> std::io::Result<Option<Self>> {
-        if let Some(dir) = path.parent() {
-            ensure_private_dir(dir)?;
-        }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(path)?;
+        let file = open_lock_file(path)?;
         match file.try_lock() {
             Ok(()) => Ok(Some(Self { file })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
@@ -99,6 +82,19 @@ impl FileLock {
         let text = text.trim();
         (!text.is_empty()).then(|| text.chars().take(200).collect())
     }
+}
+
+/// Opens (creating when missing, in a private folder) a lock file, keeping its content.
+fn open_lock_file(path: &Path) -> std::io::Result<File> {
+    if let Some(dir) = path.parent() {
+        ensure_private_dir(dir)?;
+    }
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(path)
 }
 
 impl Drop for FileLock {
