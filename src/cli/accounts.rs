@@ -14,6 +14,7 @@ use crate::core::engine::{AccountEdit, Engine};
 use crate::core::error::ErrorKind;
 use crate::core::provider::require_provider;
 use crate::core::store::atomic::write_atomically;
+use crate::core::store::vault::VaultBackend;
 
 pub async fn run(command: AccountsCommand, engine: &Engine, out: &Output) -> Result<(), CliError> {
     match command {
@@ -59,6 +60,17 @@ pub async fn run(command: AccountsCommand, engine: &Engine, out: &Output) -> Res
     }
 }
 
+/// A refused `accounts add`: the account does not exist, so the fix is the same command with
+/// the setting corrected (not `accounts edit`).
+fn not_added(err: crate::core::engine::EngineError) -> CliError {
+    let err = CliError::from(err);
+    if err.kind == ErrorKind::Config {
+        err.with_hint("Nothing was saved. Correct it (--set KEY=VALUE) and run the same `accounts add` again; `accounts add --help` lists each provider's settings.")
+    } else {
+        err
+    }
+}
+
 fn add(args: AddArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
     let kind: ProviderKind = args.provider.parse().map_err(CliError::usage)?;
     let provider = require_provider(kind);
@@ -68,10 +80,10 @@ fn add(args: AddArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
     account.favourite = args.favourite;
     account.notes = args.fields.notes.clone().unwrap_or_default();
     // Check the settings before asking for any secret.
-    crate::core::engine::check_account(&account)?;
+    crate::core::engine::check_account(&account).map_err(not_added)?;
     let secrets =
         secrets_input::collect(provider, &args.fields, &provider.required_secrets(&account))?;
-    let saved = engine.add_account(account, secrets)?;
+    let saved = engine.add_account(account, secrets).map_err(not_added)?;
     out.data(
         || {
             format!(
@@ -155,6 +167,14 @@ fn list(engine: &Engine, out: &Output) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Where this run keeps secrets, in words.
+fn vault_place(engine: &Engine) -> &'static str {
+    match engine.vault().backend() {
+        VaultBackend::Keyring => "in the OS keyring",
+        VaultBackend::Memory => "in memory for this run only",
+    }
+}
+
 fn show(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
     let account = engine.find_account(name)?;
     let secrets = engine.secret_status(&account)?;
@@ -180,12 +200,23 @@ fn show(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
                     .iter()
                     .map(|(key, value)| format!("  {key} = {value}")),
             );
-            lines.push("secrets (in the OS keyring):".into());
-            lines.extend(
-                secrets.iter().map(|(name, set)| {
-                    format!("  {name}: {}", if *set { "set" } else { "not set" })
-                }),
-            );
+            lines.push(format!("secrets ({}):", vault_place(engine)));
+            let provider = require_provider(account.provider);
+            let required = provider.required_secrets(&account);
+            let optional = provider.optional_secrets(&account);
+            for (name, set) in &secrets {
+                let applies = if required.contains(name) {
+                    ""
+                } else if optional.contains(name) {
+                    " (optional)"
+                } else if *set {
+                    " (not used with these settings)"
+                } else {
+                    continue;
+                };
+                let state = if *set { "set" } else { "not set" };
+                lines.push(format!("  {name}: {state}{applies}"));
+            }
             lines.join("\n")
         },
         || {

@@ -46,24 +46,42 @@ impl DemoEnvironment {
         })
     }
 
-    /// After a launch that opened a browser, keeps the sandbox serving until the browser has
-    /// loaded the signed-in page (or a minute has passed).
+    /// Keeps the sandbox serving after a launch: until the browser has loaded the signed-in
+    /// page (or a minute has passed), and after a printed link, until it is used or expires,
+    /// so a script can read the link and open it while the command runs.
     pub async fn linger_after(&self, result: &Result<Done, CliError>, out: &Output) {
-        if !matches!(result, Ok(Done::OpenedBrowser)) {
-            return;
-        }
-        out.status(format!(
-            "Keeping the demo sandbox up until the browser loads the page (at most {} s)...",
-            LINGER.as_secs()
-        ));
-        if self
-            .sandbox
-            .wait_for_signed_in_page(self.pages_seen, LINGER)
-            .await
-        {
-            out.status("The browser loaded the signed-in page.");
-        } else {
-            out.status("No browser loaded the page in time; stopping the demo sandbox.");
+        let (wait, before, after_timeout) = match result {
+            Ok(Done::OpenedBrowser) => (
+                LINGER,
+                format!(
+                    "Keeping the demo sandbox up until the browser loads the page (at most {} s)...",
+                    LINGER.as_secs()
+                ),
+                "No browser loaded the page in time; stopping the demo sandbox.",
+            ),
+            Ok(Done::PrintedLink(lifetime)) => {
+                let wait = lifetime.map_or(LINGER, |lifetime| lifetime + Duration::from_secs(1));
+                (
+                    wait,
+                    format!(
+                        "The demo sandbox keeps serving until the link is used or {} s have passed; Ctrl+C ends it now.",
+                        wait.as_secs()
+                    ),
+                    "The link was not used in time; stopping the demo sandbox.",
+                )
+            }
+            _ => return,
+        };
+        out.status(before);
+        tokio::select! {
+            used = self.sandbox.wait_for_signed_in_page(self.pages_seen, wait) => {
+                out.status(if used {
+                    "The browser loaded the signed-in page; stopping the demo sandbox."
+                } else {
+                    after_timeout
+                });
+            }
+            _ = tokio::signal::ctrl_c() => out.status("Interrupted; stopping the demo sandbox."),
         }
     }
 }

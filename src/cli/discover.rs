@@ -6,7 +6,8 @@ use super::args::DiscoverArgs;
 use super::output::Output;
 use super::report::CliError;
 use crate::core::account::{Account, ProviderKind};
-use crate::core::engine::Engine;
+use crate::core::engine::{Engine, EngineError};
+use crate::core::provider::ProviderError;
 
 pub async fn run(args: DiscoverArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
     let account = match (&args.name, &args.base_url) {
@@ -21,7 +22,14 @@ pub async fn run(args: DiscoverArgs, engine: &Engine, out: &Output) -> Result<()
         }
         (None, None) => return Err(CliError::usage("give an AGS account name or --base-url")),
     };
-    let services = engine.discover_services(&account).await?;
+    let from_flag = args.name.is_none();
+    let services = engine
+        .discover_services(&account)
+        .await
+        .map_err(|err| match from_flag {
+            true => base_url_error(err),
+            false => err.into(),
+        })?;
     out.data(
         || {
             let mut text = String::new();
@@ -65,4 +73,27 @@ pub async fn run(args: DiscoverArgs, engine: &Engine, out: &Output) -> Result<()
         || json!({"services": services}),
     );
     Ok(())
+}
+
+/// An error of discovery at a `--base-url`: it speaks of that flag, since no account is
+/// involved.
+fn base_url_error(err: EngineError) -> CliError {
+    if let EngineError::Provider(ProviderError::Settings { message, .. }) = &err {
+        let message = message.strip_prefix("base_url ").unwrap_or(message);
+        return CliError::usage(format!("--base-url {message}")).with_hint(
+            "Give the gateway's address only, like https://gateway.example.com (plain http only for 127.0.0.1).",
+        );
+    }
+    let mut cli = CliError::from(err);
+    if cli
+        .hint
+        .as_deref()
+        .is_some_and(|hint| hint.contains("account settings"))
+    {
+        cli.hint = Some(
+            "Check the address given with --base-url: the gateway's own origin, like https://gateway.example.com."
+                .into(),
+        );
+    }
+    cli
 }

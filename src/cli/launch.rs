@@ -12,6 +12,7 @@ use crate::core::clipboard::{ClipboardOutcome, copy_until_expiry};
 use crate::core::clock::rfc3339;
 use crate::core::engine::Engine;
 use crate::core::error::ErrorKind;
+use crate::core::human_time;
 use crate::core::launch::{Delivery, LaunchStep, LaunchTarget};
 use crate::core::tokens::TokenSource;
 
@@ -66,9 +67,13 @@ pub async fn launch(
                 .as_ref()
                 .expect("a held token comes with its session");
             let until = rfc3339(session.expires_at);
+            let now = time::OffsetDateTime::now_utc();
             out.status(format!(
-                "'{}' holds a valid {} token until {until} ({timings}); it has no landing_url to open.",
-                account.name, session.scheme
+                "'{}' holds a valid {} token that {} ({}; {timings}); it has no landing_url to open.",
+                account.name,
+                session.scheme,
+                human_time::expiry(session.expires_at, now),
+                human_time::moment(session.expires_at, now),
             ));
             summary["opened"] = false.into();
             summary["token_type"] = session.scheme.clone().into();
@@ -102,7 +107,7 @@ pub async fn launch(
             summary["reason"] = reason.into();
             summary["url"] = url.reveal_for_browser().into();
             out.data(|| url.reveal_for_browser().to_string(), || summary);
-            Ok(Done::Nothing)
+            Ok(Done::PrintedLink(outcome.lifetime))
         }
         Delivery::ToCaller(url) if outcome.target == LaunchTarget::Copy => {
             let hold_for = engine.settings().clipboard_hold(outcome.lifetime);
@@ -148,7 +153,7 @@ pub async fn launch(
             ));
             summary["url"] = url.reveal_for_browser().into();
             out.data(|| url.reveal_for_browser().to_string(), || summary);
-            Ok(Done::Nothing)
+            Ok(Done::PrintedLink(outcome.lifetime))
         }
     }
 }
@@ -218,10 +223,13 @@ pub async fn logout(name: &str, engine: &Engine, out: &Output) -> Result<(), Cli
             "Forgot".to_string()
         }
         None if report.held_session => "Forgot".to_string(),
-        None => "There were no".to_string(),
+        None => String::new(),
     };
     out.data(
-        || format!("{remote} the cached tokens of '{}'.", account.name),
+        || match remote.as_str() {
+            "" => format!("'{}' held no cached tokens; nothing to forget.", account.name),
+            remote => format!("{remote} the cached tokens of '{}'.", account.name),
+        },
         || {
             json!({
                 "account": account.name,
@@ -275,12 +283,41 @@ pub async fn check(name: &str, engine: &Engine, out: &Output) -> Result<(), CliE
         );
         return Ok(());
     }
+    if let Some(checks) = &report.browser_checks {
+        let now = time::OffsetDateTime::now_utc();
+        let session = match report.renewed_until {
+            Some(until) => format!(
+                " The held session was renewed; it {} ({}).",
+                human_time::expiry(until, now),
+                human_time::moment(until, now)
+            ),
+            None => " Nothing was opened: the first launch signs in through the browser.".into(),
+        };
+        out.data(
+            || {
+                format!(
+                    "'{}' is ready to sign in through the browser: {}.{session}",
+                    account.name,
+                    checks.join("; ")
+                )
+            },
+            || {
+                json!({
+                    "account": account.name,
+                    "ok": true,
+                    "checked": checks,
+                    "renewed_until": report.renewed_until.map(rfc3339),
+                })
+            },
+        );
+        return Ok(());
+    }
     let verified = report
         .verified_for
         .map(|left| {
             format!(
-                "; the provider confirms the token for {} s more",
-                left.as_secs()
+                "; the provider confirms the token for {} more",
+                human_time::span(left.as_secs())
             )
         })
         .unwrap_or_default();

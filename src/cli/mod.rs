@@ -118,6 +118,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 pub(crate) enum Done {
     Nothing,
     OpenedBrowser,
+    /// A link was printed for someone else to open; it works for this long, if it is one-time.
+    PrintedLink(Option<std::time::Duration>),
 }
 
 async fn dispatch(command: Command, engine: &Engine, out: &Output) -> Result<Done, CliError> {
@@ -219,12 +221,31 @@ fn open_window(global: &GlobalArgs, request: WindowRequest) -> Result<(), CliErr
             None
         }
     };
+    // The demo leaves nothing behind: without --data-dir its window size is kept in a
+    // folder of its own, removed at exit.
+    let demo_window_dir = if global.demo && global.data_dir.is_none() {
+        Some(
+            tempfile::Builder::new()
+                .prefix("sso-launcher-demo-window-")
+                .tempdir()
+                .map_err(|err| {
+                    CliError::new(
+                        ErrorKind::Internal,
+                        format!("could not create a temporary folder for the demo: {err}"),
+                    )
+                })?,
+        )
+    } else {
+        None
+    };
     let window = WindowOptions {
         renderer: match global.renderer {
             args::RendererArg::Wgpu => RendererChoice::Wgpu,
             args::RendererArg::Glow => RendererChoice::Glow,
         },
-        data_dir: paths.data_dir.clone(),
+        data_dir: demo_window_dir
+            .as_ref()
+            .map_or_else(|| paths.data_dir.clone(), |dir| dir.path().to_path_buf()),
         title: if global.demo {
             "sso-launcher (demo)"
         } else {

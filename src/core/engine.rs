@@ -241,6 +241,9 @@ pub enum EngineError {
     /// An import file that cannot be used; nothing was changed.
     #[error("{0}")]
     Import(String),
+    /// Accounts of an import file are here already (same id or name); nothing was changed.
+    #[error("{} of the file's accounts are here already: {}; nothing was imported", .0.len(), .0.join("; "))]
+    ImportClash(Vec<String>),
 }
 
 impl UserFacing for EngineError {
@@ -254,7 +257,7 @@ impl UserFacing for EngineError {
             Self::Lock { .. } | Self::Autostart(_) => ErrorKind::Internal,
             Self::LockBusy(_) => ErrorKind::Network,
             Self::Usage(_) | Self::DemoOnly(_) => ErrorKind::Usage,
-            Self::Import(_) => ErrorKind::Config,
+            Self::Import(_) | Self::ImportClash(_) => ErrorKind::Config,
         }
     }
 
@@ -271,6 +274,7 @@ impl UserFacing for EngineError {
             Self::DemoOnly(_) => Some("Start sso-launcher without the demo for that.".into()),
             Self::Usage(_) => Some("See `sso-launcher accounts add --help`.".into()),
             Self::Import(_) => Some("Nothing was imported; fix the file and try again.".into()),
+            Self::ImportClash(_) => Some("Those accounts were probably imported before. To add the others, delete those accounts from the file (they stay as they are here), or rename them in the file and delete their \"id\" lines to import them as new accounts.".into()),
         }
     }
 
@@ -283,7 +287,11 @@ impl UserFacing for EngineError {
             Self::Browser(err) => err.window_hint(),
             Self::Usage(_) => Some("Check the account's settings in its editor (Edit).".into()),
             Self::LockBusy(_) => Some("Finish or cancel that sign-in, then launch again.".into()),
-            Self::Lock { .. } | Self::Import(_) | Self::Autostart(_) | Self::DemoOnly(_) => {
+            Self::Lock { .. }
+            | Self::Import(_)
+            | Self::ImportClash(_)
+            | Self::Autostart(_)
+            | Self::DemoOnly(_) => {
                 self.hint()
             }
         }

@@ -2,6 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use time::OffsetDateTime;
+
 use crate::core::account::Account;
 use crate::core::audit::{AuditRecord, Via};
 use crate::core::browser::{self, BrowserChoice, BrowserMode};
@@ -78,13 +80,18 @@ pub struct LaunchOutcome {
 }
 
 /// What `check` found.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct CheckReport {
     pub steps: Vec<(LaunchStep, Duration)>,
     /// How long the provider says the fresh token stays valid, where it can say.
     pub verified_for: Option<Duration>,
     /// For a browser round trip: what the probe found (the redirect URI ...).
     pub round_trip: Option<RedirectOutcome>,
+    /// For a browser sign-in: what was checked without opening the browser.
+    pub browser_checks: Option<Vec<String>>,
+    /// For a browser sign-in that held a refreshable session: until when the renewed one is
+    /// valid.
+    pub renewed_until: Option<OffsetDateTime>,
 }
 
 impl Engine {
@@ -262,9 +269,27 @@ impl Engine {
                 provider.validate(account)?;
                 let probe = self.round_trip(provider, account, None).await?;
                 return Ok(CheckReport {
-                    steps: Vec::new(),
-                    verified_for: None,
                     round_trip: Some(probe),
+                    ..CheckReport::default()
+                });
+            }
+            provider.validate(account)?;
+            let secrets = self.load_secrets(provider, account).await?;
+            // A check never opens a browser: a browser sign-in is checked up to that point,
+            // and a held session is renewed the way a launch would.
+            if let Some(probe) = provider.probe_browser_sign_in(self.context(), account, &secrets) {
+                let checks = probe.await?;
+                let held = self.tokens.stored(account.id).await?;
+                let renewed_until = match held {
+                    Some(held) if held.refresh_token.is_some() => {
+                        Some(self.renew(account, false).await?.token.expires_at)
+                    }
+                    _ => None,
+                };
+                return Ok(CheckReport {
+                    browser_checks: Some(checks),
+                    renewed_until,
+                    ..CheckReport::default()
                 });
             }
             self.tokens.forget(account.id).await?;
@@ -282,7 +307,7 @@ impl Engine {
             Ok(CheckReport {
                 steps: outcome.steps,
                 verified_for,
-                round_trip: None,
+                ..CheckReport::default()
             })
         }
         .await;

@@ -12,6 +12,7 @@ pub mod discovery;
 pub mod engine;
 pub mod error;
 pub mod http;
+pub mod human_time;
 pub mod launch;
 pub mod link;
 pub mod loopback;

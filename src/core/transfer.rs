@@ -76,10 +76,7 @@ impl Engine {
                 .filter_map(|account| clash(accounts, account))
                 .collect();
             if !clashes.is_empty() {
-                return Err(EngineError::Import(format!(
-                    "{}; nothing was imported",
-                    clashes.join("; ")
-                )));
+                return Err(EngineError::ImportClash(clashes));
             }
             accounts.extend(imported);
             Ok(())
@@ -91,15 +88,16 @@ impl Engine {
 /// Why `imported` cannot join `accounts`, if it cannot.
 fn clash(accounts: &[Account], imported: &Account) -> Option<String> {
     if let Some(same_id) = accounts.iter().find(|other| other.id == imported.id) {
-        return Some(format!(
-            "'{}' has the id {}, which '{}' here has already (was this list imported before?)",
-            imported.name, imported.id, same_id.name
-        ));
+        return Some(if same_id.name == imported.name {
+            format!("'{}' (the same account)", imported.name)
+        } else {
+            format!("'{}' (the same account as '{}' here)", imported.name, same_id.name)
+        });
     }
     accounts
         .iter()
         .find(|other| other.name.eq_ignore_ascii_case(&imported.name))
-        .map(|other| format!("an account named '{}' exists already", other.name))
+        .map(|other| format!("'{}' (another account has this name)", other.name))
 }
 
 fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {

@@ -329,7 +329,7 @@ impl SsoApp {
         } else if self.state.tokens.values().any(|status| {
             matches!(status, crate::core::protocol::TokenStatus::Held { expires_at, .. } if *expires_at > OffsetDateTime::now_utc())
         }) {
-            // "valid for N min" counts down.
+            // "expires in N min" counts down.
             ctx.request_repaint_after(std::time::Duration::from_secs(30));
         }
     }

@@ -19,7 +19,7 @@ use sso_launcher::sandbox::fixtures::sovos as fx;
 use sso_launcher::sandbox::sovos::{AUTHORIZE, TOKEN};
 
 /// Writes the scripted browser; its arguments: URL, then `allow`/`deny`, then `keep`/`tamper`.
-fn sandbox_browser(env: &TestEnv, decision: &str, answer: &str) -> String {
+pub fn sandbox_browser(env: &TestEnv, decision: &str, answer: &str) -> String {
     let script: PathBuf = env.dir.path().join("sovos-browser.sh");
     std::fs::write(
         &script,

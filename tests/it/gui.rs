@@ -47,7 +47,7 @@ fn demo_search_with_the_keyboard_and_launch_reaches_the_sandbox() {
     assert!(url.contains("/ui/simpleSetup?ssoToken="), "{url}");
     assert!(shows(&harness, "Opened with the browser command."));
     assert!(
-        shows(&harness, "valid for"),
+        shows(&harness, "expires in"),
         "the token column shows the held session"
     );
 

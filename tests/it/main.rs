@@ -3,6 +3,7 @@
 mod ags_refresh;
 mod browser_choice;
 mod cli_accounts;
+mod cli_polish;
 mod clipboard;
 mod demo_all;
 mod desktop_bus;

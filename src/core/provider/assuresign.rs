@@ -392,8 +392,7 @@ impl Config {
 /// can never be handed to another site.
 fn landing_page(account: &Account, api_origin: &Url) -> Result<Url, ProviderError> {
     if let Some(text) = account.setting("landing_url") {
-        let url = Url::parse(text)
-            .map_err(|err| settings_error(format!("landing_url '{text}' is not a URL: {err}")))?;
+        let url = super::parse_address("landing_url", text).map_err(settings_error)?;
         if url.origin() != api_origin.origin() {
             return Err(settings_error(format!(
                 "landing_url must be on the account's API origin {} (it is on {}), so the ssoToken is never sent elsewhere",

@@ -17,6 +17,9 @@ pub mod signnow;
 mod signnow_wire;
 pub mod sovos;
 mod sovos_browser;
+mod urls;
+
+pub(crate) use urls::{landing_setting, landing_sign_on, parse_address, parse_origin};
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -300,6 +303,18 @@ pub trait Provider: Send + Sync {
         None
     }
 
+    /// For an account that signs in through the browser: checks everything short of opening
+    /// it (settings, discovery and keys, that the redirect port can be bound) and says what
+    /// was checked. `None`: the account signs in without a browser.
+    fn probe_browser_sign_in<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        _account: &'a Account,
+        _secrets: &'a Secrets,
+    ) -> Option<BoxFuture<'a, Result<Vec<String>, ProviderError>>> {
+        None
+    }
+
     /// The page to open for a session: a fresh one-time sign-on URL, a plain landing page, or
     /// `None` when the held token itself is what the user wants.
     fn sign_on<'a>(
@@ -308,63 +323,6 @@ pub trait Provider: Send + Sync {
         account: &'a Account,
         session: &'a SessionToken,
     ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>>;
-}
-
-/// Parses an origin setting, `scheme://host[:port]`; anything after the authority is refused
-/// so the documented paths can be appended without surprises.
-pub(crate) fn parse_origin(
-    provider: &'static str,
-    key: &str,
-    value: &str,
-) -> Result<url::Url, ProviderError> {
-    let refuse = |message: String| ProviderError::Settings { provider, message };
-    let url = url::Url::parse(value)
-        .map_err(|err| refuse(format!("{key} '{value}' is not a URL: {err}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(refuse(format!(
-            "{key} '{value}' must be an http(s) origin like https://host[:port]"
-        )));
-    }
-    if url.path() != "/"
-        || url.query().is_some()
-        || url.fragment().is_some()
-        || !url.username().is_empty()
-        || url.password().is_some()
-    {
-        return Err(refuse(format!(
-            "{key} '{value}' must be an origin only (scheme://host[:port]); the API paths are added by the app"
-        )));
-    }
-    crate::core::http::ensure_url_allowed(&url).map_err(|_| {
-        refuse(format!(
-            "{key} '{value}' must use https (plain http only for loopback)"
-        ))
-    })?;
-    Ok(url)
-}
-
-/// A token provider's `landing_url` setting: a page to open once a token is held.
-pub(crate) fn landing_setting(
-    provider: &'static str,
-    account: &Account,
-) -> Result<Option<url::Url>, ProviderError> {
-    account
-        .setting("landing_url")
-        .map(|text| {
-            url::Url::parse(text).map_err(|err| ProviderError::Settings {
-                provider,
-                message: format!("landing_url '{text}' is not a URL: {err}"),
-            })
-        })
-        .transpose()
-}
-
-/// What a token provider opens at launch: its landing page (no token in it), or nothing.
-pub(crate) fn landing_sign_on(landing: Option<url::Url>) -> Option<SignOn> {
-    landing.map(|url| SignOn {
-        url: OneTimeUrl::new(url),
-        lifetime: None,
-    })
 }
 
 /// What a redirect launch ended with: what to show the user (nothing in it is secret).

@@ -154,6 +154,31 @@ impl Provider for SignNow {
         })
     }
 
+    fn probe_browser_sign_in<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        account: &'a Account,
+        secrets: &'a Secrets,
+    ) -> Option<BoxFuture<'a, Result<Vec<String>, ProviderError>>> {
+        if account.setting("grant") != Some("authorization_code") {
+            return None;
+        }
+        Some(Box::pin(async move {
+            let config = Config::parse(account)?;
+            let basic = basic_token(&config, secrets)?;
+            if config.client_id.is_none() {
+                client_id_from_basic(&basic)?;
+            }
+            let listener = LoopbackListener::bind(config.listener.clone())?;
+            let redirect_uri = listener.redirect_uri().to_string();
+            drop(listener);
+            Ok(vec![
+                "the application's client id is known".to_string(),
+                format!("the redirect address {redirect_uri} can be listened on"),
+            ])
+        }))
+    }
+
     fn refresh<'a>(
         &'a self,
         ctx: ProviderContext<'a>,

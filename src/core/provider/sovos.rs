@@ -194,6 +194,21 @@ impl Provider for Sovos {
         })
     }
 
+    fn probe_browser_sign_in<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        _secrets: &'a Secrets,
+    ) -> Option<BoxFuture<'a, Result<Vec<String>, ProviderError>>> {
+        if account.setting("grant") == Some("client_credentials") {
+            return None;
+        }
+        Some(Box::pin(async move {
+            let config = Config::parse(account)?;
+            super::sovos_browser::probe(ctx, &config).await
+        }))
+    }
+
     fn sign_on<'a>(
         &'a self,
         _ctx: ProviderContext<'a>,
@@ -212,7 +227,7 @@ impl Config {
         let issuer_text = account.setting("issuer").unwrap_or(DEFAULT_ISSUER);
         parse_url("issuer", issuer_text)?;
         let issuer = IssuerUrl::new(issuer_text.to_string())
-            .map_err(|err| settings_error(format!("issuer '{issuer_text}' is not a URL: {err}")))?;
+            .map_err(|_| settings_error(format!("issuer '{issuer_text}' is not a valid address")))?;
         let client_id = account
             .setting("client_id")
             .ok_or_else(|| settings_error("client_id is required".into()))?
@@ -291,8 +306,7 @@ impl Config {
 }
 
 fn parse_url(key: &str, text: &str) -> Result<Url, ProviderError> {
-    let url = Url::parse(text)
-        .map_err(|err| settings_error(format!("{key} '{text}' is not a URL: {err}")))?;
+    let url = super::parse_address(key, text).map_err(settings_error)?;
     ensure_url_allowed(&url).map_err(|_| {
         settings_error(format!(
             "{key} '{text}' must use https (plain http only for loopback)"

@@ -80,6 +80,31 @@ pub(super) async fn sign_in(
     Ok(session(&tokens, issued_at, Some(claims), None))
 }
 
+/// What a browser sign-in needs, checked without a browser: discovery, published signing
+/// keys, and the redirect port.
+pub(super) async fn probe(
+    ctx: ProviderContext<'_>,
+    config: &Config,
+) -> Result<Vec<String>, ProviderError> {
+    let metadata = CoreProviderMetadata::discover_async(config.issuer.clone(), ctx.http)
+        .await
+        .map_err(|err| discovery_error(NAME, err))?;
+    let keys = metadata.jwks().keys().len();
+    if keys == 0 {
+        return Err(malformed(
+            "its key set (jwks_uri) holds no keys to check ID tokens with".into(),
+        ));
+    }
+    let listener = LoopbackListener::bind(config.listener.clone())?;
+    let redirect_uri = listener.redirect_uri().to_string();
+    drop(listener);
+    Ok(vec![
+        format!("OpenID discovery at {} answered", config.issuer.as_str()),
+        format!("{keys} signing key(s) published"),
+        format!("the redirect address {redirect_uri} can be listened on"),
+    ])
+}
+
 /// Renews the session with its refresh token (a new ID token, when sent, is validated too).
 pub(super) async fn refresh(
     ctx: ProviderContext<'_>,

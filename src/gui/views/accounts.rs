@@ -7,7 +7,8 @@ use crate::core::account::{Account, ProviderKind};
 use crate::core::protocol::{LaunchHow, TokenStatus, remaining};
 use crate::gui::commands::{Action, action_button};
 use crate::gui::state::{AppState, LaunchState};
-use crate::gui::views::{describe_until, failure_text};
+use crate::core::human_time;
+use crate::gui::views::failure_text;
 
 /// The search box's id, so Ctrl+K can focus it.
 pub fn search_id() -> egui::Id {
@@ -230,7 +231,7 @@ fn status_text(state: &AppState, account: &Account, now: OffsetDateTime) -> Rich
         Some(TokenStatus::NoSession) => RichText::new("signs in each time").weak(),
         Some(TokenStatus::NeedsSignIn) => RichText::new("needs sign-in").weak(),
         Some(TokenStatus::Held { expires_at, .. }) => {
-            RichText::new(describe_until(*expires_at, now))
+            RichText::new(human_time::expiry(*expires_at, now))
         }
         Some(TokenStatus::Failed(_)) => {
             RichText::new("error").color(Color32::from_rgb(0xd0, 0x40, 0x40))

@@ -7,7 +7,8 @@ use crate::core::account::AccountId;
 use crate::core::protocol::TokenStatus;
 use crate::gui::commands::{Action, action_button};
 use crate::gui::state::AppState;
-use crate::gui::views::{describe_until, failure_text};
+use crate::core::human_time;
+use crate::gui::views::failure_text;
 
 /// Sessions renewed per second by "Refresh all", so a helpdesk's thousands of accounts do
 /// not hammer the providers.
@@ -67,7 +68,7 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
                         } => {
                             ui.label(format!(
                                 "{scheme} token, {}{}",
-                                describe_until(*expires_at, now),
+                                human_time::expiry(*expires_at, now),
                                 if *refreshable { ", refreshable" } else { "" }
                             ));
                         }
