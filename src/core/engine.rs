@@ -291,9 +291,7 @@ impl UserFacing for EngineError {
             | Self::Import(_)
             | Self::ImportClash(_)
             | Self::Autostart(_)
-            | Self::DemoOnly(_) => {
-                self.hint()
-            }
+            | Self::DemoOnly(_) => self.hint(),
         }
     }
 }

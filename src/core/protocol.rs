@@ -23,6 +23,8 @@ use crate::core::store::vault::VaultBackend;
 pub enum Command {
     /// Reload accounts, settings, token status and the activity log from disk and vault.
     Reload,
+    /// Add the accounts of an export file (all or none).
+    ImportAccounts { path: std::path::PathBuf },
     /// Launch the account: open its sign-on page, or copy the one-time link.
     Launch {
         account: AccountId,
@@ -160,6 +162,8 @@ pub enum Event {
     Vault(VaultStatus),
     /// Something to tell the user mid-flow (a sign-in link to open by hand ...).
     Notice(String),
+    /// What an import did: the names added, or why nothing was.
+    Imported(Result<Vec<String>, Failure>),
     SettingsSaved(Result<(), Failure>),
 }
 

@@ -91,7 +91,10 @@ fn clash(accounts: &[Account], imported: &Account) -> Option<String> {
         return Some(if same_id.name == imported.name {
             format!("'{}' (the same account)", imported.name)
         } else {
-            format!("'{}' (the same account as '{}' here)", imported.name, same_id.name)
+            format!(
+                "'{}' (the same account as '{}' here)",
+                imported.name, same_id.name
+            )
         });
     }
     accounts

@@ -135,6 +135,7 @@ impl Tasks {
             Command::RefreshAll { per_second } => self.refresh_all(per_second).await,
             Command::SignOut { account } => self.sign_out(account).await,
             Command::CheckVault => self.check_vault().await,
+            Command::ImportAccounts { path } => self.import(path).await,
             Command::ChangeSettings(change) => {
                 let engine = self.engine.clone();
                 let saved = blocking(move || engine.change_settings(&change)).await;
@@ -151,11 +152,13 @@ impl Tasks {
 
     async fn reload(&self) {
         self.emitter.emit(Event::Settings(self.engine.settings()));
-        let Some(accounts) = self.send_accounts().await else {
-            return;
-        };
+        // The keyring and the log are checked even when the account file cannot be read.
+        let accounts = self.send_accounts().await;
         self.check_vault().await;
         self.read_activity().await;
+        let Some(accounts) = accounts else {
+            return;
+        };
         self.newly_listed(&accounts);
         self.send_token_statuses(&accounts).await;
     }
@@ -321,6 +324,9 @@ impl Tasks {
                     "Could not open the browser ({reason}). Open the link below by hand, or set a browser command in Settings."
                 )
             }
+            Delivery::TokenHeld if how == LaunchHow::CopyLink => {
+                "There is no link to copy: this account hands out a token, not a page. The token is on the Tokens tab; a Landing page (Edit, More options) gives it a page to open.".into()
+            }
             Delivery::TokenHeld => "Signed in; a token is held (no page to open).".into(),
             Delivery::RoundTrip(round_trip) => {
                 report.facts = round_trip.facts;
@@ -370,6 +376,26 @@ impl Tasks {
                 ))),
             }
         });
+    }
+
+    async fn import(&self, path: std::path::PathBuf) {
+        let engine = self.engine.clone();
+        let imported = blocking(move || {
+            let text = std::fs::read_to_string(&path).map_err(|err| Failure {
+                kind: crate::core::error::ErrorKind::Config,
+                message: format!("Could not read {}: {err}.", path.display()),
+                hint: Some("Check the path: the file an export wrote, like accounts.json.".into()),
+            })?;
+            engine
+                .import_accounts(&text)
+                .map_err(|err| Failure::from_error(&err))
+        })
+        .await;
+        let names = imported.map(|accounts| accounts.into_iter().map(|a| a.name).collect());
+        if names.is_ok() {
+            self.send_accounts().await;
+        }
+        self.emitter.emit(Event::Imported(names));
     }
 
     async fn add(&self, account: Account, secrets: Vec<(String, SecretString)>) {

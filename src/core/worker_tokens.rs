@@ -62,9 +62,11 @@ impl Tasks {
                 let renewed = self.engine.renew(&account, true).await;
                 self.send_status(&account).await;
                 renewed.map(|outcome| {
+                    let now = self.engine.clock.now();
                     format!(
-                        "Renewed; valid until {}.",
-                        crate::core::clock::rfc3339(outcome.token.expires_at)
+                        "renewed; it {} ({}).",
+                        crate::core::human_time::expiry(outcome.token.expires_at, now),
+                        crate::core::human_time::moment(outcome.token.expires_at, now)
                     )
                 })
             }

@@ -191,14 +191,32 @@ impl SsoApp {
             Action::CancelDelete => state.pending_delete = None,
             Action::SaveEditor => {
                 if let Some(editor) = &mut state.editor
-                    && editor.problems().is_empty()
                     && !editor.saving
                 {
-                    let command = editor.save_command();
-                    self.worker.send(command);
+                    editor.save_attempted = true;
+                    if editor.problems().is_empty() {
+                        let command = editor.save_command();
+                        self.worker.send(command);
+                    }
                 }
             }
-            Action::CloseEditor => state.editor = None,
+            Action::CloseEditor => {
+                if let Some(editor) = &mut state.editor
+                    && !editor.saving
+                {
+                    if !editor.is_dirty() {
+                        state.editor = None;
+                    } else {
+                        editor.confirm_discard = true;
+                    }
+                }
+            }
+            Action::DiscardEdits => state.editor = None,
+            Action::KeepEditing => {
+                if let Some(editor) = &mut state.editor {
+                    editor.confirm_discard = false;
+                }
+            }
             Action::DiscoverServices => {
                 if let Some(editor) = &mut state.editor {
                     self.next_request += 1;
@@ -234,14 +252,14 @@ impl SsoApp {
             }
             Action::SelectNext => state.move_selection(1),
             Action::SelectPrevious => state.move_selection(-1),
+            Action::ClearSearch => state.list.query.clear(),
             Action::ShowTab(tab) => state.tab = tab,
-            Action::SaveSettings => {
+            Action::ApplySettings => {
                 state.settings_message = None;
-                self.worker
-                    .send(Command::ChangeSettings(SettingsChange::between(
-                        &state.settings,
-                        &state.settings_draft,
-                    )));
+                let change = SettingsChange::between(&state.settings, &state.settings_draft);
+                // Shown at once (the theme, the text size); the file follows.
+                state.settings = change.applied_to(&state.settings);
+                self.worker.send(Command::ChangeSettings(change));
             }
             Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => {
                 let current = state.settings.text_scale.unwrap_or(1.0);
@@ -265,9 +283,29 @@ impl SsoApp {
             }
             Action::CheckVault => self.worker.send(Command::CheckVault),
             Action::Reload => self.worker.send(Command::Reload),
-            Action::DismissNotice => {
-                state.notices.pop_back();
+            Action::DismissNotice => state.notice_at = None,
+            Action::ShowImport => {
+                state.import = Some(views::import::ImportDialog::default());
             }
+            Action::ImportFile => {
+                if let Some(dialog) = &mut state.import {
+                    dialog.busy = true;
+                    dialog.result = None;
+                    let path = std::path::PathBuf::from(dialog.path.trim());
+                    self.worker.send(Command::ImportAccounts { path });
+                }
+            }
+            Action::CloseImport => state.import = None,
+            Action::TryDemo => {
+                let started = std::env::current_exe()
+                    .and_then(|exe| std::process::Command::new(exe).arg("--demo").spawn());
+                state.notice(match started {
+                    Ok(_) => "The demo opens in a window of its own.".to_string(),
+                    Err(err) => format!("Could not start the demo: {err}."),
+                });
+            }
+            Action::ShowVaultHelp => state.vault_help = true,
+            Action::CloseVaultHelp => state.vault_help = false,
             Action::Quit => self.quit(ctx),
         }
     }
@@ -282,16 +320,23 @@ impl SsoApp {
         let focus = ctx.memory(|memory| memory.focused());
         let typing_elsewhere = focus.is_some_and(|id| id != views::accounts::search_id());
         let list_keys = !dialog_open && !typing_elsewhere && self.state.tab == Tab::Accounts;
+        let clear_search = !self.state.list.query.is_empty();
         ctx.input_mut(|input| {
             for action in Action::GLOBAL {
-                let shortcut = action.shortcut().expect("global actions have shortcuts");
-                if !dialog_open && input.consume_shortcut(&shortcut) {
+                let pressed = action
+                    .shortcuts()
+                    .iter()
+                    .any(|shortcut| input.consume_shortcut(shortcut));
+                if !dialog_open && pressed {
                     actions.push(action);
                 }
             }
             if list_keys {
                 // Ctrl+Enter before Enter: consuming Enter alone would match Ctrl+Enter too.
                 for action in Action::LIST_KEYS {
+                    if action == Action::ClearSearch && !clear_search {
+                        continue;
+                    }
                     let shortcut = action.shortcut().expect("list actions have shortcuts");
                     if input.consume_shortcut(&shortcut) {
                         actions.push(action);
@@ -323,6 +368,11 @@ impl SsoApp {
     fn schedule_repaint(&self, ctx: &egui::Context) {
         if self.window.hidden {
             return;
+        }
+        if let Some(at) = self.state.notice_at
+            && let Some(left) = views::status::NOTICE_SHOWN_FOR.checked_sub(at.elapsed())
+        {
+            ctx.request_repaint_after(left);
         }
         if !self.state.copied_until.is_empty() {
             ctx.request_repaint_after(std::time::Duration::from_secs(1));
@@ -394,9 +444,16 @@ impl SsoApp {
             Tab::Settings => views::settings::show(ui, &mut self.state, &mut actions),
         });
         if let Some(editor) = &mut self.state.editor {
-            views::editor::show(ui, editor, &mut actions);
+            let place = views::secrets_place(self.state.vault.as_ref());
+            views::editor::show(ui, editor, place, &mut actions);
         }
         views::dialogs::show(ui, &mut self.state, &mut actions);
+        if let Some(dialog) = &mut self.state.import {
+            views::import::show(ui, dialog, &mut actions);
+        }
+        if self.state.vault_help {
+            views::status::vault_help(ui, &self.state, &mut actions);
+        }
         views::link::show(ui, &self.state, &mut actions);
         for action in actions {
             self.perform(&ctx, action);

@@ -43,6 +43,9 @@ pub enum Action {
     CancelDelete,
     SaveEditor,
     CloseEditor,
+    /// Close the editor and lose its edits (after it asked).
+    DiscardEdits,
+    KeepEditing,
     DiscoverServices,
     Choose {
         request: u64,
@@ -54,10 +57,13 @@ pub enum Action {
     FocusSearch,
     SelectNext,
     SelectPrevious,
+    /// Empty the search box (Esc).
+    ClearSearch,
     LaunchSelected,
     CopySelected,
     ShowTab(Tab),
-    SaveSettings,
+    /// The Settings tab's edits: shown at once and saved.
+    ApplySettings,
     ZoomIn,
     ZoomOut,
     ZoomReset,
@@ -68,6 +74,15 @@ pub enum Action {
     ConfirmLink(AccountId),
     DismissLink,
     CopyLaunchLink(AccountId),
+    /// The import dialog: a file of accounts exported elsewhere.
+    ShowImport,
+    ImportFile,
+    CloseImport,
+    /// Start the demo (its own window, over the built-in sandbox).
+    TryDemo,
+    /// How to get a working keyring.
+    ShowVaultHelp,
+    CloseVaultHelp,
     Quit,
 }
 
@@ -90,6 +105,8 @@ impl Action {
             Action::CancelDelete => "Keep it",
             Action::SaveEditor => "Save",
             Action::CloseEditor => "Cancel",
+            Action::DiscardEdits => "Discard changes",
+            Action::KeepEditing => "Keep editing",
             Action::DiscoverServices => "Discover services",
             Action::Choose { choice: None, .. } => "Cancel",
             Action::Choose { .. } => "Use this account",
@@ -99,8 +116,9 @@ impl Action {
             Action::FocusSearch => "Search",
             Action::SelectNext => "Next account",
             Action::SelectPrevious => "Previous account",
+            Action::ClearSearch => "Clear the search",
             Action::ShowTab(tab) => tab.label(),
-            Action::SaveSettings => "Save settings",
+            Action::ApplySettings => "Apply settings",
             Action::ZoomIn => "Larger text",
             Action::ZoomOut => "Smaller text",
             Action::ZoomReset => "Normal text size",
@@ -110,6 +128,12 @@ impl Action {
             Action::ConfirmLink(_) => "Launch",
             Action::DismissLink => "Cancel",
             Action::CopyLaunchLink(_) => "Copy launch link",
+            Action::ShowImport => "Import…",
+            Action::ImportFile => "Import",
+            Action::CloseImport => "Close",
+            Action::TryDemo => "Try the demo accounts",
+            Action::ShowVaultHelp => "How to fix…",
+            Action::CloseVaultHelp => "Close",
             Action::Quit => "Quit",
         }
     }
@@ -134,6 +158,12 @@ impl Action {
             Action::FocusSearch => "Find accounts by name, tag, provider or notes",
             Action::DiscoverServices => "Ask the gateway which services it offers",
             Action::CheckVault => "Ask the keyring again whether it answers",
+            Action::ShowImport => {
+                "Add the accounts of a file exported with Export or `accounts export`"
+            }
+            Action::TryDemo => {
+                "Opens a second window with demo accounts over a built-in sandbox; nothing leaves this computer"
+            }
             Action::CopyLaunchLink(_) => {
                 "A link (sso-launcher://…) that opens this account from a wiki or a ticket, after asking"
             }
@@ -150,7 +180,8 @@ impl Action {
             Action::CopySelected => key(COMMAND, Key::Enter),
             Action::SelectNext => key(Modifiers::NONE, Key::ArrowDown),
             Action::SelectPrevious => key(Modifiers::NONE, Key::ArrowUp),
-            Action::ZoomIn => key(COMMAND, Key::Equals),
+            Action::ClearSearch => key(Modifiers::NONE, Key::Escape),
+            Action::ZoomIn => key(COMMAND, Key::Plus),
             Action::ZoomOut => key(COMMAND, Key::Minus),
             Action::ZoomReset => key(COMMAND, Key::Num0),
             Action::Quit => key(COMMAND, Key::Q),
@@ -168,12 +199,25 @@ impl Action {
         Action::ZoomOut,
         Action::ZoomReset,
     ];
-    pub const LIST_KEYS: [Action; 4] = [
+    pub const LIST_KEYS: [Action; 5] = [
         Action::CopySelected,
         Action::LaunchSelected,
         Action::SelectNext,
         Action::SelectPrevious,
+        Action::ClearSearch,
     ];
+
+    /// Every key that does it: the shortcut shown, then its other spellings. Ctrl and +
+    /// arrives as Plus (Ctrl+Shift+=, the keypad's +) or, without Shift, as Equals.
+    pub fn shortcuts(&self) -> Vec<KeyboardShortcut> {
+        let mut all: Vec<KeyboardShortcut> = self.shortcut().into_iter().collect();
+        match self {
+            Action::ZoomIn => all.push(KeyboardShortcut::new(COMMAND, Key::Equals)),
+            Action::ZoomOut => all.push(KeyboardShortcut::new(COMMAND, Key::Minus)),
+            _ => {}
+        }
+        all
+    }
 
     /// The hover text with the shortcut appended.
     pub fn hover_text(&self, ctx: &egui::Context) -> String {

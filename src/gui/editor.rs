@@ -6,8 +6,10 @@ use crate::core::account::{Account, AccountId, ProviderKind};
 use crate::core::engine::AccountEdit;
 use crate::core::protocol::{Command, Failure};
 use crate::core::provider::ags::AuthService;
-use crate::core::provider::form::{check_field, form_fields, is_shown};
-use crate::core::provider::require_provider;
+use crate::core::provider::form::{
+    check_field, form_fields, in_form_words, is_shown, secret_label,
+};
+use crate::core::provider::{ProviderError, require_provider};
 use crate::core::secret::SecretString;
 
 /// What discovery of an AGS gateway found for the editor.
@@ -38,7 +40,24 @@ pub struct Editor {
     pub error: Option<Failure>,
     /// The last draft checked by the provider, and its verdict (checked only on change).
     checked: Option<(Account, Result<(), String>)>,
+    /// Tells this editor's widgets (its scroll position ...) from the last one's.
+    pub serial: u64,
+    /// The account as the form opened with it: whether there are edits to lose.
+    initial: Account,
+    /// Fields the user has changed or left (their problems show from then on).
+    pub touched: HashSet<String>,
+    /// Save was pressed: every problem shows.
+    pub save_attempted: bool,
+    /// The Name field takes the keyboard on the next frame.
+    pub focus_name: bool,
+    /// Closing was asked for with unsaved edits: the form asks before throwing them away.
+    pub confirm_discard: bool,
+    /// "More options" is open (first drawn open when one of them has a value).
+    pub more_options: Option<bool>,
 }
+
+/// Counts the editors opened, so each starts at the top of its form.
+static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Editor {
     pub fn new_account(provider: ProviderKind) -> Self {
@@ -77,6 +96,13 @@ impl Editor {
             draft.settings.insert("browser".into(), "command".into());
         }
         let mut editor = Self {
+            serial: OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            initial: Account::new("", draft.provider),
+            touched: HashSet::new(),
+            save_attempted: false,
+            focus_name: true,
+            confirm_discard: false,
+            more_options: None,
             original,
             opened: None,
             copy_secrets_from: None,
@@ -93,7 +119,18 @@ impl Editor {
         if original.is_some() {
             editor.opened = Some(editor.account());
         }
+        editor.initial = editor.account();
         editor
+    }
+
+    /// Whether closing now would lose something typed.
+    pub fn is_dirty(&self) -> bool {
+        self.account() != self.initial || self.secrets.values().any(|value| !value.is_empty())
+    }
+
+    /// A problem to show now: only for a field the user has touched, or after Save.
+    pub fn shown_problem(&self, key: &str, problem: Option<String>) -> Option<String> {
+        problem.filter(|_| self.save_attempted || self.touched.contains(key))
     }
 
     pub fn title(&self) -> String {
@@ -110,6 +147,7 @@ impl Editor {
             self.draft.settings.clear();
             self.secrets.clear();
             self.discovery = Discovery::default();
+            self.touched.retain(|key| key == "name");
         }
     }
 
@@ -182,7 +220,7 @@ impl Editor {
             let kept =
                 self.stored.get(name).copied().unwrap_or(false) || self.copy_secrets_from.is_some();
             if required && !typed && !kept {
-                problems.push(format!("The secret {name} is required."));
+                problems.push(format!("{} is required.", secret_label(name)));
             }
         }
         if problems.is_empty() {
@@ -191,7 +229,13 @@ impl Editor {
                 _ => {
                     let verdict = require_provider(account.provider)
                         .validate(&account)
-                        .map_err(|err| crate::core::error::sentence(&err.to_string()));
+                        .map_err(|err| {
+                            let message = match &err {
+                                ProviderError::Settings { message, .. } => message.clone(),
+                                other => other.to_string(),
+                            };
+                            crate::core::error::sentence(&in_form_words(account.provider, &message))
+                        });
                     self.checked = Some((account, verdict.clone()));
                     verdict
                 }
@@ -236,6 +280,10 @@ impl Editor {
         let Some(Ok(services)) = &self.discovery.result else {
             return Vec::new();
         };
+        // Only a sign-on with the service's own parameters sends them.
+        if self.draft.setting("sign_on") != Some("password") {
+            return Vec::new();
+        }
         let chosen = self.draft.setting("auth_service_id").unwrap_or("");
         services
             .iter()

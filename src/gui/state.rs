@@ -71,6 +71,8 @@ pub struct AppState {
     pub index_of: HashMap<AccountId, usize>,
     pub tokens: HashMap<AccountId, TokenStatus>,
     pub last_launched: HashMap<AccountId, OffsetDateTime>,
+    /// How each account was last launched (the audit log's `via`: tray, link ...).
+    pub launched_via: HashMap<AccountId, String>,
     pub launches: HashMap<AccountId, LaunchState>,
     /// Until when a copied link stays on the clipboard, per account.
     pub copied_until: HashMap<AccountId, OffsetDateTime>,
@@ -86,6 +88,8 @@ pub struct AppState {
     /// The rows matching the filter, newest first, for the filter and count they were made for.
     pub activity_matches: Option<(String, u64, Vec<usize>)>,
     pub notices: VecDeque<String>,
+    /// When the newest notice came (it shows in the status bar for a while).
+    pub notice_at: Option<std::time::Instant>,
     pub choice: Option<ChoiceRequest>,
     pub start_failure: Option<Failure>,
     pub accounts_failure: Option<Failure>,
@@ -114,6 +118,10 @@ pub struct AppState {
     pub quick: Option<crate::gui::quick::QuickState>,
     /// Why there is no tray icon, when there is none.
     pub tray_absent: Option<String>,
+    /// The import dialog, when open.
+    pub import: Option<crate::gui::views::import::ImportDialog>,
+    /// The keyring help dialog is open.
+    pub vault_help: bool,
 }
 
 /// An `sso-launcher://` link and what became of it.
@@ -141,6 +149,15 @@ impl AppState {
             self.notices.pop_front();
         }
         self.notices.push_back(message.into());
+        self.notice_at = Some(std::time::Instant::now());
+    }
+
+    /// The newest notice, while it is less than `shown_for` old.
+    pub fn current_notice(&self, shown_for: std::time::Duration) -> Option<&str> {
+        let at = self.notice_at?;
+        (at.elapsed() < shown_for)
+            .then(|| self.notices.back().map(String::as_str))
+            .flatten()
     }
 
     /// Folds one event from the worker into the model.
@@ -236,6 +253,17 @@ impl AppState {
             }
             Event::ClipboardCleared { account, at_expiry } => {
                 self.copied_until.remove(&account);
+                // "Link copied; it is cleared in 30 s" is no longer true: say what happened.
+                if let Some(LaunchState::Done(Ok(report))) = self.launches.get_mut(&account)
+                    && report.copied_until.is_some()
+                {
+                    report.copied_until = None;
+                    report.summary = if at_expiry {
+                        "The copied link expired and was cleared from the clipboard.".into()
+                    } else {
+                        "The copied link expired (the clipboard holds something else now).".into()
+                    };
+                }
                 let name = self
                     .account(account)
                     .map_or("an account", |a| &a.name)
@@ -285,9 +313,19 @@ impl AppState {
             }
             Event::TokenAction {
                 account, result, ..
-            } => {
-                self.token_messages.insert(account, result);
-            }
+            } => match result {
+                // Done is said once, in the status bar; a failure stays by its row until
+                // the next try.
+                Ok(message) => {
+                    self.token_messages.remove(&account);
+                    let name = self.account(account).map_or("", |a| a.name.as_str());
+                    let notice = format!("{name}: {message}");
+                    self.notice(notice);
+                }
+                Err(failure) => {
+                    self.token_messages.insert(account, Err(failure));
+                }
+            },
             Event::RefreshAllProgress { done, total } => {
                 self.refresh_all = (done < total).then_some((done, total));
                 if done == total {
@@ -295,6 +333,15 @@ impl AppState {
                 }
             }
             Event::Activity(records) => {
+                for record in &records {
+                    if record.action == "launch"
+                        && record.outcome == "ok"
+                        && let Ok(id) = record.account_id.parse()
+                    {
+                        let via = record.via.as_deref().unwrap_or_default().to_string();
+                        self.launched_via.insert(id, via);
+                    }
+                }
                 for record in records {
                     if self.activity.len() == ACTIVITY_LIMIT {
                         self.activity.pop_front();
@@ -305,6 +352,15 @@ impl AppState {
             }
             Event::Vault(status) => self.vault = Some(status),
             Event::Notice(message) => self.notice(message),
+            Event::Imported(result) => {
+                if let Ok(names) = &result {
+                    self.notice(format!("Imported {} account(s).", names.len()));
+                }
+                if let Some(dialog) = &mut self.import {
+                    dialog.busy = false;
+                    dialog.result = Some(result);
+                }
+            }
         }
     }
 
@@ -351,8 +407,12 @@ impl AppState {
             .collect();
         self.list.arranged_query = Some(self.list.query.clone());
         self.list.stale = false;
-        if query_changed {
-            // The best match is selected, so Enter launches it.
+        let selection_gone = self
+            .list
+            .selected
+            .is_none_or(|id| !self.list.shown.contains(&id));
+        if query_changed || selection_gone {
+            // The best match is selected, so Enter launches it and the detail shows it.
             self.list.selected = self.list.shown.first().copied();
             self.list.scroll_to_selected = true;
         }

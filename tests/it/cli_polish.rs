@@ -82,7 +82,10 @@ fn hints_point_at_a_fix_that_works() {
         3,
     );
     assert!(!err.contains("accounts edit"), "{err}");
-    assert!(err.contains("Nothing was saved") && err.contains("accounts add"), "{err}");
+    assert!(
+        err.contains("Nothing was saved") && err.contains("accounts add"),
+        "{err}"
+    );
 
     // An import that meets accounts already here says so, and how to import the rest.
     let export = env.dir.path().join("export.json");
@@ -104,7 +107,10 @@ fn hints_point_at_a_fix_that_works() {
     );
     assert!(!err.contains("account settings"), "{err}");
     assert!(!err.contains("relative URL without a base"), "{err}");
-    let err = assert_exit(&env.run(&["discover", "--base-url", "http://127.0.0.1:1"]), 6);
+    let err = assert_exit(
+        &env.run(&["discover", "--base-url", "http://127.0.0.1:1"]),
+        6,
+    );
     assert!(!err.contains("account settings"), "{err}");
     assert!(err.contains("--base-url"), "{err}");
 }
@@ -131,13 +137,19 @@ fn demo_print_url_prints_at_once_and_serves_until_the_link_is_used() {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "the demo kept running after the link was used");
+        assert!(
+            Instant::now() < deadline,
+            "the demo kept running after the link was used"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success());
     let mut err = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-    assert!(err.contains("until the link is used") && err.contains("Ctrl+C"), "{err}");
+    assert!(
+        err.contains("until the link is used") && err.contains("Ctrl+C"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -157,7 +169,10 @@ fn plain_words_for_logout_and_show() {
     assert_ok(&output);
     let text = stdout(&output);
     assert!(!text.contains("OS keyring"), "{text}");
-    assert!(text.contains("secrets (in memory for this run only)"), "{text}");
+    assert!(
+        text.contains("secrets (in memory for this run only)"),
+        "{text}"
+    );
     let output = env.run(&["accounts", "show", "Acme"]);
     let text = stdout(&output);
     assert!(text.contains("secrets (in the OS keyring)"), "{text}");

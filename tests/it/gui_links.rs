@@ -146,7 +146,7 @@ fn the_account_menu_copies_a_launch_link_that_opens_the_same_account() {
     let env = TestEnv::new();
     let mut harness = acme_window(&env);
     let id = account_id(&harness, "Acme");
-    click(&mut harness, "More for Acme");
+    act(&mut harness, "More for", "Acme");
     harness.get_by_label("Copy launch link Acme").click();
     harness.step();
     let copied: Vec<String> = harness

@@ -152,13 +152,18 @@ pub fn id_in(app: &SsoApp, name: &str) -> Option<AccountId> {
         .map(|account| account.id)
 }
 
+/// Clicks the control named `label`, scrolled into view first as a person would.
 pub fn click(harness: &mut AppHarness, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    settle(harness);
     harness.get_by_label(label).click();
     settle(harness);
 }
 
 /// Focuses the field named `label` and types `text` into it.
 pub fn type_into(harness: &mut AppHarness, label: &str, text: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    settle(harness);
     harness.get_by_label(label).focus();
     harness.step();
     harness.get_by_label(label).type_text(text);
@@ -214,4 +219,26 @@ fn the_guard_catches_a_call_on_the_guarded_thread() {
         .unwrap();
     assert_eq!(counts.on_ui_thread.load(Ordering::SeqCst), 1);
     assert_eq!(counts.elsewhere.load(Ordering::SeqCst), 1);
+}
+
+/// Whether the list shows a row for the account `name`.
+pub fn row_shown(harness: &AppHarness, name: &str) -> bool {
+    harness
+        .query_all_by_role_and_label(egui::accesskit::Role::ListItem, name)
+        .next()
+        .is_some()
+}
+
+/// Selects the account's row in the list (a click), so the detail pane shows it.
+pub fn select(harness: &mut AppHarness, name: &str) {
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ListItem, name)
+        .click();
+    settle(harness);
+}
+
+/// Selects the account, then presses its `action` in the detail pane ("Launch", "More for" ...).
+pub fn act(harness: &mut AppHarness, action: &str, name: &str) {
+    select(harness, name);
+    click(harness, &format!("{action} {name}"));
 }

@@ -90,8 +90,7 @@ fn an_editor_saves_only_its_changes_over_a_cli_edit_made_while_it_was_open() {
     wait_for(&mut harness, "the account", |app| {
         app.state.accounts.len() == 1
     });
-    click(&mut harness, "More for Acme");
-    click(&mut harness, "Edit Acme");
+    act(&mut harness, "Edit", "Acme");
     assert!(harness.state().state.editor.is_some());
 
     // Meanwhile, in a terminal:

@@ -316,7 +316,7 @@ impl Config {
             }
             (None, None) => {
                 return Err(settings_error(
-                    "set environment (www, na1, sb, ca1, au) or api_base_url".into(),
+                    "choose the environment (www, na1, sb, ca1, au) or set api_base_url".into(),
                 ));
             }
         };

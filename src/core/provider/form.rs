@@ -35,6 +35,10 @@ pub struct FormField {
     /// Shown only while the setting `.0` has one of the values `.1` (an empty value counts
     /// as the choice's default).
     pub shown_when: Option<(&'static str, &'static [&'static str])>,
+    /// What a choice shows for each of its values (a value not listed shows as it is).
+    pub choice_labels: &'static [(&'static str, &'static str)],
+    /// A choice with no default: until one is picked, the form says "Choose…".
+    pub no_default: bool,
 }
 
 impl FormField {
@@ -57,7 +61,22 @@ const fn field(key: &'static str, label: &'static str, kind: FieldKind) -> FormF
         kind,
         required: false,
         shown_when: None,
+        choice_labels: &[],
+        no_default: false,
     }
+}
+
+const fn no_default(mut field: FormField) -> FormField {
+    field.no_default = true;
+    field
+}
+
+const fn labelled(
+    mut field: FormField,
+    labels: &'static [(&'static str, &'static str)],
+) -> FormField {
+    field.choice_labels = labels;
+    field
 }
 
 const fn required(mut field: FormField) -> FormField {
@@ -77,12 +96,28 @@ const fn when(
 use FieldKind::{Choice, Email, Flag, Number, Text, Url};
 
 const ASSURESIGN: &[FormField] = &[
-    field(
-        "environment",
-        "Environment",
-        Choice(&["www", "na1", "sb", "ca1", "au"]),
+    labelled(
+        // The data centre is the customer's: no region is assumed.
+        no_default(field(
+            "environment",
+            "Environment",
+            Choice(&["www", "na1", "sb", "ca1", "au"]),
+        )),
+        &[
+            ("www", "US West (www)"),
+            ("na1", "US East (na1)"),
+            ("sb", "Sandbox (sb)"),
+            ("ca1", "Canada (ca1)"),
+            ("au", "Australia (au)"),
+        ],
     ),
-    field("auth_mode", "Sign-in", Choice(&["api_user", "credentials"])),
+    labelled(
+        field("auth_mode", "Sign-in", Choice(&["api_user", "credentials"])),
+        &[
+            ("api_user", "API user"),
+            ("credentials", "Credentials (deprecated)"),
+        ],
+    ),
     when(
         required(field("api_username", "API user name", Text)),
         "auth_mode",
@@ -114,10 +149,16 @@ const AGS: &[FormField] = &[
     required(field("base_url", "Gateway", Url)),
     field("tenant_id", "Tenant id", Text),
     required(field("auth_service_id", "Service", Text)),
-    field(
-        "sign_on",
-        "Sign on with",
-        Choice(&["session_token", "password"]),
+    labelled(
+        field(
+            "sign_on",
+            "Sign on with",
+            Choice(&["session_token", "password"]),
+        ),
+        &[
+            ("session_token", "Session token"),
+            ("password", "The service's sign-on parameters"),
+        ],
     ),
     field("client_id", "Client id", Text),
     field("landing_url", "Landing page", Url),
@@ -127,7 +168,10 @@ const LICENSESPRING: &[FormField] = &[
     field("api_base_url", "License API", Url),
     required(field("product", "Product code", Text)),
     required(field("customer_account_code", "Customer account", Text)),
-    field("response_type", "Response", Choice(&["code", "token"])),
+    labelled(
+        field("response_type", "Response", Choice(&["code", "token"])),
+        &[("code", "Authorization code"), ("token", "ID token")],
+    ),
     field("activate", "Activate on this machine", Flag),
     when(
         field("hardware_id", "Hardware id", Text),
@@ -142,15 +186,24 @@ const LICENSESPRING: &[FormField] = &[
 ];
 
 const SIGNNOW: &[FormField] = &[
-    field(
-        "environment",
-        "Environment",
-        Choice(&["production", "eval"]),
+    labelled(
+        field(
+            "environment",
+            "Environment",
+            Choice(&["production", "eval"]),
+        ),
+        &[("production", "Production"), ("eval", "Evaluation")],
     ),
-    field(
-        "grant",
-        "Sign-in",
-        Choice(&["password", "authorization_code"]),
+    labelled(
+        field(
+            "grant",
+            "Sign-in",
+            Choice(&["password", "authorization_code"]),
+        ),
+        &[
+            ("password", "E-mail and password"),
+            ("authorization_code", "In the browser"),
+        ],
     ),
     when(
         required(field("username", "E-mail", Email)),
@@ -180,10 +233,16 @@ const SIGNNOW: &[FormField] = &[
 const SOVOS: &[FormField] = &[
     field("issuer", "Issuer", Url),
     required(field("client_id", "Client id", Text)),
-    field(
-        "grant",
-        "Sign-in",
-        Choice(&["authorization_code", "client_credentials"]),
+    labelled(
+        field(
+            "grant",
+            "Sign-in",
+            Choice(&["authorization_code", "client_credentials"]),
+        ),
+        &[
+            ("authorization_code", "In the browser"),
+            ("client_credentials", "API token (client credentials)"),
+        ],
     ),
     when(
         field("scopes", "Scopes", Text),
@@ -247,11 +306,16 @@ const BROWSER: &[FormField] = &[
 
 /// What a choice shows for one of its values.
 pub fn choice_label<'a>(field: &FormField, value: &'a str) -> &'a str {
+    if let Some((_, label)) = field.choice_labels.iter().find(|(v, _)| *v == value) {
+        return label;
+    }
     match field.key {
         "browser" => BrowserMode::label(value),
         _ => value,
     }
 }
+
+pub use super::form_words::{in_form_words, secret_label, signs_in_as};
 
 /// The provider's fields, then the fields every account has.
 pub fn form_fields(provider: ProviderKind) -> impl Iterator<Item = &'static FormField> {

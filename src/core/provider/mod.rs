@@ -8,6 +8,7 @@ mod ags_discovery;
 mod ags_wire;
 pub mod assuresign;
 pub mod form;
+mod form_words;
 mod json;
 pub mod licensespring;
 pub mod licensespring_auth;

@@ -226,8 +226,9 @@ impl Config {
     fn parse(account: &Account) -> Result<Self, ProviderError> {
         let issuer_text = account.setting("issuer").unwrap_or(DEFAULT_ISSUER);
         parse_url("issuer", issuer_text)?;
-        let issuer = IssuerUrl::new(issuer_text.to_string())
-            .map_err(|_| settings_error(format!("issuer '{issuer_text}' is not a valid address")))?;
+        let issuer = IssuerUrl::new(issuer_text.to_string()).map_err(|_| {
+            settings_error(format!("issuer '{issuer_text}' is not a valid address"))
+        })?;
         let client_id = account
             .setting("client_id")
             .ok_or_else(|| settings_error("client_id is required".into()))?

@@ -65,4 +65,3 @@ pub(crate) fn landing_sign_on(landing: Option<url::Url>) -> Option<SignOn> {
         lifetime: None,
     })
 }
-

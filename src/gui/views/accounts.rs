@@ -1,20 +1,22 @@
-//! The accounts tab: search, the (virtualised) list, and the selected account's details.
+//! The accounts tab: search above, the list on the left (one line a row, virtualised) and the
+//! selected account on the right (`account_detail.rs`).
 
-use egui::{Align, Color32, Layout, RichText, ScrollArea, TextEdit, Ui};
+use egui::{Align, Color32, Layout, Rect, RichText, ScrollArea, Sense, TextEdit, Ui, pos2, vec2};
 use time::OffsetDateTime;
 
 use crate::core::account::{Account, ProviderKind};
-use crate::core::protocol::{LaunchHow, TokenStatus, remaining};
+use crate::core::human_time;
+use crate::core::protocol::TokenStatus;
 use crate::gui::commands::{Action, action_button};
 use crate::gui::state::{AppState, LaunchState};
-use crate::core::human_time;
-use crate::gui::views::failure_text;
+use crate::gui::views::account_detail;
 
 /// The search box's id, so Ctrl+K can focus it.
 pub fn search_id() -> egui::Id {
     egui::Id::unique("account-search")
 }
 
+/// A provider's badge: its short name and colour.
 pub fn provider_badge(provider: ProviderKind) -> (&'static str, Color32) {
     match provider {
         ProviderKind::Assuresign => ("AS", Color32::from_rgb(0x2b, 0x6c, 0xb0)),
@@ -25,43 +27,125 @@ pub fn provider_badge(provider: ProviderKind) -> (&'static str, Color32) {
     }
 }
 
+/// Draws a provider badge of one width for every provider, so names line up after it.
+pub fn badge(ui: &mut Ui, provider: ProviderKind) -> egui::Response {
+    let (text, colour) = provider_badge(provider);
+    let height = ui.text_style_height(&egui::TextStyle::Small) + 4.0;
+    let (rect, response) = ui.allocate_exact_size(vec2(34.0, height), Sense::hover());
+    ui.painter().rect_filled(rect, 3.0, colour);
+    ui.painter().text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        text,
+        egui::FontId::monospace(height - 5.0),
+        Color32::WHITE,
+    );
+    response.on_hover_text(provider.display_name())
+}
+
 /// The account list's row height (the list draws only the rows in view).
 pub fn row_height(ui: &Ui) -> f32 {
     ui.spacing().interact_size.y + 8.0
 }
 
+/// The accessible name of an account's row in the list.
+pub fn row_label(account: &Account) -> String {
+    account.name.clone()
+}
+
 pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+    let first_run_now =
+        state.loaded && state.accounts.is_empty() && state.accounts_failure.is_none();
+    if first_run_now {
+        first_run(ui, actions);
+        return;
+    }
+    search_bar(ui, state, actions);
+    ui.add_space(4.0);
+    if let Some(failure) = &state.accounts_failure {
+        ui.colored_label(ui.visuals().error_fg_color, &failure.message);
+        if let Some(hint) = &failure.hint {
+            ui.label(hint);
+        }
+        ui.label("Nothing is changed until the file reads again.");
+        action_button(ui, Action::Reload, None, true, actions);
+        return;
+    }
+    let width = ui.available_width();
+    let list_panel = egui::Panel::left("account-list")
+        .resizable(true)
+        .default_size((width * 0.46).clamp(280.0, 560.0))
+        .min_size(240.0)
+        .max_size((width - 300.0).max(260.0))
+        .show(ui, |ui| list(ui, state, actions));
+    grip(ui, list_panel.response.rect);
+    egui::CentralPanel::default().show(ui, |ui| account_detail::show(ui, state, actions));
+}
+
+/// Three dots on the divider between list and detail, so it reads as something to drag.
+fn grip(ui: &Ui, list: Rect) {
+    let colour = ui.visuals().weak_text_color();
+    let x = list.right() + 1.0;
+    for step in [-6.0, 0.0, 6.0] {
+        ui.painter()
+            .circle_filled(pos2(x, list.center().y + step), 1.6, colour);
+    }
+}
+
+fn search_bar(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
+        let counts = format!("{} of {}", state.list.shown.len(), state.accounts.len());
+        let reserved = 150.0
+            + ui.fonts_mut(|fonts| {
+                fonts
+                    .layout_no_wrap(counts.clone(), egui::FontId::default(), Color32::WHITE)
+                    .size()
+                    .x
+            });
         let search = ui.add(
             TextEdit::singleline(&mut state.list.query)
                 .id(search_id())
-                .hint_text("Search by name, tag, provider or notes  (Ctrl+K)")
-                .desired_width(ui.available_width() - 260.0),
+                .hint_text("Search name, tag, provider or notes  (Ctrl+K)")
+                .desired_width((ui.available_width() - reserved).max(120.0)),
         );
         let _ = search.accessible_name("Search accounts");
-        action_button(ui, Action::NewAccount, None, true, actions);
-        ui.label(format!(
-            "{} of {}",
-            state.list.shown.len(),
-            state.accounts.len()
-        ));
+        ui.label(counts);
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            let can_add = state.accounts_failure.is_none();
+            action_button(ui, Action::NewAccount, None, can_add, actions)
+                .on_disabled_hover_text("The account list cannot be read; fix accounts.toml first");
+        });
     });
-    if let Some(failure) = &state.accounts_failure {
-        ui.colored_label(ui.visuals().error_fg_color, failure_text(failure));
-        action_button(ui, Action::Reload, None, true, actions);
-    }
-    ui.separator();
+}
 
-    egui::Panel::bottom("account-details")
-        .resizable(true)
-        .default_size(150.0)
-        .show(ui, |ui| details(ui, state, actions));
+/// No accounts yet: what to do first.
+fn first_run(ui: &mut Ui, actions: &mut Vec<Action>) {
+    ui.add_space(48.0);
+    ui.vertical_centered(|ui| {
+        ui.heading("No accounts yet");
+        ui.label(
+            "Add a provider account to sign in with one click, or bring a list from a colleague.",
+        );
+        ui.add_space(12.0);
+        ui.horizontal(|ui| {
+            // Centres the three buttons: their width is known only after drawing.
+            let width = 360.0;
+            ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
+            action_button(ui, Action::NewAccount, None, true, actions);
+            action_button(ui, Action::ShowImport, None, true, actions);
+            action_button(ui, Action::TryDemo, None, true, actions);
+        });
+    });
+}
 
-    if state.loaded && state.accounts.is_empty() {
-        ui.add_space(20.0);
+fn list(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+    if state.list.shown.is_empty() && !state.list.query.is_empty() {
+        ui.add_space(16.0);
         ui.vertical_centered(|ui| {
-            ui.label("No accounts yet. Add one to sign in with a click.");
-            action_button(ui, Action::NewAccount, Some("(first)"), true, actions);
+            ui.label(format!(
+                "No account matches '{}' — Esc clears the search",
+                state.list.query
+            ));
         });
         return;
     }
@@ -97,6 +181,8 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     state.list_rect = Some(output.inner_rect);
 }
 
+/// One line: star, badge, name, tags, status; Launch on hover or selection. The whole row
+/// selects on click and launches on double-click.
 fn row(
     ui: &mut Ui,
     state: &AppState,
@@ -106,82 +192,110 @@ fn row(
     actions: &mut Vec<Action>,
 ) {
     let selected = state.list.selected == Some(account.id);
-    let (rect, _) = ui.allocate_exact_size(
-        egui::vec2(ui.available_width(), height),
-        egui::Sense::hover(),
-    );
+    let (rect, response) =
+        ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::click());
+    response.widget_info(|| {
+        egui::WidgetInfo::selected(egui::Role::ListItem, true, selected, row_label(account))
+    });
+    let hovered = ui.rect_contains_pointer(rect);
+    let visuals = ui.visuals();
     if selected {
-        ui.painter().rect_filled(
-            rect,
-            4.0,
-            ui.visuals().selection.bg_fill.gamma_multiply(0.5),
-        );
+        ui.painter()
+            .rect_filled(rect, 4.0, visuals.selection.bg_fill.gamma_multiply(0.6));
+    } else if hovered {
+        ui.painter()
+            .rect_filled(rect, 4.0, visuals.widgets.hovered.weak_bg_fill);
     }
-    let mut row_ui = ui.new_child(
+    if response.double_clicked() {
+        actions.push(Action::Launch(account.id));
+    } else if response.clicked() {
+        actions.push(Action::Select(account.id));
+    }
+    let inner = rect.shrink2(vec2(6.0, 2.0));
+    let launch_width = 70.0;
+    let status_width = (inner.width() * 0.3).clamp(70.0, 170.0);
+    let launch_rect =
+        Rect::from_min_max(pos2(inner.right() - launch_width, inner.top()), inner.max);
+    let status_rect = Rect::from_min_max(
+        pos2(launch_rect.left() - status_width - 6.0, inner.top()),
+        pos2(launch_rect.left() - 6.0, inner.bottom()),
+    );
+    let left = Rect::from_min_max(inner.min, pos2(status_rect.left() - 6.0, inner.bottom()));
+
+    let mut left_ui = ui.new_child(
         egui::UiBuilder::new()
-            .max_rect(rect.shrink2(egui::vec2(4.0, 2.0)))
+            .max_rect(left)
             .layout(Layout::left_to_right(Align::Center)),
     );
-    let ui = &mut row_ui;
-    let favourite = star(ui, account.favourite)
+    let favourite = star(&mut left_ui, account.favourite)
         .accessible_name(format!("Favourite {}", account.name))
         .on_hover_text(Action::ToggleFavourite(account.id).tooltip());
     if favourite.clicked() {
         actions.push(Action::ToggleFavourite(account.id));
     }
-    let (badge, colour) = provider_badge(account.provider);
-    ui.label(
-        RichText::new(format!(" {badge} "))
-            .color(Color32::WHITE)
-            .background_color(colour)
-            .monospace(),
-    )
-    .on_hover_text(account.provider.display_name());
-    let name = ui.add(
-        egui::Label::new(RichText::new(&account.name).strong())
-            .sense(egui::Sense::click())
-            .truncate(),
-    );
-    if name.clicked() {
-        actions.push(Action::Select(account.id));
-    }
-    if name.double_clicked() {
-        actions.push(Action::Launch(account.id));
-    }
-    if !account.tags.is_empty() {
-        ui.label(RichText::new(account.tags.join(" · ")).weak().small());
-    }
-    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-        let name = Some(account.name.as_str());
-        if state.is_running(account.id) {
-            action_button(ui, Action::CancelLaunch(account.id), name, true, actions);
-            ui.spinner();
-        } else {
-            action_button(ui, Action::CopyLink(account.id), name, true, actions);
-            action_button(ui, Action::Launch(account.id), name, true, actions);
-        }
-        ui.menu_button("More", |ui| {
-            action_button(ui, Action::EditAccount(account.id), name, true, actions);
-            action_button(
-                ui,
-                Action::DuplicateAccount(account.id),
-                name,
-                true,
-                actions,
-            );
-            action_button(ui, Action::CopyLaunchLink(account.id), name, true, actions);
-            action_button(ui, Action::AskDelete(account.id), name, true, actions);
-        })
-        .response
-        .accessible_name(format!("More for {}", account.name));
-        ui.label(status_text(state, account, now));
+    badge(&mut left_ui, account.provider);
+    let tags = account.tags.join(" · ");
+    let name_width = if tags.is_empty() {
+        left_ui.available_width()
+    } else {
+        left_ui.available_width() * 0.65
+    };
+    left_ui.scope(|ui| {
+        ui.set_max_width(name_width);
+        ui.add(
+            egui::Label::new(RichText::new(&account.name).strong())
+                .selectable(false)
+                .truncate(),
+        );
     });
+    if !tags.is_empty() {
+        left_ui
+            .add(
+                egui::Label::new(RichText::new(&tags).weak().small())
+                    .selectable(false)
+                    .truncate(),
+            )
+            .on_hover_text(&tags);
+    }
+
+    let mut status_ui = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(status_rect)
+            .layout(Layout::right_to_left(Align::Center)),
+    );
+    let (status, exact) = status_text(state, account, now);
+    let label = status_ui.add(egui::Label::new(status).selectable(false).truncate());
+    if let Some(exact) = exact {
+        label.on_hover_text(exact);
+    }
+
+    if hovered || selected {
+        if state.is_running(account.id) {
+            let mut slot = ui.new_child(
+                egui::UiBuilder::new()
+                    .max_rect(launch_rect)
+                    .layout(Layout::right_to_left(Align::Center)),
+            );
+            slot.spinner();
+        } else {
+            let button = ui
+                .put(
+                    launch_rect.shrink2(vec2(0.0, 1.0)),
+                    egui::Button::new("Launch"),
+                )
+                .accessible_name(format!("Launch {} from the list", account.name))
+                .on_hover_text(Action::Launch(account.id).hover_text(ui.ctx()));
+            if button.clicked() {
+                actions.push(Action::Launch(account.id));
+            }
+        }
+    }
 }
 
 /// A star toggle, drawn (the bundled fonts have no star glyph).
-fn star(ui: &mut Ui, on: bool) -> egui::Response {
+pub fn star(ui: &mut Ui, on: bool) -> egui::Response {
     let size = ui.spacing().interact_size.y;
-    let (rect, response) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::click());
+    let (rect, response) = ui.allocate_exact_size(vec2(size, size), Sense::click());
     response
         .widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, "Favourite"));
     let visuals = ui.style().interact(&response);
@@ -191,7 +305,7 @@ fn star(ui: &mut Ui, on: bool) -> egui::Response {
         .map(|i| {
             let radius = if i % 2 == 0 { outer } else { outer * 0.45 };
             let angle = std::f32::consts::PI * (i as f32 / 5.0 - 0.5);
-            center + radius * egui::vec2(angle.cos(), angle.sin())
+            center + radius * vec2(angle.cos(), angle.sin())
         })
         .collect();
     let gold = Color32::from_rgb(0xe8, 0xb0, 0x20);
@@ -211,8 +325,13 @@ fn star(ui: &mut Ui, on: bool) -> egui::Response {
     response
 }
 
-/// The status column: a running launch's step, else the token.
-fn status_text(state: &AppState, account: &Account, now: OffsetDateTime) -> RichText {
+/// The status column: a running launch's step, else the session; with the exact time for
+/// the tooltip, where there is one.
+pub fn status_text(
+    state: &AppState,
+    account: &Account,
+    now: OffsetDateTime,
+) -> (RichText, Option<String>) {
     if let Some(LaunchState::Running {
         step,
         waiting_for_browser,
@@ -224,90 +343,19 @@ fn status_text(state: &AppState, account: &Account, now: OffsetDateTime) -> Rich
             (false, Some(step)) => format!("{}…", step.label()),
             (false, None) => "starting…".to_string(),
         };
-        return RichText::new(text).italics();
+        return (RichText::new(text).italics(), None);
     }
     match state.tokens.get(&account.id) {
-        None => RichText::new("…").weak(),
-        Some(TokenStatus::NoSession) => RichText::new("signs in each time").weak(),
-        Some(TokenStatus::NeedsSignIn) => RichText::new("needs sign-in").weak(),
-        Some(TokenStatus::Held { expires_at, .. }) => {
-            RichText::new(human_time::expiry(*expires_at, now))
-        }
-        Some(TokenStatus::Failed(_)) => {
-            RichText::new("error").color(Color32::from_rgb(0xd0, 0x40, 0x40))
-        }
+        None => (RichText::new("…").weak(), None),
+        Some(TokenStatus::NoSession) => (RichText::new("signs in each time").weak(), None),
+        Some(TokenStatus::NeedsSignIn) => (RichText::new("needs sign-in").weak(), None),
+        Some(TokenStatus::Held { expires_at, .. }) => (
+            RichText::new(human_time::expiry(*expires_at, now)),
+            Some(human_time::exact(*expires_at)),
+        ),
+        Some(TokenStatus::Failed(message)) => (
+            RichText::new("session error").color(Color32::from_rgb(0xd0, 0x40, 0x40)),
+            Some(message.clone()),
+        ),
     }
-}
-
-fn details(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
-    let Some(account) = state.list.selected.and_then(|id| state.account(id)) else {
-        ui.weak("Select an account to see its details. Arrows move, Enter launches, Ctrl+Enter copies the link.");
-        return;
-    };
-    ScrollArea::vertical().id_salt("details").show(ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.heading(&account.name);
-            ui.label(RichText::new(account.provider.display_name()).weak());
-        });
-        if !account.notes.is_empty() {
-            ui.label(&account.notes);
-        }
-        if let Some(TokenStatus::Failed(message)) = state.tokens.get(&account.id) {
-            ui.colored_label(ui.visuals().warn_fg_color, message);
-        }
-        match state.launches.get(&account.id) {
-            Some(LaunchState::Running {
-                how,
-                step,
-                waiting_for_browser,
-            }) => {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    let what = match how {
-                        LaunchHow::Browser => "Launching",
-                        LaunchHow::CopyLink => "Getting a link",
-                    };
-                    let step = if *waiting_for_browser {
-                        "waiting for the browser to come back"
-                    } else {
-                        step.map_or("starting", |step| step.label())
-                    };
-                    ui.label(format!("{what}: {step}…"));
-                    action_button(ui, Action::CancelLaunch(account.id), None, true, actions);
-                });
-            }
-            Some(LaunchState::Done(Ok(report))) => {
-                ui.label(RichText::new(&report.summary).strong());
-                if let Some(link) = &report.shown_link {
-                    ui.horizontal(|ui| {
-                        ui.add(egui::Label::new(RichText::new(link).monospace()).truncate());
-                        if ui
-                            .button("Copy")
-                            .accessible_name("Copy the link shown")
-                            .clicked()
-                        {
-                            ui.ctx().copy_text(link.clone());
-                        }
-                    });
-                }
-                for (label, value) in &report.facts {
-                    ui.label(format!("{label}: {value}"));
-                }
-            }
-            Some(LaunchState::Done(Err(failure))) => {
-                ui.colored_label(ui.visuals().error_fg_color, &failure.message);
-                if let Some(hint) = &failure.hint {
-                    ui.label(hint);
-                }
-            }
-            None => {}
-        }
-        if let Some(until) = state.copied_until.get(&account.id) {
-            let left = remaining(*until, OffsetDateTime::now_utc());
-            ui.label(format!(
-                "The link is on the clipboard for {} s more, then cleared.",
-                left.as_secs()
-            ));
-        }
-    });
 }

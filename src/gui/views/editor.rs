@@ -1,35 +1,49 @@
-//! The account editor: a form per provider, checked as you type; secrets hidden until shown.
+//! The account editor: a dialog of fixed size whose form scrolls; the sign-in fields and
+//! secrets first, the rest under "More options". Problems show once a field was touched or
+//! Save was pressed; closing with edits asks first.
 
 use egui::{ComboBox, Id, Modal, RichText, ScrollArea, TextEdit, Ui};
 
 use crate::core::account::ProviderKind;
 use crate::core::provider::form::{
     FieldKind, FormField, choice_label, form_fields, is_shown, redirect_uri_to_register,
+    secret_label,
 };
 use crate::gui::commands::{Action, action_button};
 use crate::gui::editor::Editor;
-use crate::gui::views::failure_text;
 
-pub fn show(ui: &mut Ui, editor: &mut Editor, actions: &mut Vec<Action>) {
-    let modal = Modal::new(Id::unique("account-editor")).show(ui.ctx(), |ui| {
-        ui.set_width(560.0_f32.min(ui.ctx().content_rect().width() - 40.0));
+/// Every row of the form has its label in a column this wide.
+pub const LABEL_WIDTH: f32 = 150.0;
+
+/// The accessible name of the form's Name field (it takes the keyboard when the form opens).
+pub const NAME_LABEL: &str = "Name *";
+
+/// `secrets_place` says where secrets go ("the OS keyring").
+pub fn show(ui: &mut Ui, editor: &mut Editor, secrets_place: &str, actions: &mut Vec<Action>) {
+    let screen = ui.ctx().content_rect();
+    let width = 620.0_f32.min(screen.width() - 48.0);
+    let row = ui.spacing().interact_size.y;
+    // Heading, separator, two message lines and the buttons.
+    let chrome = row * 6.0 + 36.0;
+    let form_height = ((screen.height() - 64.0).min(720.0) - chrome).max(160.0);
+    let modal = Modal::new(Id::unique("account-editor").with(editor.serial)).show(ui.ctx(), |ui| {
+        ui.set_width(width);
         ui.heading(editor.title());
-        let max_height = ui.ctx().content_rect().height() - 160.0;
+        ui.add_space(4.0);
         ScrollArea::vertical()
-            .max_height(max_height.max(200.0))
-            .show(ui, |ui| form(ui, editor, actions));
+            .id_salt(("editor-form", editor.serial))
+            .auto_shrink(false)
+            .max_height(form_height)
+            .min_scrolled_height(form_height)
+            .show(ui, |ui| {
+                form(ui, editor, width - 24.0, secrets_place, actions)
+            });
         ui.separator();
-        let problems = editor.problems();
-        for problem in problems.iter().take(3) {
-            ui.colored_label(ui.visuals().warn_fg_color, problem);
-        }
-        if let Some(failure) = &editor.error {
-            ui.colored_label(ui.visuals().error_fg_color, failure_text(failure));
-        }
+        messages(ui, editor, width, row, actions);
         ui.horizontal(|ui| {
-            let can_save = problems.is_empty() && !editor.saving;
-            action_button(ui, Action::SaveEditor, None, can_save, actions);
-            action_button(ui, Action::CloseEditor, None, true, actions);
+            let enabled = !editor.saving && !editor.confirm_discard;
+            action_button(ui, Action::SaveEditor, None, enabled, actions);
+            action_button(ui, Action::CloseEditor, None, !editor.saving, actions);
             if editor.saving {
                 ui.spinner();
             }
@@ -40,68 +54,82 @@ pub fn show(ui: &mut Ui, editor: &mut Editor, actions: &mut Vec<Action>) {
     }
 }
 
-fn form(ui: &mut Ui, editor: &mut Editor, actions: &mut Vec<Action>) {
-    egui::Grid::new("editor-common")
-        .num_columns(2)
-        .spacing([12.0, 8.0])
-        .show(ui, |ui| {
-            let label = ui.label("Provider");
-            if editor.original.is_none() {
-                let mut provider = editor.draft.provider;
-                ComboBox::from_id_salt("provider")
-                    .selected_text(provider.display_name())
-                    .show_ui(ui, |ui| {
-                        for kind in ProviderKind::ALL {
-                            ui.selectable_value(&mut provider, kind, kind.display_name());
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                editor.set_provider(provider);
-            } else {
-                ui.label(editor.draft.provider.display_name());
+/// Two lines of fixed height under the form: the question before edits are thrown away, the
+/// save's failure, or (after Save) what keeps the account from being saved.
+fn messages(ui: &mut Ui, editor: &mut Editor, width: f32, row: f32, actions: &mut Vec<Action>) {
+    let problems = if editor.save_attempted {
+        editor.problems()
+    } else {
+        Vec::new()
+    };
+    let error = ui.visuals().error_fg_color;
+    let warn = ui.visuals().warn_fg_color;
+    ui.allocate_ui(egui::vec2(width, row * 2.0 + 4.0), |ui| {
+        ui.set_min_size(egui::vec2(width, row * 2.0 + 4.0));
+        if editor.confirm_discard {
+            ui.label("Throw away your changes?");
+            ui.horizontal(|ui| {
+                action_button(ui, Action::DiscardEdits, None, true, actions);
+                action_button(ui, Action::KeepEditing, None, true, actions);
+            });
+        } else if let Some(failure) = &editor.error {
+            one_line(ui, &failure.message, error);
+            if let Some(hint) = &failure.hint {
+                one_line(ui, hint, ui.visuals().text_color());
             }
-            ui.end_row();
-            let label = ui.label("Name");
-            ui.text_edit_singleline(&mut editor.draft.name)
-                .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label("Tags");
-            ui.add(TextEdit::singleline(&mut editor.tags_text).hint_text("comma-separated"))
-                .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label("Notes");
-            ui.add(TextEdit::multiline(&mut editor.draft.notes).desired_rows(2))
-                .labelled_by(label.id);
-            ui.end_row();
-            ui.label("");
-            ui.checkbox(&mut editor.draft.favourite, "Favourite");
-            ui.end_row();
-        });
-    ui.separator();
-    ui.label(RichText::new(format!("{} settings", editor.draft.provider.display_name())).strong());
+        } else if let Some(first) = problems.first() {
+            one_line(ui, first, warn);
+            if problems.len() > 1 {
+                ui.weak(format!("and {} more, marked above", problems.len() - 1))
+                    .on_hover_text(problems[1..].join("\n"));
+            }
+        }
+    });
+}
+
+/// A line cut to the dialog's width, whole in its tooltip.
+fn one_line(ui: &mut Ui, text: &str, colour: egui::Color32) {
+    ui.add(egui::Label::new(RichText::new(text).color(colour)).truncate())
+        .on_hover_text(text);
+}
+
+fn form(
+    ui: &mut Ui,
+    editor: &mut Editor,
+    width: f32,
+    secrets_place: &str,
+    actions: &mut Vec<Action>,
+) {
+    let value_width = width - LABEL_WIDTH - 16.0;
+    grid(ui, "editor-account", |ui| {
+        account_rows(ui, editor, value_width)
+    });
+    let provider = editor.draft.provider;
+    ui.add_space(6.0);
+    ui.label(RichText::new(format!("Sign-in to {}", provider.display_name())).strong());
     let account = editor.account();
     // Checked once per frame, against the account as it would be saved.
-    let shown: Vec<(&'static FormField, Option<String>)> = form_fields(account.provider)
+    let fields: Vec<(&'static FormField, Option<String>)> = form_fields(provider)
         .filter(|field| is_shown(field, &account))
         .map(|field| (field, Editor::field_problem(&account, field.key)))
         .collect();
-    egui::Grid::new("editor-provider")
-        .num_columns(2)
-        .spacing([12.0, 6.0])
-        .show(ui, |ui| {
-            for (field, problem) in shown {
-                setting_row(ui, editor, field, problem);
-            }
-            for (name, mandatory) in editor.service_parameters() {
-                let key = format!("param.{name}");
-                let label = ui.label(format!("{name}{}", if mandatory { " *" } else { "" }));
-                let value = editor.draft.settings.entry(key).or_default();
-                ui.text_edit_singleline(value).labelled_by(label.id);
-                ui.end_row();
-            }
-        });
-    if editor.draft.provider == ProviderKind::Ags {
+    let (basic, more): (Vec<_>, Vec<_>) =
+        fields.into_iter().partition(|(field, _)| is_basic(field));
+    grid(ui, "editor-sign-in", |ui| {
+        for (field, problem) in &basic {
+            setting_row(ui, editor, field, problem.clone(), value_width);
+        }
+        for (name, mandatory) in editor.service_parameters() {
+            let key = format!("param.{name}");
+            let label = label_cell(ui, &name, mandatory, &format!("Setting: {key}"));
+            let value = editor.draft.settings.entry(key).or_default();
+            ui.add(TextEdit::singleline(value).desired_width(value_width))
+                .labelled_by(label.id);
+            ui.end_row();
+        }
+        secret_rows(ui, editor, secrets_place, value_width);
+    });
+    if provider == ProviderKind::Ags {
         discovery(ui, editor, actions);
     }
     if let Some(uri) = redirect_uri_to_register(&editor.account()) {
@@ -118,19 +146,125 @@ fn form(ui: &mut Ui, editor: &mut Editor, actions: &mut Vec<Action>) {
             }
         });
     }
-    ui.separator();
-    secrets(ui, editor);
+    ui.add_space(6.0);
+    let has_values = more.iter().any(|(field, _)| {
+        editor
+            .draft
+            .setting(field.key)
+            .is_some_and(|v| !v.is_empty())
+    });
+    let open = editor.more_options.get_or_insert(has_values);
+    ui.toggle_value(open, "More options")
+        .on_hover_text("Hosts, landing page, browser and other settings most accounts leave alone");
+    if *open {
+        grid(ui, "editor-more-grid", |ui| {
+            for (field, problem) in &more {
+                setting_row(ui, editor, field, problem.clone(), value_width);
+            }
+        });
+    }
 }
 
-fn setting_row(ui: &mut Ui, editor: &mut Editor, field: &FormField, problem: Option<String>) {
+/// The sign-in fields shown up front: choices and required fields (the browser choice and
+/// optional hosts go under "More options").
+fn is_basic(field: &FormField) -> bool {
+    !matches!(field.key, "browser" | "browser_command")
+        && (field.required || matches!(field.kind, FieldKind::Choice(_) | FieldKind::Flag))
+}
+
+fn grid(ui: &mut Ui, id: &str, rows: impl FnOnce(&mut Ui)) {
+    egui::Grid::new(id)
+        .num_columns(2)
+        .min_col_width(LABEL_WIDTH)
+        .spacing([12.0, 8.0])
+        .show(ui, rows);
+}
+
+fn label_cell(ui: &mut Ui, text: &str, required: bool, hover: &str) -> egui::Response {
+    let text = format!("{text}{}", if required { " *" } else { "" });
+    let label = ui.add(egui::Label::new(text).truncate());
+    if hover.is_empty() {
+        label
+    } else {
+        label.on_hover_text(hover)
+    }
+}
+
+fn account_rows(ui: &mut Ui, editor: &mut Editor, value_width: f32) {
+    let label = label_cell(ui, "Provider", false, "");
+    if editor.original.is_none() {
+        let mut provider = editor.draft.provider;
+        ComboBox::from_id_salt("provider")
+            .selected_text(provider.display_name())
+            .width(value_width)
+            .show_ui(ui, |ui| {
+                for kind in ProviderKind::ALL {
+                    ui.selectable_value(&mut provider, kind, kind.display_name());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        editor.set_provider(provider);
+    } else {
+        ui.label(editor.draft.provider.display_name());
+    }
+    ui.end_row();
+
+    let label = label_cell(ui, "Name", true, "How the account is listed and found");
+    ui.vertical(|ui| {
+        let name = ui
+            .add(TextEdit::singleline(&mut editor.draft.name).desired_width(value_width))
+            .labelled_by(label.id);
+        if std::mem::take(&mut editor.focus_name) {
+            name.request_focus();
+        }
+        if name.changed() || name.lost_focus() {
+            editor.touched.insert("name".into());
+        }
+        let missing = editor
+            .draft
+            .name
+            .trim()
+            .is_empty()
+            .then(|| "Name is required.".to_string());
+        if let Some(problem) = editor.shown_problem("name", missing) {
+            ui.colored_label(ui.visuals().warn_fg_color, problem);
+        }
+    });
+    ui.end_row();
+    let label = label_cell(ui, "Tags", false, "Words to find and group accounts by");
+    ui.add(
+        TextEdit::singleline(&mut editor.tags_text)
+            .hint_text("comma-separated")
+            .desired_width(value_width),
+    )
+    .labelled_by(label.id);
+    ui.end_row();
+    let label = label_cell(ui, "Notes", false, "");
+    ui.add(
+        TextEdit::multiline(&mut editor.draft.notes)
+            .desired_rows(1)
+            .desired_width(value_width),
+    )
+    .labelled_by(label.id);
+    ui.end_row();
+    ui.label("");
+    ui.checkbox(&mut editor.draft.favourite, "Favourite");
+    ui.end_row();
+}
+
+fn setting_row(
+    ui: &mut Ui,
+    editor: &mut Editor,
+    field: &FormField,
+    problem: Option<String>,
+    value_width: f32,
+) {
     let provider = editor.draft.provider;
-    let label = ui
-        .label(format!(
-            "{}{}",
-            field.label,
-            if field.required { " *" } else { "" }
-        ))
-        .on_hover_text(field.help(provider));
+    let hover = format!("{}\n\nSetting: {}", field.help(provider), field.key);
+    let label = label_cell(ui, field.label, field.required, &hover);
+    let problem = editor.shown_problem(field.key, problem);
+    let mut touched = false;
     ui.vertical(|ui| {
         let value = editor
             .draft
@@ -139,44 +273,58 @@ fn setting_row(ui: &mut Ui, editor: &mut Editor, field: &FormField, problem: Opt
             .or_default();
         match field.kind {
             FieldKind::Choice(values) => {
-                let shown = if value.is_empty() {
+                let shown = match value.as_str() {
+                    "" if field.no_default => "Choose…".to_string(),
                     // A raw value needs "(default)"; a worded label already says what it does.
-                    match choice_label(field, values[0]) {
+                    "" => match choice_label(field, values[0]) {
                         label if label == values[0] => format!("{label} (default)"),
                         label => label.to_string(),
-                    }
-                } else {
-                    choice_label(field, value).to_string()
+                    },
+                    value => choice_label(field, value).to_string(),
                 };
-                ComboBox::from_id_salt(field.key)
+                let response = ComboBox::from_id_salt(field.key)
                     .selected_text(shown)
+                    .width(value_width)
                     .show_ui(ui, |ui| {
                         for choice in values {
-                            ui.selectable_value(
-                                value,
-                                choice.to_string(),
-                                choice_label(field, choice),
-                            );
+                            if ui
+                                .selectable_value(
+                                    value,
+                                    choice.to_string(),
+                                    choice_label(field, choice),
+                                )
+                                .on_hover_text(*choice)
+                                .clicked()
+                            {
+                                touched = true;
+                            }
                         }
                     })
                     .response
                     .labelled_by(label.id);
+                let _ = response;
             }
             FieldKind::Flag => {
                 let mut on = value == "true";
                 if ui.checkbox(&mut on, "").labelled_by(label.id).changed() {
                     *value = if on { "true".into() } else { String::new() };
+                    touched = true;
                 }
             }
             _ => {
-                ui.add(TextEdit::singleline(value).desired_width(320.0))
+                let response = ui
+                    .add(TextEdit::singleline(value).desired_width(value_width))
                     .labelled_by(label.id);
+                touched = response.changed() || response.lost_focus();
             }
         }
         if let Some(problem) = problem {
             ui.colored_label(ui.visuals().warn_fg_color, problem);
         }
     });
+    if touched {
+        editor.touched.insert(field.key.to_string());
+    }
     ui.end_row();
 }
 
@@ -219,52 +367,58 @@ fn discovery(ui: &mut Ui, editor: &mut Editor, actions: &mut Vec<Action>) {
             }
         }
         Some(Err(failure)) => {
-            ui.colored_label(ui.visuals().error_fg_color, failure_text(failure));
+            ui.colored_label(ui.visuals().error_fg_color, &failure.message);
+            if let Some(hint) = &failure.hint {
+                ui.label(hint);
+            }
         }
         None => {}
     }
 }
 
-fn secrets(ui: &mut Ui, editor: &mut Editor) {
-    ui.label(RichText::new("Secrets (kept in the OS keyring)").strong());
-    let names = editor.secret_names();
-    egui::Grid::new("editor-secrets")
-        .num_columns(3)
-        .spacing([12.0, 6.0])
-        .show(ui, |ui| {
-            for (name, required) in names {
-                let label = ui.label(format!("{name}{}", if required { " *" } else { "" }));
-                let stored = editor.stored.get(name).copied().unwrap_or(false);
-                let hint = if stored {
-                    "stored; type to replace"
-                } else if editor.copy_secrets_from.is_some() {
-                    "copied from the original; type to replace"
-                } else {
-                    ""
-                };
-                let revealed = editor.revealed.contains(name);
-                let value = editor.secrets.entry(name).or_default();
-                // A grid cell offers only last frame's column width; claim the width outright.
-                ui.add_sized(
-                    [280.0, ui.spacing().interact_size.y],
+fn secret_rows(ui: &mut Ui, editor: &mut Editor, secrets_place: &str, value_width: f32) {
+    let button = 56.0;
+    for (name, required) in editor.secret_names() {
+        let hover = format!("Secret: {name}, kept {secrets_place}");
+        let label = label_cell(ui, secret_label(name), required, &hover);
+        let stored = editor.stored.get(name).copied().unwrap_or(false);
+        let hint = if stored {
+            "stored; type to replace"
+        } else if editor.copy_secrets_from.is_some() {
+            "copied from the original; type to replace"
+        } else {
+            ""
+        };
+        let revealed = editor.revealed.contains(name);
+        ui.horizontal(|ui| {
+            let value = editor.secrets.entry(name).or_default();
+            let response = ui
+                .add(
                     TextEdit::singleline(value)
                         .password(!revealed)
-                        .hint_text(hint),
+                        .hint_text(hint)
+                        .desired_width(value_width - button),
                 )
                 .labelled_by(label.id);
-                let toggle = if revealed { "Hide" } else { "Show" };
-                if ui
-                    .button(toggle)
-                    .accessible_name(format!("{toggle} {name}"))
-                    .clicked()
-                {
-                    if revealed {
-                        editor.revealed.remove(name);
-                    } else {
-                        editor.revealed.insert(name);
-                    }
+            if response.changed() || response.lost_focus() {
+                editor.touched.insert(format!("secret:{name}"));
+            }
+            let toggle = if revealed { "Hide" } else { "Show" };
+            if ui
+                .add_sized(
+                    [button - 8.0, ui.spacing().interact_size.y],
+                    egui::Button::new(toggle),
+                )
+                .accessible_name(format!("{toggle} {}", secret_label(name)))
+                .clicked()
+            {
+                if revealed {
+                    editor.revealed.remove(name);
+                } else {
+                    editor.revealed.insert(name);
                 }
-                ui.end_row();
             }
         });
+        ui.end_row();
+    }
 }

@@ -1,16 +1,27 @@
 //! The views: each draws from the state and pushes [`Action`](crate::gui::commands::Action)s;
 //! they change nothing but their own input buffers.
 
+pub mod account_detail;
 pub mod accounts;
 pub mod activity;
 pub mod dialogs;
 pub mod editor;
+pub mod import;
 pub mod link;
 pub mod settings;
 pub mod status;
 pub mod tokens;
 
 use crate::core::protocol::Failure;
+
+/// Where secrets are kept, in words ("in the OS keyring").
+pub fn secrets_place(vault: Option<&crate::core::protocol::VaultStatus>) -> &'static str {
+    use crate::core::store::vault::VaultBackend;
+    match vault.map(|status| status.backend) {
+        Some(VaultBackend::Memory) => "in memory until the app quits",
+        _ => "in the OS keyring",
+    }
+}
 
 /// A failure as one paragraph: the message, then what to do.
 pub fn failure_text(failure: &Failure) -> String {

@@ -1,15 +1,22 @@
-//! The settings tab: edits a copy of the settings; Save sends it to the worker.
+//! The settings tab: each change applies at once (the theme and text size show as you pick
+//! them) and is saved to settings.toml; a text field applies when you leave it.
 
 use egui::{ComboBox, DragValue, Ui};
 
 use crate::core::store::settings::{
     AccountOrder, DEFAULT_CLIPBOARD_LIFETIME, DEFAULT_LOCK_WAIT, TEXT_SCALE_RANGE, Theme,
 };
-use crate::gui::commands::{Action, action_button};
+use crate::gui::commands::Action;
 use crate::gui::state::AppState;
-use crate::gui::views::failure_text;
+
+/// Whether a number field's edit is complete (not in the middle of a drag).
+fn finished(response: &egui::Response) -> bool {
+    response.drag_stopped() || response.lost_focus() || (response.changed() && !response.dragged())
+}
 
 pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+    let tray = state.tray_absent.is_none();
+    let mut commit = false;
     let draft = &mut state.settings_draft;
     egui::Grid::new("settings")
         .num_columns(2)
@@ -20,7 +27,9 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
                 .selected_text(theme_name(draft.theme))
                 .show_ui(ui, |ui| {
                     for theme in [Theme::System, Theme::Light, Theme::Dark] {
-                        ui.selectable_value(&mut draft.theme, theme, theme_name(theme));
+                        commit |= ui
+                            .selectable_value(&mut draft.theme, theme, theme_name(theme))
+                            .clicked();
                     }
                 })
                 .response
@@ -29,11 +38,15 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
 
             let label = ui.label("Default browser command");
             let mut command = draft.browser_command.clone().unwrap_or_default();
-            ui.add(
-                egui::TextEdit::singleline(&mut command)
-                    .hint_text("system browser; e.g. firefox --private-window {url}"),
-            )
-            .labelled_by(label.id);
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut command)
+                        .hint_text("system browser; e.g. firefox --private-window {url}")
+                        .desired_width(320.0),
+                )
+                .labelled_by(label.id)
+                .on_hover_text("Applies when you leave the field");
+            commit |= field.lost_focus();
             draft.browser_command = Some(command).filter(|command| !command.trim().is_empty());
             ui.end_row();
 
@@ -41,51 +54,56 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
             let mut seconds = draft
                 .loopback_timeout_seconds
                 .unwrap_or(crate::core::loopback::DEFAULT_TIMEOUT.as_secs_f64());
-            if ui
-                .add(DragValue::new(&mut seconds).range(10.0..=3600.0))
-                .labelled_by(label.id)
-                .changed()
-            {
+            let field = ui
+                .add(DragValue::new(&mut seconds).range(10.0..=3600.0).suffix(" s"))
+                .labelled_by(label.id);
+            if field.changed() {
                 draft.loopback_timeout_seconds = Some(seconds);
             }
+            commit |= finished(&field);
             ui.end_row();
 
             let label = ui.label("Keep copied links at most (s)");
             let mut seconds = draft
                 .clipboard_seconds
                 .unwrap_or(DEFAULT_CLIPBOARD_LIFETIME.as_secs_f64());
-            if ui
-                .add(DragValue::new(&mut seconds).range(1.0..=3600.0))
-                .labelled_by(label.id)
-                .changed()
-            {
+            let field = ui
+                .add(DragValue::new(&mut seconds).range(1.0..=3600.0).suffix(" s"))
+                .labelled_by(label.id);
+            if field.changed() {
                 draft.clipboard_seconds = Some(seconds);
             }
+            commit |= finished(&field);
             ui.end_row();
 
             let label = ui.label("Text size");
             let mut scale = draft.text_scale.unwrap_or(1.0);
-            if ui
+            let field = ui
                 .add(egui::Slider::new(&mut scale, TEXT_SCALE_RANGE).step_by(0.05))
                 .labelled_by(label.id)
-                .changed()
-            {
+                .on_hover_text("Ctrl + and Ctrl − change it too; Ctrl 0 resets it");
+            if field.changed() {
                 draft.text_scale = Some(scale);
             }
+            commit |= finished(&field);
             ui.end_row();
 
             let label = ui.label("List order without a search");
             ui.horizontal(|ui| {
-                ui.radio_value(
-                    &mut draft.account_order,
-                    AccountOrder::Alphabetical,
-                    "Alphabetical",
-                );
-                ui.radio_value(
-                    &mut draft.account_order,
-                    AccountOrder::Recent,
-                    "Recently launched",
-                );
+                commit |= ui
+                    .radio_value(
+                        &mut draft.account_order,
+                        AccountOrder::Alphabetical,
+                        "Alphabetical",
+                    )
+                    .changed();
+                commit |= ui
+                    .radio_value(
+                        &mut draft.account_order,
+                        AccountOrder::Recent,
+                        "Recently launched",
+                    )
+                    .changed();
             })
             .response
             .labelled_by(label.id);
@@ -95,41 +113,53 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
             let mut seconds = draft
                 .lock_wait_seconds
                 .unwrap_or(DEFAULT_LOCK_WAIT.as_secs_f64());
-            if ui
-                .add(DragValue::new(&mut seconds).range(1.0..=3600.0))
+            let field = ui
+                .add(DragValue::new(&mut seconds).range(1.0..=3600.0).suffix(" s"))
                 .labelled_by(label.id)
-                .on_hover_text("How long a launch waits while the same account signs in elsewhere (a terminal, another window)")
-                .changed()
-            {
+                .on_hover_text("How long a launch waits while the same account signs in elsewhere (a terminal, another window)");
+            if field.changed() {
                 draft.lock_wait_seconds = Some(seconds);
             }
+            commit |= finished(&field);
             ui.end_row();
 
-            let label = ui.label("Tray");
+            let label = ui.label(if tray { "Tray" } else { "Start" });
             ui.vertical(|ui| {
-                ui.checkbox(&mut draft.start_minimised, "Start minimised to the tray");
-                ui.checkbox(&mut draft.close_to_tray, "Closing the window keeps the app in the tray");
-                ui.checkbox(&mut draft.autostart, "Start at login (in the tray)");
+                // Without a tray these two would do nothing: they are not offered.
+                if tray {
+                    commit |= ui
+                        .checkbox(&mut draft.start_minimised, "Start minimised to the tray")
+                        .changed();
+                    commit |= ui
+                        .checkbox(
+                            &mut draft.close_to_tray,
+                            "Closing the window keeps the app in the tray",
+                        )
+                        .changed();
+                }
+                commit |= ui
+                    .checkbox(&mut draft.autostart, "Start at login")
+                    .changed();
             })
             .response
             .labelled_by(label.id);
             ui.end_row();
         });
+    if commit && state.settings_draft != state.settings {
+        actions.push(Action::ApplySettings);
+    }
     ui.add_space(8.0);
-    ui.horizontal(|ui| {
-        let changed = state.settings_draft != state.settings;
-        action_button(ui, Action::SaveSettings, None, changed, actions);
-        match &state.settings_message {
-            Some(Ok(())) if !changed => {
-                ui.label("Saved.");
+    match &state.settings_message {
+        Some(Err(failure)) => {
+            ui.colored_label(ui.visuals().error_fg_color, &failure.message);
+            if let Some(hint) = &failure.hint {
+                ui.label(hint);
             }
-            Some(Err(failure)) => {
-                ui.colored_label(ui.visuals().error_fg_color, failure_text(failure));
-            }
-            _ => {}
         }
-    });
-    ui.weak("Ctrl + and Ctrl − change the text size too; Ctrl 0 resets it.");
+        _ => {
+            ui.weak("Changes apply at once and are kept in settings.toml.");
+        }
+    }
 }
 
 fn theme_name(theme: Theme) -> &'static str {

@@ -1,57 +1,97 @@
-//! The status bar: the keyring in use and its health (with the fix when it fails), and the
-//! latest notice.
+//! The status bar, one line high whatever it says: where secrets are kept and whether that
+//! works (the fix opens in a dialog), whether there is a tray, and the latest notice for a
+//! while (then the account count).
 
-use egui::Ui;
+use egui::{Align, Id, Layout, Modal, RichText, Ui};
 
 use crate::core::store::vault::VaultBackend;
 use crate::gui::commands::{Action, action_button};
 use crate::gui::state::AppState;
 
+/// How long a notice stays in the status bar.
+pub const NOTICE_SHOWN_FOR: std::time::Duration = std::time::Duration::from_secs(20);
+
 pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
         match &state.vault {
+            None if state.accounts_failure.is_some() => {
+                ui.weak("Secrets: not checked");
+            }
             None => {
-                ui.label("Keyring: checking…");
+                ui.weak("Secrets: checking…");
             }
             Some(status) => {
                 let backend = match status.backend {
                     VaultBackend::Keyring => "OS keyring",
-                    VaultBackend::Memory => "memory vault (forgotten at exit)",
+                    VaultBackend::Memory => "memory (forgotten at exit)",
                 };
                 match &status.health {
                     Ok(()) => {
-                        ui.label(format!("Secrets: {backend}, working"));
+                        ui.weak(format!("Secrets: {backend}"))
+                            .on_hover_text("The keyring answers; secrets are kept there.");
                     }
-                    Err(failure) => {
+                    Err(_) => {
                         ui.colored_label(
                             ui.visuals().error_fg_color,
                             format!("Secrets: {backend} unavailable"),
                         );
-                        ui.collapsing("How to fix", |ui| {
-                            ui.label(&failure.message);
-                            if let Some(hint) = &failure.hint {
-                                ui.label(hint);
-                            }
-                            ui.label(
-                                "On Debian or Ubuntu: sudo apt install gnome-keyring, then log out and in again.",
-                            );
-                            action_button(ui, Action::CheckVault, None, true, actions);
-                        });
+                        action_button(ui, Action::ShowVaultHelp, None, true, actions);
                     }
                 }
             }
         }
         if let Some(reason) = &state.tray_absent {
             ui.separator();
-            ui.colored_label(ui.visuals().warn_fg_color, reason)
-                .on_hover_text(crate::desktop::tray_host::absence_detail());
+            ui.colored_label(ui.visuals().warn_fg_color, "No tray icon")
+                .on_hover_text(format!(
+                    "{reason}\n\n{}",
+                    crate::desktop::tray_host::absence_detail()
+                ));
         }
         ui.separator();
-        if let Some(notice) = state.notices.back() {
-            ui.label(notice);
-            action_button(ui, Action::DismissNotice, None, true, actions);
-        } else {
-            ui.weak(format!("{} accounts", state.accounts.len()));
-        }
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            match state.current_notice(NOTICE_SHOWN_FOR) {
+                Some(notice) => {
+                    if ui
+                        .small_button("×")
+                        .accessible_name("Dismiss")
+                        .on_hover_text("Dismiss")
+                        .clicked()
+                    {
+                        actions.push(Action::DismissNotice);
+                    }
+                    ui.add(egui::Label::new(notice).truncate())
+                        .on_hover_text(notice);
+                }
+                None => {
+                    ui.weak(format!("{} accounts", state.accounts.len()));
+                }
+            }
+        });
     });
+}
+
+/// How to get a keyring that works: a dialog, so the status bar keeps its height.
+pub fn vault_help(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+    let Some(Err(failure)) = state.vault.as_ref().map(|status| &status.health) else {
+        return;
+    };
+    let modal = Modal::new(Id::unique("vault-help")).show(ui.ctx(), |ui| {
+        ui.set_max_width(520.0);
+        ui.heading("Secrets cannot be kept");
+        ui.colored_label(ui.visuals().error_fg_color, &failure.message);
+        if let Some(hint) = &failure.hint {
+            ui.label(hint);
+        }
+        ui.label(RichText::new(
+            "On Debian or Ubuntu: sudo apt install gnome-keyring, then log out and in again.",
+        ));
+        ui.horizontal(|ui| {
+            action_button(ui, Action::CheckVault, None, true, actions);
+            action_button(ui, Action::CloseVaultHelp, None, true, actions);
+        });
+    });
+    if modal.should_close() {
+        actions.push(Action::CloseVaultHelp);
+    }
 }
