@@ -100,8 +100,13 @@ impl GuardCounts {
 pub type AppHarness = Harness<'static, SsoApp>;
 
 pub fn window(factory: EngineFactory) -> AppHarness {
+    window_sized(factory, [1100.0, 1500.0])
+}
+
+/// The window at a size of its own (800×600 is the smallest the users have).
+pub fn window_sized(factory: EngineFactory, size: [f32; 2]) -> AppHarness {
     Harness::builder()
-        .with_size([1100.0, 1500.0])
+        .with_size(size)
         .with_max_steps(50)
         .build_eframe(move |cc| SsoApp::new(&cc.egui_ctx, factory))
 }

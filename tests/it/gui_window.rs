@@ -14,6 +14,14 @@ fn screenshots_dir() -> PathBuf {
     dir
 }
 
+/// The tests here type into whichever window has the focus on the shared display: one at a
+/// time.
+fn display_turn() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn xdotool(args: &[&str]) -> String {
     let output = Command::new("xdotool")
         .args(args)
@@ -90,6 +98,7 @@ fn colours(png: &Path) -> usize {
 
 #[test]
 fn the_real_window_launches_a_demo_account_and_keeps_its_size() {
+    let _turn = display_turn();
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "run the tests with ./scripts/test (it starts Xvfb)"
@@ -154,4 +163,140 @@ fn the_real_window_launches_a_demo_account_and_keeps_its_size() {
     xdotool(&["key", "ctrl+q"]);
     wait_exit(&mut child);
     assert!(geometry.contains("1040x700"), "size remembered: {geometry}");
+}
+
+/// The mean brightness of a PNG, from 0 (black) to 1 (white).
+fn brightness(png: &Path) -> f64 {
+    let output = Command::new("convert")
+        .arg(png)
+        .args(["-colorspace", "Gray", "-format", "%[fx:mean]", "info:"])
+        .output()
+        .expect("imagemagick is installed by scripts/test");
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// The window as a person sees it, at 1280×800 and 800×600, dark and light, over a copy of
+/// the demo accounts: screenshots kept under target/gui-screenshots/ (look at them), and the
+/// theme checked by brightness.
+#[test]
+fn the_window_at_two_sizes_in_dark_and_light() {
+    let _turn = display_turn();
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "run with ./scripts/test"
+    );
+    let env = TestEnv::new();
+    let export = env.dir.path().join("demo.json");
+    let output = Command::new(BIN)
+        .args(["--demo", "accounts", "export"])
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert_ok(&output);
+    let config = env.dir.path().join("config");
+    let memory = ["--vault", "memory", "--config-dir"];
+    let output = Command::new(BIN)
+        .args(memory)
+        .arg(&config)
+        .args(["accounts", "import"])
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert_ok(&output);
+    let shots = screenshots_dir();
+    for theme in ["dark", "light"] {
+        std::fs::write(
+            config.join("settings.toml"),
+            format!("schema_version = 1\ntheme = \"{theme}\"\n"),
+        )
+        .unwrap();
+        for (width, height) in [(1280, 800), (800, 600)] {
+            let data = env.dir.path().join(format!("data-{theme}-{width}"));
+            let mut child = Command::new(BIN)
+                .args(memory)
+                .arg(&config)
+                .arg("--data-dir")
+                .arg(&data)
+                .args(["--renderer", "glow"])
+                .env_remove("SSO_LAUNCHER_CONFIG_DIR")
+                .spawn()
+                .unwrap();
+            let window = wait_for_window(&mut child, "^sso-launcher$");
+            xdotool(&[
+                "windowsize",
+                &window,
+                &width.to_string(),
+                &height.to_string(),
+            ]);
+            std::thread::sleep(Duration::from_secs(2));
+            let shot = shots.join(format!("window-{theme}-{width}x{height}.png"));
+            let status = Command::new("import")
+                .args(["-window", &window])
+                .arg(&shot)
+                .status()
+                .unwrap();
+            assert!(status.success(), "screenshot");
+            let geometry = xdotool(&["getwindowgeometry", &window]);
+            xdotool(&["windowfocus", "--sync", &window]);
+            xdotool(&["key", "ctrl+q"]);
+            assert!(wait_exit(&mut child).success());
+            assert!(
+                geometry.contains(&format!("{width}x{height}")),
+                "{geometry}"
+            );
+            assert!(colours(&shot) > 20, "{theme} {width}: the window drew");
+            let light = brightness(&shot);
+            match theme {
+                "dark" => assert!(light < 0.35, "{theme} {width}: {light}"),
+                _ => assert!(light > 0.65, "{theme} {width}: {light}"),
+            }
+        }
+    }
+}
+
+/// `--demo` promises a temporary folder: the window's size is not written to the user's
+/// data folder.
+#[test]
+fn the_demo_window_leaves_nothing_in_the_users_folders() {
+    let _turn = display_turn();
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "run with ./scripts/test"
+    );
+    let env = TestEnv::new();
+    let home = env.dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut child = Command::new(BIN)
+        .args(["--demo", "--renderer", "glow"])
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env_remove("SSO_LAUNCHER_CONFIG_DIR")
+        .env_remove("SSO_LAUNCHER_DATA_DIR")
+        .spawn()
+        .unwrap();
+    let window = wait_for_window(&mut child, r"^sso-launcher \(demo\)$");
+    xdotool(&["windowsize", &window, "900", "640"]);
+    std::thread::sleep(Duration::from_secs(1));
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["key", "ctrl+q"]);
+    assert!(wait_exit(&mut child).success());
+    let mut written = Vec::new();
+    let mut folders = vec![home.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                folders.push(entry.path());
+            } else {
+                written.push(entry.path());
+            }
+        }
+    }
+    assert!(
+        !written.iter().any(|path| path.ends_with("window.ron")),
+        "{written:?}"
+    );
 }

@@ -32,3 +32,5 @@ mod secrets_leak;
 mod support;
 mod together;
 mod tray;
+mod window_polish;
+mod window_snapshots;

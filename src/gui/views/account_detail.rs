@@ -15,6 +15,9 @@ use crate::gui::views::accounts::{badge, star, status_text};
 
 pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
     let Some(account) = state.list.selected.and_then(|id| state.account(id)) else {
+        if state.list.shown.is_empty() {
+            return;
+        }
         ui.add_space(24.0);
         ui.vertical_centered(|ui| {
             ui.weak("Select an account to see it here.");
@@ -45,13 +48,15 @@ fn header(ui: &mut Ui, account: &Account, actions: &mut Vec<Action>) {
             actions.push(Action::ToggleFavourite(account.id));
         }
         badge(ui, account.provider);
-        ui.add(egui::Label::new(RichText::new(&account.name).heading()).truncate());
+        ui.add(egui::Label::new(RichText::new(&account.name).heading()).truncate())
+            .on_hover_text(&account.name);
     });
     let mut line = account.provider.display_name().to_string();
     if let Some((label, who)) = signs_in_as(account) {
         line.push_str(&format!(" · {label}: {who}"));
     }
-    ui.add(egui::Label::new(RichText::new(line).weak()).truncate());
+    ui.add(egui::Label::new(RichText::new(&line).weak()).truncate())
+        .on_hover_text(&line);
     if !account.tags.is_empty() {
         ui.horizontal_wrapped(|ui| {
             for tag in &account.tags {

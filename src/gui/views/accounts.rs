@@ -74,7 +74,7 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     let width = ui.available_width();
     let list_panel = egui::Panel::left("account-list")
         .resizable(true)
-        .default_size((width * 0.46).clamp(280.0, 560.0))
+        .default_size((width * 0.5).clamp(300.0, 540.0))
         .min_size(240.0)
         .max_size((width - 300.0).max(260.0))
         .show(ui, |ui| list(ui, state, actions));
@@ -131,7 +131,15 @@ fn first_run(ui: &mut Ui, actions: &mut Vec<Action>) {
             // Centres the three buttons: their width is known only after drawing.
             let width = 360.0;
             ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
-            action_button(ui, Action::NewAccount, None, true, actions);
+            let new = egui::Button::new(RichText::new(Action::NewAccount.label()).strong())
+                .fill(ui.visuals().selection.bg_fill);
+            if ui
+                .add(new)
+                .on_hover_text(Action::NewAccount.hover_text(ui.ctx()))
+                .clicked()
+            {
+                actions.push(Action::NewAccount);
+            }
             action_button(ui, Action::ShowImport, None, true, actions);
             action_button(ui, Action::TryDemo, None, true, actions);
         });
@@ -212,8 +220,11 @@ fn row(
         actions.push(Action::Select(account.id));
     }
     let inner = rect.shrink2(vec2(6.0, 2.0));
-    let launch_width = 70.0;
-    let status_width = (inner.width() * 0.3).clamp(70.0, 170.0);
+    let launch_width = 64.0;
+    let (status, exact) = status_text(state, account, now);
+    // The status takes what its text needs, up to a third of the row.
+    let status_width =
+        text_width(ui, status.text(), egui::TextStyle::Body).clamp(40.0, inner.width() / 3.0);
     let launch_rect =
         Rect::from_min_max(pos2(inner.right() - launch_width, inner.top()), inner.max);
     let status_rect = Rect::from_min_max(
@@ -235,20 +246,26 @@ fn row(
     }
     badge(&mut left_ui, account.provider);
     let tags = account.tags.join(" · ");
-    let name_width = if tags.is_empty() {
-        left_ui.available_width()
+    // The name has what it needs first; tags get the rest, or nothing when that is little.
+    let room = left_ui.available_width();
+    let name_needed = text_width(&left_ui, &account.name, egui::TextStyle::Body) + 8.0;
+    let name_width = if tags.is_empty() || room - name_needed < 36.0 {
+        room
     } else {
-        left_ui.available_width() * 0.65
+        name_needed
     };
     left_ui.scope(|ui| {
         ui.set_max_width(name_width);
-        ui.add(
+        let name = ui.add(
             egui::Label::new(RichText::new(&account.name).strong())
                 .selectable(false)
                 .truncate(),
         );
+        if name_width < name_needed {
+            name.on_hover_text(&account.name);
+        }
     });
-    if !tags.is_empty() {
+    if !tags.is_empty() && name_width < room {
         left_ui
             .add(
                 egui::Label::new(RichText::new(&tags).weak().small())
@@ -263,7 +280,6 @@ fn row(
             .max_rect(status_rect)
             .layout(Layout::right_to_left(Align::Center)),
     );
-    let (status, exact) = status_text(state, account, now);
     let label = status_ui.add(egui::Label::new(status).selectable(false).truncate());
     if let Some(exact) = exact {
         label.on_hover_text(exact);
@@ -290,6 +306,18 @@ fn row(
             }
         }
     }
+}
+
+/// How wide `text` is in `style` (strong text is a little wider: a margin is added where
+/// it matters).
+fn text_width(ui: &Ui, text: &str, style: egui::TextStyle) -> f32 {
+    let font = style.resolve(ui.style());
+    ui.fonts_mut(|fonts| {
+        fonts
+            .layout_no_wrap(text.to_string(), font, Color32::WHITE)
+            .size()
+            .x
+    })
 }
 
 /// A star toggle, drawn (the bundled fonts have no star glyph).

@@ -154,8 +154,20 @@ fn form(
             .is_some_and(|v| !v.is_empty())
     });
     let open = editor.more_options.get_or_insert(has_values);
-    ui.toggle_value(open, "More options")
-        .on_hover_text("Hosts, landing page, browser and other settings most accounts leave alone");
+    ui.horizontal(|ui| {
+        let size = ui.spacing().icon_width;
+        let (icon_rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+        let toggle = ui.toggle_value(open, "More options").on_hover_text(
+            "Hosts, landing page, browser and other settings most accounts leave alone",
+        );
+        // The disclosure triangle, as a collapsing header draws it.
+        let openness = if *open { 1.0 } else { 0.0 };
+        let icon = egui::Response {
+            rect: icon_rect,
+            ..toggle
+        };
+        egui::collapsing_header::paint_default_icon(ui, openness, &icon);
+    });
     if *open {
         grid(ui, "editor-more-grid", |ui| {
             for (field, problem) in &more {

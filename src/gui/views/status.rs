@@ -64,7 +64,10 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
                         .on_hover_text(notice);
                 }
                 None => {
-                    ui.weak(format!("{} accounts", state.accounts.len()));
+                    ui.weak(match state.accounts.len() {
+                        1 => "1 account".to_string(),
+                        count => format!("{count} accounts"),
+                    });
                 }
             }
         });

@@ -1,0 +1,83 @@
+//! Image snapshots of the window, drawn by wgpu (Mesa's software renderer on CI): the list
+//! with a selection, the detail pane showing an error with its hint, the account form at
+//! 800×600, and the empty states. A layout change shows as a failed comparison; after a
+//! change meant to be seen, `UPDATE_SNAPSHOTS=1 ./scripts/test window_snapshots` rewrites
+//! them (look at each under tests/snapshots/ before committing).
+
+use std::sync::Arc;
+
+use egui_kittest::Harness;
+use sso_launcher::core::store::vault::MemoryVault;
+use sso_launcher::gui::app::SsoApp;
+use sso_launcher::gui::{demo_factory, engine_factory};
+use sso_launcher::sandbox::fixtures;
+
+use crate::gui_support::*;
+use crate::support::*;
+
+fn drawn(factory: sso_launcher::core::worker::EngineFactory, size: [f32; 2]) -> AppHarness {
+    Harness::builder()
+        .with_size(size)
+        .with_max_steps(50)
+        .with_render_cursor(false)
+        .wgpu()
+        .build_eframe(move |cc| SsoApp::new(&cc.egui_ctx, factory))
+}
+
+/// Frames until nothing moves (the spinner is gone, the panel sizes settled).
+fn still(harness: &mut AppHarness) {
+    for _ in 0..10 {
+        harness.step();
+    }
+}
+
+#[test]
+fn the_list_with_a_selection() {
+    let mut harness = drawn(demo_factory(|_| {}), [960.0, 560.0]);
+    wait_for(&mut harness, "the demo accounts", |app| {
+        app.state.accounts.len() == 6 && app.state.tokens.len() == 6
+    });
+    select(&mut harness, fixtures::SIGNNOW_DEMO);
+    still(&mut harness);
+    harness.snapshot("list_with_selection");
+}
+
+#[test]
+fn the_detail_pane_with_an_error_and_its_hint() {
+    let env = TestEnv::new();
+    env.add_assuresign("Acme", &[]);
+    let options = gui_options(&env, Arc::new(MemoryVault::new()));
+    let mut harness = drawn(engine_factory(options), [960.0, 560.0]);
+    wait_for(&mut harness, "the account", |app| {
+        app.state.accounts.len() == 1 && app.state.tokens.len() == 1
+    });
+    // The memory vault holds no API key: the launch fails, saying what to do.
+    act(&mut harness, "Launch", "Acme");
+    wait_for(&mut harness, "the failure", |app| launch_done(app, "Acme"));
+    still(&mut harness);
+    harness.snapshot("detail_with_error");
+}
+
+#[test]
+fn the_account_form_at_800_by_600() {
+    let env = TestEnv::new();
+    let options = gui_options(&env, Arc::new(MemoryVault::new()));
+    let mut harness = drawn(engine_factory(options), [800.0, 600.0]);
+    wait_for(&mut harness, "the empty list", |app| app.state.loaded);
+    still(&mut harness);
+    harness.snapshot("first_run_800x600");
+    click(&mut harness, "New account");
+    still(&mut harness);
+    harness.snapshot("account_form_800x600");
+}
+
+#[test]
+fn no_match() {
+    let mut harness = drawn(demo_factory(|_| {}), [800.0, 600.0]);
+    wait_for(&mut harness, "the demo accounts", |app| {
+        app.state.accounts.len() == 6 && app.state.tokens.len() == 6
+    });
+    type_into(&mut harness, "Search accounts", "acme");
+    still(&mut harness);
+    harness.snapshot("no_match_800x600");
+}
