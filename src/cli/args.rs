@@ -16,6 +16,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Folder for accounts.toml and settings.toml.
     #[arg(
@@ -106,6 +107,7 @@ pub enum Command {
     Quick,
     /// Print shell completions.
     Completions {
+        /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -161,12 +163,20 @@ pub enum AccountsCommand {
     Show(NameArg),
     /// Remove an account, its keyring entries and cached tokens.
     Remove(RemoveArgs),
-    /// Sign in and fetch a sign-on link without opening it, to test a setup.
+    /// Test a setup without opening anything: sign in and fetch a sign-on link; a browser
+    /// sign-in is checked up to the browser (discovery, keys, redirect port) and a held
+    /// session is renewed.
     Check(NameArg),
     /// Write all accounts (never secrets) as JSON to FILE or stdout.
-    Export { file: Option<PathBuf> },
+    Export {
+        /// The file to write (stdout without it).
+        file: Option<PathBuf>,
+    },
     /// Add the accounts from an export file; a bad file changes nothing.
-    Import { file: PathBuf },
+    Import {
+        /// A file written by `accounts export`.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -190,8 +200,9 @@ pub struct FieldArgs {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
+    /// The new account's name (unique, case-insensitive).
     pub name: String,
-    /// assuresign, ags, licensespring, signnow or sovos.
+    /// assuresign, ags, licensespring, signnow or sovos (their settings: --help).
     #[arg(long)]
     pub provider: String,
     /// Mark as a favourite.
@@ -203,6 +214,7 @@ pub struct AddArgs {
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
+    /// Account id, name, or a unique start of a name (case-insensitive).
     pub name: String,
     /// Remove a setting (repeatable).
     #[arg(long = "unset", value_name = "KEY")]
@@ -225,8 +237,23 @@ pub struct EditArgs {
 
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
+    /// Account id, name, or a unique start of a name (case-insensitive).
     pub name: String,
     /// Do not ask for confirmation.
     #[arg(long, short)]
     pub yes: bool,
+}
+
+/// The command line with what derive cannot hold: `accounts add --help` lists every
+/// provider's settings and secrets, from the field list the editor draws.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    Cli::command().mut_subcommand("accounts", |accounts| {
+        accounts.mut_subcommand("add", |add| {
+            // The reference is laid out in columns: clap must not re-wrap it.
+            add.term_width(0)
+                .after_help("Run `sso-launcher accounts add --help` for each provider's settings and secrets.")
+                .after_long_help(crate::core::provider::form::settings_reference())
+        })
+    })
 }

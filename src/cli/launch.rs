@@ -179,10 +179,12 @@ pub async fn login(name: &str, engine: &Engine, out: &Output) -> Result<(), CliE
         .unwrap_or_default();
     out.data(
         || {
+            let now = time::OffsetDateTime::now_utc();
             format!(
-                "Signed in to '{}'{who}; the token is valid until {}.",
+                "Signed in to '{}'{who}; the token {} ({}).",
                 account.name,
-                rfc3339(outcome.token.expires_at)
+                human_time::expiry(outcome.token.expires_at, now),
+                human_time::moment(outcome.token.expires_at, now)
             )
         },
         || {

@@ -14,7 +14,7 @@ mod secrets_input;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
 use self::args::{Cli, Command, GlobalArgs, VaultChoice};
 use self::output::Output;
@@ -28,7 +28,10 @@ use crate::core::store::vault::{KeyringVault, MemoryVault, SecretVault};
 pub fn main() -> i32 {
     let json_requested = std::env::args().any(|arg| arg == "--json");
     let (args, link) = take_link(std::env::args_os().collect());
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = args::command()
+        .try_get_matches_from(args)
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
             use clap::error::ErrorKind as Clap;
@@ -94,7 +97,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
-                &mut Cli::command(),
+                &mut args::command(),
                 "sso-launcher",
                 &mut std::io::stdout(),
             );

@@ -182,3 +182,57 @@ fn plain_words_for_logout_and_show() {
         "api_user mode has no password: {text}"
     );
 }
+
+#[test]
+fn help_lists_each_providers_settings_and_puts_global_flags_apart() {
+    let output = Command::new(BIN)
+        .args(["accounts", "add", "--help"])
+        .output()
+        .unwrap();
+    assert_ok(&output);
+    let help = stdout(&output);
+    assert!(help.contains("Global options:"), "{help}");
+    let (own, global) = help.split_once("Global options:").unwrap();
+    assert!(!own.contains("--config-dir") && global.contains("--config-dir"));
+    for expected in [
+        "--provider assuresign",
+        "context_username",
+        "Act as (e-mail)",
+        "US East (na1)",
+        "secret: API key",
+        "--provider sovos",
+        "redirect_port",
+        "param.NAME",
+    ] {
+        assert!(help.contains(expected), "{expected}: {help}");
+    }
+    // Every argument says what it is.
+    for args in [
+        &["accounts", "add", "--help"][..],
+        &["accounts", "export", "--help"],
+        &["accounts", "import", "--help"],
+        &["accounts", "remove", "--help"],
+        &["completions", "--help"],
+    ] {
+        let help = stdout(&Command::new(BIN).args(args).output().unwrap());
+        let arguments = help
+            .split_once("Arguments:")
+            .map(|(_, rest)| rest.split("Options:").next().unwrap_or(""))
+            .unwrap_or("");
+        for line in arguments
+            .lines()
+            .filter(|line| line.trim_start().starts_with('<') || line.trim_start().starts_with('['))
+        {
+            let described = line
+                .trim()
+                .split_once(' ')
+                .is_some_and(|(_, text)| !text.trim().is_empty());
+            let next_line_described = arguments
+                .lines()
+                .skip_while(|other| *other != line)
+                .nth(1)
+                .is_some_and(|next| !next.trim().is_empty());
+            assert!(described || next_line_described, "{args:?}: {line}");
+        }
+    }
+}

@@ -315,7 +315,7 @@ pub fn choice_label<'a>(field: &FormField, value: &'a str) -> &'a str {
     }
 }
 
-pub use super::form_words::{in_form_words, secret_label, signs_in_as};
+pub use super::form_words::{in_form_words, secret_label, settings_reference, signs_in_as};
 
 /// The provider's fields, then the fields every account has.
 pub fn form_fields(provider: ProviderKind) -> impl Iterator<Item = &'static FormField> {
