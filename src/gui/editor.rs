@@ -320,7 +320,7 @@ mod tests {
             .insert("username".into(), "alice@example.com".into());
         let problems = editor.problems();
         assert!(
-            problems.iter().any(|p| p.contains("secret password")),
+            problems.iter().any(|p| p == "Password is required."),
             "{problems:?}"
         );
         editor.secrets.insert("basic_token", "abc".into());

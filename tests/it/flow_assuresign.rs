@@ -300,7 +300,7 @@ fn demo_mode_launches_without_any_setup_and_waits_for_the_page() {
         .unwrap();
     assert_ok(&output);
     assert!(
-        stderr(&output).contains("The browser loaded the signed-in page."),
+        stderr(&output).contains("The browser loaded the signed-in page"),
         "{}",
         stderr(&output)
     );

@@ -64,7 +64,10 @@ fn api_token_is_fetched_once_and_reused_by_the_next_process() {
         "the 60-minute token is cached and reused"
     );
     let text = stderr(&env.run(&["launch", "Signer"]));
-    assert!(text.contains("holds a valid Bearer token until"), "{text}");
+    assert!(
+        text.contains("holds a valid Bearer token that expires in"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -42,11 +42,14 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
         }
         if let Some(reason) = &state.tray_absent {
             ui.separator();
-            ui.colored_label(ui.visuals().warn_fg_color, "No tray icon")
-                .on_hover_text(format!(
-                    "{reason}\n\n{}",
-                    crate::desktop::tray_host::absence_detail()
-                ));
+            let why = format!("{reason} {}", crate::desktop::tray_host::absence_detail());
+            // Short on screen; the whole reason in the tooltip and for screen readers.
+            let label = ui
+                .colored_label(ui.visuals().warn_fg_color, "No tray icon")
+                .on_hover_text(&why);
+            label.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Label, true, format!("No tray icon. {why}"))
+            });
         }
         ui.separator();
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
