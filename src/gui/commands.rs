@@ -228,9 +228,36 @@ impl Action {
     }
 }
 
+/// The main action of a view (Launch, Save, New account): the same button, filled with the
+/// accent colour so it reads first.
+pub fn primary_button(
+    ui: &mut egui::Ui,
+    action: Action,
+    name: Option<&str>,
+    enabled: bool,
+    actions: &mut Vec<Action>,
+) -> egui::Response {
+    let button = egui::Button::new(egui::RichText::new(action.label()).strong())
+        .fill(ui.visuals().selection.bg_fill)
+        .min_size(egui::vec2(88.0, 0.0));
+    finish_button(ui, button, action, name, enabled, actions)
+}
+
 /// A button for the action; `name` makes its accessible label unique ("Launch Acme").
 pub fn action_button(
     ui: &mut egui::Ui,
+    action: Action,
+    name: Option<&str>,
+    enabled: bool,
+    actions: &mut Vec<Action>,
+) -> egui::Response {
+    let button = egui::Button::new(action.label());
+    finish_button(ui, button, action, name, enabled, actions)
+}
+
+fn finish_button(
+    ui: &mut egui::Ui,
+    button: egui::Button<'_>,
     action: Action,
     name: Option<&str>,
     enabled: bool,
@@ -241,9 +268,7 @@ pub fn action_button(
         Some(name) => format!("{label} {name}"),
         None => label.to_string(),
     };
-    let response = ui
-        .add_enabled(enabled, egui::Button::new(label))
-        .accessible_name(accessible);
+    let response = ui.add_enabled(enabled, button).accessible_name(accessible);
     let hover = action.hover_text(ui.ctx());
     let response = if hover.is_empty() {
         response

@@ -9,10 +9,9 @@
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, ScrollArea, TextEdit};
 
 use crate::core::account::{Account, AccountId};
-use crate::core::protocol::{LaunchHow, TokenStatus};
+use crate::core::protocol::LaunchHow;
 use crate::gui::search;
 use crate::gui::state::AppState;
-use crate::gui::views::accounts::provider_badge;
 
 pub const TITLE: &str = "sso-launcher quick launch";
 /// The window's size in quick form, in points.
@@ -167,41 +166,55 @@ fn result_row(
         };
         ui.painter().rect_filled(rect, 4.0, fill);
     }
-    let mut row = ui.new_child(
-        egui::UiBuilder::new()
-            .max_rect(rect.shrink2(egui::vec2(6.0, 2.0)))
-            .layout(egui::Layout::left_to_right(egui::Align::Center)),
-    );
-    let (badge, colour) = provider_badge(account.provider);
-    row.label(
-        RichText::new(format!(" {badge} "))
-            .color(egui::Color32::WHITE)
-            .background_color(colour)
-            .monospace(),
-    );
+    let inner = rect.shrink2(egui::vec2(8.0, 2.0));
     let text = if selected {
         visuals.selection.stroke.color
     } else {
         visuals.strong_text_color()
     };
-    row.label(RichText::new(&account.name).strong().color(text));
-    let mut details = account.tags.join(" · ");
-    if matches!(
-        state.tokens.get(&account.id),
-        Some(TokenStatus::NeedsSignIn)
-    ) {
-        if !details.is_empty() {
-            details.push_str("   ");
-        }
-        details.push_str("needs sign-in");
-    }
-    if !details.is_empty() {
-        let details = RichText::new(details).small();
-        row.label(if selected {
-            details.color(text.gamma_multiply(0.8))
+    let small = |text_colour: egui::Color32, words: String| {
+        let words = RichText::new(words).small();
+        if selected {
+            words.color(text_colour.gamma_multiply(0.8))
         } else {
-            details.weak()
-        });
+            words.weak()
+        }
+    };
+    // The session on the right, like the main list; name and tags on the left.
+    let now = time::OffsetDateTime::now_utc();
+    let (status, _) = crate::gui::views::accounts::status_text(state, account, now);
+    let mut right = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(inner)
+            .layout(egui::Layout::right_to_left(egui::Align::Center)),
+    );
+    let status = right.add(
+        egui::Label::new(small(text, status.text().to_string()))
+            .selectable(false)
+            .truncate(),
+    );
+    let left_rect = egui::Rect::from_min_max(
+        inner.min,
+        egui::pos2(status.rect.left() - 8.0, inner.bottom()),
+    );
+    let mut row = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(left_rect)
+            .layout(egui::Layout::left_to_right(egui::Align::Center)),
+    );
+    crate::gui::views::accounts::badge(&mut row, account.provider);
+    // The name in full (the row clips it); tags take what is left.
+    row.add(
+        egui::Label::new(RichText::new(&account.name).strong().color(text))
+            .selectable(false)
+            .extend(),
+    );
+    if !account.tags.is_empty() {
+        row.add(
+            egui::Label::new(small(text, account.tags.join(" · ")))
+                .selectable(false)
+                .truncate(),
+        );
     }
     response
 }

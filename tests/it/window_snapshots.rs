@@ -81,3 +81,53 @@ fn no_match() {
     still(&mut harness);
     harness.snapshot("no_match_800x600");
 }
+
+/// At 800×600 with text at 1.5×: nothing overlaps, and the pane's controls stay inside the
+/// window.
+#[test]
+fn large_text_at_800_by_600() {
+    use egui_kittest::kittest::Queryable as _;
+    let env = TestEnv::new();
+    let name = "Acme with a rather long customer name";
+    env.add_assuresign(name, &[]);
+    assert_ok(&env.run(&["accounts", "edit", name, "--tag", "customer", "--tag", "eu"]));
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(
+        env.config_dir().join("settings.toml"),
+        "schema_version = 1\ntext_scale = 1.5\n",
+    )
+    .unwrap();
+    let options = gui_options(&env, Arc::new(MemoryVault::new()));
+    let mut harness = drawn(engine_factory(options), [800.0, 600.0]);
+    wait_for(&mut harness, "the account", |app| {
+        app.state.accounts.len() == 1 && app.state.tokens.len() == 1
+    });
+    still(&mut harness);
+    // The row shows the name, not just an ellipsis.
+    let row = harness
+        .get_by_role_and_label(egui::accesskit::Role::ListItem, name)
+        .rect();
+    let launch_in_row = harness
+        .get_by_label(&format!("Launch {name} from the list"))
+        .rect();
+    assert!(
+        launch_in_row.left() > row.center().x,
+        "{row:?} {launch_in_row:?}"
+    );
+    // Rects are in points: at 1.5× the window is 533×400 of them.
+    let screen = harness.ctx.content_rect();
+    let controls: Vec<egui::Rect> = ["Launch", "Copy link", "Edit", "More for"]
+        .iter()
+        .map(|action| harness.get_by_label(&format!("{action} {name}")).rect())
+        .collect();
+    for (index, rect) in controls.iter().enumerate() {
+        assert!(
+            rect.right() <= screen.right() - 4.0 && rect.bottom() <= screen.bottom() - 20.0,
+            "{rect:?} in {screen:?}"
+        );
+        for other in &controls[index + 1..] {
+            assert!(!rect.intersects(*other), "{rect:?} overlaps {other:?}");
+        }
+    }
+    harness.snapshot("large_text_800x600");
+}

@@ -9,7 +9,7 @@ use crate::core::browser::BrowserMode;
 use crate::core::human_time;
 use crate::core::protocol::{LaunchHow, TokenStatus};
 use crate::core::provider::form::signs_in_as;
-use crate::gui::commands::{Action, action_button};
+use crate::gui::commands::{Action, action_button, primary_button};
 use crate::gui::state::{AppState, LaunchState};
 use crate::gui::views::accounts::{badge, star, status_text};
 
@@ -83,17 +83,10 @@ fn chip(ui: &mut Ui, text: &str) {
 fn action_bar(ui: &mut Ui, state: &AppState, account: &Account, actions: &mut Vec<Action>) {
     let name = Some(account.name.as_str());
     let running = state.is_running(account.id);
-    ui.horizontal(|ui| {
-        let launch = egui::Button::new(RichText::new("Launch").strong())
-            .fill(ui.visuals().selection.bg_fill)
-            .min_size(egui::vec2(96.0, 0.0));
-        let response = ui
-            .add_enabled(!running, launch)
-            .accessible_name(format!("Launch {}", account.name))
-            .on_hover_text(Action::Launch(account.id).hover_text(ui.ctx()));
-        if response.clicked() {
-            actions.push(Action::Launch(account.id));
-        }
+    // Wraps when the pane is narrow (large text): the buttons keep their order and, during a
+    // launch, their places.
+    ui.horizontal_wrapped(|ui| {
+        primary_button(ui, Action::Launch(account.id), name, !running, actions);
         action_button(ui, Action::CopyLink(account.id), name, !running, actions);
         action_button(ui, Action::EditAccount(account.id), name, true, actions);
         ui.menu_button("More", |ui| {

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use crate::core::account::{Account, ProviderKind};
 use crate::core::human_time;
 use crate::core::protocol::TokenStatus;
-use crate::gui::commands::{Action, action_button};
+use crate::gui::commands::{Action, action_button, primary_button};
 use crate::gui::state::{AppState, LaunchState};
 use crate::gui::views::account_detail;
 
@@ -131,15 +131,7 @@ fn first_run(ui: &mut Ui, actions: &mut Vec<Action>) {
             // Centres the three buttons: their width is known only after drawing.
             let width = 360.0;
             ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
-            let new = egui::Button::new(RichText::new(Action::NewAccount.label()).strong())
-                .fill(ui.visuals().selection.bg_fill);
-            if ui
-                .add(new)
-                .on_hover_text(Action::NewAccount.hover_text(ui.ctx()))
-                .clicked()
-            {
-                actions.push(Action::NewAccount);
-            }
+            primary_button(ui, Action::NewAccount, None, true, actions);
             action_button(ui, Action::ShowImport, None, true, actions);
             action_button(ui, Action::TryDemo, None, true, actions);
         });
@@ -222,9 +214,16 @@ fn row(
     let inner = rect.shrink2(vec2(6.0, 2.0));
     let launch_width = 64.0;
     let (status, exact) = status_text(state, account, now);
-    // The status takes what its text needs, up to a third of the row.
-    let status_width =
-        text_width(ui, status.text(), egui::TextStyle::Body).clamp(40.0, inner.width() / 3.0);
+    // The name comes first (at least what it needs, up to 60% of the row); the status takes
+    // what its text needs of the rest, truncated (with its tooltip) when the row is narrow.
+    let room = inner.width() - launch_width - 12.0;
+    let name_floor = (text_width(ui, &account.name, egui::TextStyle::Body) + 90.0).min(room * 0.6);
+    // A narrow row (large text, a narrow list) drops the status: the detail pane says it.
+    let status_width = if room - name_floor < 64.0 {
+        0.0
+    } else {
+        text_width(ui, status.text(), egui::TextStyle::Body).min(room - name_floor)
+    };
     let launch_rect =
         Rect::from_min_max(pos2(inner.right() - launch_width, inner.top()), inner.max);
     let status_rect = Rect::from_min_max(
@@ -275,14 +274,8 @@ fn row(
             .on_hover_text(&tags);
     }
 
-    let mut status_ui = ui.new_child(
-        egui::UiBuilder::new()
-            .max_rect(status_rect)
-            .layout(Layout::right_to_left(Align::Center)),
-    );
-    let label = status_ui.add(egui::Label::new(status).selectable(false).truncate());
-    if let Some(exact) = exact {
-        label.on_hover_text(exact);
+    if status_width > 0.0 {
+        status_cell(ui, status_rect, status, exact);
     }
 
     if hovered || selected {
@@ -305,6 +298,28 @@ fn row(
                 actions.push(Action::Launch(account.id));
             }
         }
+    }
+}
+
+/// The row's status column, with the exact time (or the whole text when cut) on hover.
+fn status_cell(ui: &mut Ui, rect: Rect, status: RichText, exact: Option<String>) {
+    let mut status_ui = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(Layout::right_to_left(Align::Center)),
+    );
+    let label = status_ui.add(
+        egui::Label::new(status.clone())
+            .selectable(false)
+            .truncate(),
+    );
+    let hover = match exact {
+        Some(exact) => Some(format!("{}: {exact}", status.text())),
+        None => (label.rect.width() + 1.0 < text_width(ui, status.text(), egui::TextStyle::Body))
+            .then(|| status.text().to_string()),
+    };
+    if let Some(hover) = hover {
+        label.on_hover_text(hover);
     }
 }
 

@@ -9,7 +9,7 @@ use crate::core::provider::form::{
     FieldKind, FormField, choice_label, form_fields, is_shown, redirect_uri_to_register,
     secret_label,
 };
-use crate::gui::commands::{Action, action_button};
+use crate::gui::commands::{Action, action_button, primary_button};
 use crate::gui::editor::Editor;
 
 /// Every row of the form has its label in a column this wide.
@@ -42,7 +42,7 @@ pub fn show(ui: &mut Ui, editor: &mut Editor, secrets_place: &str, actions: &mut
         messages(ui, editor, width, row, actions);
         ui.horizontal(|ui| {
             let enabled = !editor.saving && !editor.confirm_discard;
-            action_button(ui, Action::SaveEditor, None, enabled, actions);
+            primary_button(ui, Action::SaveEditor, None, enabled, actions);
             action_button(ui, Action::CloseEditor, None, !editor.saving, actions);
             if editor.saving {
                 ui.spinner();

@@ -7,7 +7,7 @@ use egui::{Id, Modal, RichText, Ui};
 use crate::core::account::Account;
 use crate::core::browser::BrowserMode;
 use crate::core::provider::require_provider;
-use crate::gui::commands::{Action, action_button};
+use crate::gui::commands::{Action, action_button, primary_button};
 use crate::gui::state::{AppState, LinkPrompt};
 
 pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
@@ -45,7 +45,7 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
                 }
                 ui.add_space(6.0);
                 ui.horizontal(|ui| {
-                    action_button(ui, Action::ConfirmLink(*id), None, true, actions);
+                    primary_button(ui, Action::ConfirmLink(*id), None, true, actions);
                     action_button(ui, Action::DismissLink, None, true, actions);
                 });
             });
