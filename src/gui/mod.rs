@@ -1,6 +1,7 @@
 //! The desktop window (eframe/egui). It only draws state and sends commands to the worker.
 
 pub mod app;
+mod app_frame;
 mod app_resident;
 pub mod commands;
 pub mod editor;

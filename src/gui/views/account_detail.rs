@@ -209,7 +209,7 @@ fn facts(ui: &mut Ui, state: &AppState, account: &Account) {
                     ..
                 }) => RichText::new(format!(
                     "{} token, {}{}",
-                    scheme,
+                    crate::gui::views::tokens::scheme_name(scheme),
                     status.text(),
                     if *refreshable { ", renews itself" } else { "" }
                 )),
