@@ -244,15 +244,7 @@ fn add_an_account_of_each_provider_through_the_form() {
     type_into(&mut harness, "Gateway *", sandbox.ags_origin());
     click(&mut harness, "More options");
     type_into(&mut harness, "Tenant id", ags::TENANT);
-    click(&mut harness, "Discover services");
-    wait_for(&mut harness, "discovery", |app| {
-        app.state
-            .editor
-            .as_ref()
-            .is_some_and(|editor| editor.discovery.result.is_some())
-    });
-    harness.get_by_label_contains(ags::SERVICE_ID).click();
-    settle(&mut harness);
+    discover_and_pick(&mut harness, ags::SERVICE_ID);
     type_into(&mut harness, "Session token *", ags::SESSION_TOKEN);
     save(&mut harness, "Acme AGS");
 

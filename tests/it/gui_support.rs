@@ -247,3 +247,16 @@ pub fn act(harness: &mut AppHarness, action: &str, name: &str) {
     select(harness, name);
     click(harness, &format!("{action} {name}"));
 }
+
+/// Presses Discover services in the open AGS form, waits for the answer and picks `service`.
+pub fn discover_and_pick(harness: &mut AppHarness, service: &str) {
+    click(harness, "Discover services");
+    wait_for(harness, "discovery", |app| {
+        app.state
+            .editor
+            .as_ref()
+            .is_some_and(|editor| editor.discovery.result.is_some())
+    });
+    harness.get_by_label_contains(service).click();
+    settle(harness);
+}

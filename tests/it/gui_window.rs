@@ -83,6 +83,23 @@ fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
     }
 }
 
+/// Quits the app the way a person would (Ctrl+Q in its focused window) and waits for it.
+fn quit(window: &str, child: &mut Child) -> std::process::ExitStatus {
+    xdotool(&["windowfocus", "--sync", window]);
+    xdotool(&["key", "ctrl+q"]);
+    wait_exit(child)
+}
+
+/// Saves what the window shows as a PNG.
+fn screenshot(window: &str, shot: &Path) {
+    let status = Command::new("import")
+        .args(["-window", window])
+        .arg(shot)
+        .status()
+        .unwrap();
+    assert!(status.success(), "screenshot");
+}
+
 /// How many distinct colours a PNG holds (a blank or black frame has one or two).
 fn colours(png: &Path) -> usize {
     let output = Command::new("identify")
@@ -139,15 +156,9 @@ fn the_real_window_launches_a_demo_account_and_keeps_its_size() {
         );
         std::thread::sleep(Duration::from_secs(2));
         let shot = shots.join(format!("demo-launch-{renderer}.png"));
-        let status = Command::new("import")
-            .args(["-window", &window])
-            .arg(&shot)
-            .status()
-            .unwrap();
-        assert!(status.success(), "screenshot");
+        screenshot(&window, &shot);
         assert!(colours(&shot) > 20, "{renderer}: the window drew something");
-        xdotool(&["key", "ctrl+q"]);
-        let status = wait_exit(&mut child);
+        let status = quit(&window, &mut child);
         assert!(status.success(), "{renderer}: quit with {status}");
     }
 
@@ -159,9 +170,7 @@ fn the_real_window_launches_a_demo_account_and_keeps_its_size() {
     let window = wait_for_window(&mut child, title);
     std::thread::sleep(Duration::from_secs(1));
     let geometry = xdotool(&["getwindowgeometry", &window]);
-    xdotool(&["windowfocus", "--sync", &window]);
-    xdotool(&["key", "ctrl+q"]);
-    wait_exit(&mut child);
+    quit(&window, &mut child);
     assert!(geometry.contains("1040x700"), "size remembered: {geometry}");
 }
 
@@ -233,16 +242,9 @@ fn the_window_at_two_sizes_in_dark_and_light() {
             ]);
             std::thread::sleep(Duration::from_secs(2));
             let shot = shots.join(format!("window-{theme}-{width}x{height}.png"));
-            let status = Command::new("import")
-                .args(["-window", &window])
-                .arg(&shot)
-                .status()
-                .unwrap();
-            assert!(status.success(), "screenshot");
+            screenshot(&window, &shot);
             let geometry = xdotool(&["getwindowgeometry", &window]);
-            xdotool(&["windowfocus", "--sync", &window]);
-            xdotool(&["key", "ctrl+q"]);
-            assert!(wait_exit(&mut child).success());
+            assert!(quit(&window, &mut child).success());
             assert!(
                 geometry.contains(&format!("{width}x{height}")),
                 "{geometry}"
@@ -281,9 +283,7 @@ fn the_demo_window_leaves_nothing_in_the_users_folders() {
     let window = wait_for_window(&mut child, r"^sso-launcher \(demo\)$");
     xdotool(&["windowsize", &window, "900", "640"]);
     std::thread::sleep(Duration::from_secs(1));
-    xdotool(&["windowfocus", "--sync", &window]);
-    xdotool(&["key", "ctrl+q"]);
-    assert!(wait_exit(&mut child).success());
+    assert!(quit(&window, &mut child).success());
     let mut written = Vec::new();
     let mut folders = vec![home.clone()];
     while let Some(folder) = folders.pop() {

@@ -355,15 +355,7 @@ fn ags_discovery_asks_for_parameters_only_for_a_password_sign_on() {
     );
     click(&mut harness, "More options");
     type_into(&mut harness, "Tenant id", ags::TENANT);
-    click(&mut harness, "Discover services");
-    wait_for(&mut harness, "discovery", |app| {
-        app.state
-            .editor
-            .as_ref()
-            .is_some_and(|editor| editor.discovery.result.is_some())
-    });
-    harness.get_by_label_contains(ags::SERVICE_ID).click();
-    settle(&mut harness);
+    discover_and_pick(&mut harness, ags::SERVICE_ID);
     assert!(
         harness.query_by_label("Username *").is_none(),
         "a session token sign-on sends no parameters"
