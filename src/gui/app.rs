@@ -298,7 +298,11 @@ impl SsoApp {
                 let started = std::env::current_exe()
                     .and_then(|exe| std::process::Command::new(exe).arg("--demo").spawn());
                 state.notice(match started {
-                    Ok(_) => "The demo opens in a window of its own.".to_string(),
+                    Ok(mut demo) => {
+                        // Reaped when it ends, so no zombie is left behind.
+                        std::thread::spawn(move || demo.wait());
+                        "The demo opens in a window of its own.".to_string()
+                    }
                     Err(err) => format!("Could not start the demo: {err}."),
                 });
             }

@@ -295,6 +295,7 @@ impl AppState {
                 self.notice(format!("Deleted '{name}' and its keyring entries."));
                 self.launches.remove(&account);
                 self.tokens.remove(&account);
+                self.launched_via.remove(&account);
                 if self.list.selected == Some(account) {
                     self.list.selected = None;
                 }
