@@ -43,6 +43,9 @@ pub fn badge(ui: &mut Ui, provider: ProviderKind) -> egui::Response {
     response.on_hover_text(provider.display_name())
 }
 
+/// The width of a row's star and provider badge, with their spacing.
+const STAR_AND_BADGE: f32 = 90.0;
+
 /// The account list's row height (the list draws only the rows in view).
 pub fn row_height(ui: &Ui) -> f32 {
     ui.spacing().interact_size.y + 8.0
@@ -76,7 +79,7 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         .resizable(true)
         .default_size((width * 0.5).clamp(300.0, 540.0))
         .min_size(240.0)
-        .max_size((width - 300.0).max(260.0))
+        .max_size((width * 0.55).max(260.0))
         .show(ui, |ui| list(ui, state, actions));
     grip(ui, list_panel.response.rect);
     egui::CentralPanel::default().show(ui, |ui| account_detail::show(ui, state, actions));
@@ -214,15 +217,15 @@ fn row(
     let inner = rect.shrink2(vec2(6.0, 2.0));
     let launch_width = 64.0;
     let (status, exact) = status_text(state, account, now);
-    // The name comes first (at least what it needs, up to 60% of the row); the status takes
-    // what its text needs of the rest, truncated (with its tooltip) when the row is narrow.
-    let room = inner.width() - launch_width - 12.0;
-    let name_floor = (text_width(ui, &account.name, egui::TextStyle::Body) + 90.0).min(room * 0.6);
-    // A narrow row (large text, a narrow list) drops the status: the detail pane says it.
-    let status_width = if room - name_floor < 64.0 {
+    // The name comes first: it keeps what it needs, up to two thirds of the text room (after
+    // the star and badge); the status takes what its text needs of the rest. A narrow row
+    // (large text, a narrow list) drops the status: the detail pane and the tooltip say it.
+    let text_room = inner.width() - launch_width - 12.0 - STAR_AND_BADGE;
+    let name_floor = text_width(ui, &account.name, egui::TextStyle::Body).min(text_room * 0.66);
+    let status_width = if text_room - name_floor < 64.0 {
         0.0
     } else {
-        text_width(ui, status.text(), egui::TextStyle::Body).min(room - name_floor)
+        text_width(ui, status.text(), egui::TextStyle::Body).min(text_room - name_floor)
     };
     let launch_rect =
         Rect::from_min_max(pos2(inner.right() - launch_width, inner.top()), inner.max);
