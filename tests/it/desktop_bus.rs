@@ -28,6 +28,8 @@ pub struct PrivateBus {
     accessibility_address: Option<String>,
     _dir: tempfile::TempDir,
     pub connection: Connection,
+    /// Held for the bus's life (declared last: released after everything above).
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
 
 impl PrivateBus {
@@ -42,6 +44,7 @@ impl PrivateBus {
     }
 
     fn start_with(strangers: bool) -> Self {
+        let turn = crate::support::desktop_turn();
         let dir = tempfile::tempdir().unwrap();
         let socket = dir.path().join("bus");
         let mut command = Command::new("dbus-daemon");
@@ -136,6 +139,7 @@ impl PrivateBus {
             accessibility_address: None,
             _dir: dir,
             connection,
+            _turn: turn,
         };
         bus.wait_for_name("org.freedesktop.secrets");
         bus

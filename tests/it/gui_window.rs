@@ -14,14 +14,6 @@ fn screenshots_dir() -> PathBuf {
     dir
 }
 
-/// The tests here type into whichever window has the focus on the shared display: one at a
-/// time.
-fn display_turn() -> std::sync::MutexGuard<'static, ()> {
-    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    TURN.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 fn xdotool(args: &[&str]) -> String {
     let output = Command::new("xdotool")
         .args(args)
@@ -115,7 +107,8 @@ fn colours(png: &Path) -> usize {
 
 #[test]
 fn the_real_window_launches_a_demo_account_and_keeps_its_size() {
-    let _turn = display_turn();
+    // Also keeps keys typed here going to this test's window (the display is shared).
+    let _turn = desktop_turn();
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "run the tests with ./scripts/test (it starts Xvfb)"
@@ -192,7 +185,8 @@ fn brightness(png: &Path) -> f64 {
 /// theme checked by brightness.
 #[test]
 fn the_window_at_two_sizes_in_dark_and_light() {
-    let _turn = display_turn();
+    // Also keeps keys typed here going to this test's window (the display is shared).
+    let _turn = desktop_turn();
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "run with ./scripts/test"
@@ -263,7 +257,8 @@ fn the_window_at_two_sizes_in_dark_and_light() {
 /// data folder.
 #[test]
 fn the_demo_window_leaves_nothing_in_the_users_folders() {
-    let _turn = display_turn();
+    // Also keeps keys typed here going to this test's window (the display is shared).
+    let _turn = desktop_turn();
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "run with ./scripts/test"

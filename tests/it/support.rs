@@ -345,6 +345,16 @@ fn require_secret_service() {
     );
 }
 
+/// Tests that run the real app on a desktop (a private bus with its own X display, or the
+/// shared display) take turns: each starts windows that draw in software, and on a 2-core
+/// machine two at once starve each other's timed waits (a close or an accessibility read).
+pub fn desktop_turn() -> std::sync::MutexGuard<'static, ()> {
+    static DESKTOP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    DESKTOP
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The X clipboard is one per display: tests that use it take turns.
 pub fn clipboard_turn() -> std::sync::MutexGuard<'static, ()> {
     static CLIPBOARD: std::sync::Mutex<()> = std::sync::Mutex::new(());
