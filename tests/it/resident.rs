@@ -249,6 +249,12 @@ fn without_a_tray_host_the_window_stays_says_why_and_closing_it_quits() {
     );
     bus.peer(&["press", MAIN, "Start at login"]);
     wait_until("the autostart entry removed", || !entry.exists());
+    // The entry goes first, then the setting that claims it: the file is edited below only
+    // after the app's own write, which would otherwise land on top of it.
+    wait_until("autostart = false saved", || {
+        std::fs::read_to_string(env.config_dir().join("settings.toml"))
+            .is_ok_and(|text| text.contains("autostart = false"))
+    });
 
     // No notification server here either: a link's launch works all the same.
     let (browser, record) = env.recording_browser();
