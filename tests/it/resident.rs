@@ -251,9 +251,9 @@ fn without_a_tray_host_the_window_stays_says_why_and_closing_it_quits() {
     wait_until("the autostart entry removed", || !entry.exists());
     // The entry goes first, then the setting that claims it: the file is edited below only
     // after the app's own write, which would otherwise land on top of it.
-    wait_until("autostart = false saved", || {
+    wait_until("autostart back to its default in settings.toml", || {
         std::fs::read_to_string(env.config_dir().join("settings.toml"))
-            .is_ok_and(|text| text.contains("autostart = false"))
+            .is_ok_and(|text| !text.contains("autostart = true"))
     });
 
     // No notification server here either: a link's launch works all the same.
