@@ -355,12 +355,26 @@ pub fn desktop_turn() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The X clipboard is one per display: tests that use it take turns.
-pub fn clipboard_turn() -> std::sync::MutexGuard<'static, ()> {
+/// The X clipboard is one per display: tests that use it take turns. They also wait for the
+/// desktop tests (see [`desktop_turn`]): a link held on the clipboard for a second or two must
+/// be seen before it expires, which a display busy drawing software windows can delay.
+pub fn clipboard_turn() -> ClipboardTurn {
     static CLIPBOARD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    CLIPBOARD
+    // Always in this order (desktop, then clipboard), so no two tests wait on each other.
+    let desktop = desktop_turn();
+    let clipboard = CLIPBOARD
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    ClipboardTurn {
+        _desktop: desktop,
+        _clipboard: clipboard,
+    }
+}
+
+/// Held while a test uses the clipboard.
+pub struct ClipboardTurn {
+    _desktop: std::sync::MutexGuard<'static, ()>,
+    _clipboard: std::sync::MutexGuard<'static, ()>,
 }
 
 /// What another program would paste, read with `xclip` (installed by `scripts/test`).
