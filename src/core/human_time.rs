@@ -26,7 +26,7 @@ pub fn expiry(until: OffsetDateTime, now: OffsetDateTime) -> String {
     }
 }
 
-/// "today 14:05", "yesterday 09:12", "3 Nov 14:05", "3 Nov 2025": a moment, in the local
+/// "today 14:05", "yesterday 09:12", "tomorrow 08:00", "3 Nov 14:05", "3 Nov 2025": a moment, in the local
 /// time zone, as short as it can be said relative to `now`.
 pub fn moment(at: OffsetDateTime, now: OffsetDateTime) -> String {
     moment_in(&Local, at, now)
@@ -44,6 +44,7 @@ where
     match days {
         0 => format!("today {}", at.format("%H:%M")),
         1 => format!("yesterday {}", at.format("%H:%M")),
+        -1 => format!("tomorrow {}", at.format("%H:%M")),
         _ if at.year() == now.year() => at.format("%-d %b %H:%M").to_string(),
         _ => at.format("%-d %b %Y").to_string(),
     }
@@ -103,6 +104,7 @@ mod tests {
         assert_eq!(say(datetime!(2026-11-29 08:12 UTC)), "yesterday 09:12");
         // 23:30 UTC on the 28th is already the 29th at +01:00: "yesterday".
         assert_eq!(say(datetime!(2026-11-28 23:30 UTC)), "yesterday 00:30");
+        assert_eq!(say(datetime!(2026-12-01 07:00 UTC)), "tomorrow 08:00");
         assert_eq!(say(datetime!(2026-11-03 13:05 UTC)), "3 Nov 14:05");
         assert_eq!(say(datetime!(2025-11-03 13:05 UTC)), "3 Nov 2025");
     }

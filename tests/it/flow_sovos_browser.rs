@@ -185,10 +185,19 @@ fn an_expired_session_is_refreshed_without_the_browser() {
         renewed.token.value.expose_secret(),
         first.token.value.expose_secret()
     );
+    // The identity carries over; a new ID token from the refresh has its own `exp` (a second
+    // later when the refresh crosses one), as OpenID Connect allows (Core §12.2).
+    let identity = |claims: &Option<sso_launcher::core::provider::IdClaims>| {
+        claims
+            .as_ref()
+            .map(|c| (c.iss.clone(), c.sub.clone(), c.aud.clone(), c.email.clone()))
+    };
     assert_eq!(
-        renewed.token.id_claims, first.token.id_claims,
-        "claims carried over"
+        identity(&renewed.token.id_claims),
+        identity(&first.token.id_claims),
+        "the identity carried over"
     );
+    assert!(identity(&renewed.token.id_claims).is_some());
     assert_eq!(
         (env.count(AUTHORIZE), env.count(TOKEN)),
         (1, 2),
