@@ -23,6 +23,7 @@ impl SsoApp {
             InstanceRequest::QuickLaunch => self.open_quick(ctx),
             InstanceRequest::Link(link) => {
                 self.state.link = Some(LinkPrompt::Unchecked(link));
+                self.state.link_seq += 1;
                 self.resolve_link();
                 self.show_window(ctx);
             }

@@ -114,6 +114,9 @@ pub struct AppState {
     pub accounts_version: u64,
     /// A link waiting for an answer (or for the accounts to arrive, to be checked).
     pub link: Option<LinkPrompt>,
+    /// Counts the links received: each one's dialog is a new one, so a click meant for the
+    /// last dialog never lands on the next (their buttons would otherwise share ids).
+    pub link_seq: u64,
     /// The quick-launch window, when open.
     pub quick: Option<crate::gui::quick::QuickState>,
     /// Why there is no tray icon, when there is none.

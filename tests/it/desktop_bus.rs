@@ -227,7 +227,11 @@ impl PrivateBus {
             {
                 return found;
             }
-            assert!(Instant::now() < deadline, "no node '{needle}' in '{frame}'");
+            assert!(
+                Instant::now() < deadline,
+                "no node '{needle}' in '{frame}'; it shows {:?}",
+                self.accessible_nodes(frame)
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }

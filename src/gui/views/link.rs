@@ -17,7 +17,7 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
                 actions.push(Action::DismissLink);
                 return;
             };
-            let modal = Modal::new(Id::unique("confirm-link")).show(ui.ctx(), |ui| {
+            let modal = Modal::new(Id::unique("confirm-link").with(state.link_seq)).show(ui.ctx(), |ui| {
                 ui.set_max_width(480.0);
                 ui.heading(format!("Launch '{}'?", account.name));
                 ui.label("A link asks to launch this account. Launch only if you opened the link yourself and expected this.");
@@ -54,18 +54,19 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
             }
         }
         Some(LinkPrompt::Refused(why)) => {
-            let modal = Modal::new(Id::unique("refused-link")).show(ui.ctx(), |ui| {
-                ui.set_max_width(480.0);
-                ui.heading("This link was not used");
-                ui.label(why);
-                if ui
-                    .button("Close")
-                    .accessible_name("Close the link message")
-                    .clicked()
-                {
-                    actions.push(Action::DismissLink);
-                }
-            });
+            let modal =
+                Modal::new(Id::unique("refused-link").with(state.link_seq)).show(ui.ctx(), |ui| {
+                    ui.set_max_width(480.0);
+                    ui.heading("This link was not used");
+                    ui.label(why);
+                    if ui
+                        .button("Close")
+                        .accessible_name("Close the link message")
+                        .clicked()
+                    {
+                        actions.push(Action::DismissLink);
+                    }
+                });
             if modal.should_close() {
                 actions.push(Action::DismissLink);
             }
