@@ -285,6 +285,8 @@ fn without_a_tray_host_the_window_stays_says_why_and_closing_it_quits() {
 
 #[test]
 fn without_a_session_bus_the_app_starts_alone() {
+    // Two real windows on the shared display: one desktop test at a time.
+    let _turn = crate::support::desktop_turn();
     let env = TestEnv::new();
     let no_bus = env.dir.path().join("no-bus-runtime");
     std::fs::create_dir_all(&no_bus).unwrap();
