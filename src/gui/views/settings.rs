@@ -9,6 +9,30 @@ use crate::core::store::settings::{
 use crate::gui::commands::Action;
 use crate::gui::state::AppState;
 
+/// A row of seconds: the label, and the value (the default shown while unset); `true` when an
+/// edit is complete.
+fn seconds_row(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut Option<f64>,
+    default: f64,
+    range: std::ops::RangeInclusive<f64>,
+    hover: &str,
+) -> bool {
+    let label = ui.label(label);
+    let mut seconds = value.unwrap_or(default);
+    let mut field = ui
+        .add(DragValue::new(&mut seconds).range(range).suffix(" s"))
+        .labelled_by(label.id);
+    if !hover.is_empty() {
+        field = field.on_hover_text(hover);
+    }
+    if field.changed() {
+        *value = Some(seconds);
+    }
+    finished(&field)
+}
+
 /// Whether a number field's edit is complete (not in the middle of a drag).
 fn finished(response: &egui::Response) -> bool {
     response.drag_stopped() || response.lost_focus() || (response.changed() && !response.dragged())
@@ -50,30 +74,24 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
             draft.browser_command = Some(command).filter(|command| !command.trim().is_empty());
             ui.end_row();
 
-            let label = ui.label("Browser sign-in timeout (s)");
-            let mut seconds = draft
-                .loopback_timeout_seconds
-                .unwrap_or(crate::core::loopback::DEFAULT_TIMEOUT.as_secs_f64());
-            let field = ui
-                .add(DragValue::new(&mut seconds).range(10.0..=3600.0).suffix(" s"))
-                .labelled_by(label.id);
-            if field.changed() {
-                draft.loopback_timeout_seconds = Some(seconds);
-            }
-            commit |= finished(&field);
+            commit |= seconds_row(
+                ui,
+                "Browser sign-in timeout (s)",
+                &mut draft.loopback_timeout_seconds,
+                crate::core::loopback::DEFAULT_TIMEOUT.as_secs_f64(),
+                10.0..=3600.0,
+                "",
+            );
             ui.end_row();
 
-            let label = ui.label("Keep copied links at most (s)");
-            let mut seconds = draft
-                .clipboard_seconds
-                .unwrap_or(DEFAULT_CLIPBOARD_LIFETIME.as_secs_f64());
-            let field = ui
-                .add(DragValue::new(&mut seconds).range(1.0..=3600.0).suffix(" s"))
-                .labelled_by(label.id);
-            if field.changed() {
-                draft.clipboard_seconds = Some(seconds);
-            }
-            commit |= finished(&field);
+            commit |= seconds_row(
+                ui,
+                "Keep copied links at most (s)",
+                &mut draft.clipboard_seconds,
+                DEFAULT_CLIPBOARD_LIFETIME.as_secs_f64(),
+                1.0..=3600.0,
+                "",
+            );
             ui.end_row();
 
             let label = ui.label("Text size");
@@ -109,18 +127,14 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
             .labelled_by(label.id);
             ui.end_row();
 
-            let label = ui.label("Wait for another sign-in (s)");
-            let mut seconds = draft
-                .lock_wait_seconds
-                .unwrap_or(DEFAULT_LOCK_WAIT.as_secs_f64());
-            let field = ui
-                .add(DragValue::new(&mut seconds).range(1.0..=3600.0).suffix(" s"))
-                .labelled_by(label.id)
-                .on_hover_text("How long a launch waits while the same account signs in elsewhere (a terminal, another window)");
-            if field.changed() {
-                draft.lock_wait_seconds = Some(seconds);
-            }
-            commit |= finished(&field);
+            commit |= seconds_row(
+                ui,
+                "Wait for another sign-in (s)",
+                &mut draft.lock_wait_seconds,
+                DEFAULT_LOCK_WAIT.as_secs_f64(),
+                1.0..=3600.0,
+                "How long a launch waits while the same account signs in elsewhere (a terminal, another window)",
+            );
             ui.end_row();
 
             let label = ui.label(if tray { "Tray" } else { "Start" });
