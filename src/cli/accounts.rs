@@ -172,6 +172,7 @@ fn vault_place(engine: &Engine) -> &'static str {
     match engine.vault().backend() {
         VaultBackend::Keyring => "in the OS keyring",
         VaultBackend::Memory => "in memory for this run only",
+        VaultBackend::File => "in the vault file",
     }
 }
 

@@ -29,15 +29,11 @@ pub struct GlobalArgs {
     /// Folder for the audit log and lock files (default: beside an overridden config dir).
     #[arg(long, global = true, env = "SSO_LAUNCHER_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Where secrets are kept: the OS keyring, or memory (forgotten at exit; tests and demos).
-    #[arg(
-        long,
-        global = true,
-        env = "SSO_LAUNCHER_VAULT",
-        value_enum,
-        default_value = "keyring"
-    )]
-    pub vault: VaultChoice,
+    /// Where secrets are kept: the OS keyring, a passphrase-encrypted file (vault.age), or
+    /// memory (forgotten at exit; tests and demos). Without it: SSO_LAUNCHER_VAULT, else
+    /// `vault` in settings.toml, else the keyring.
+    #[arg(long, global = true, value_enum, value_name = "VAULT")]
+    pub vault: Option<VaultChoice>,
     /// Print data as JSON on stdout, and errors as JSON on stderr.
     #[arg(long, global = true)]
     pub json: bool,
@@ -80,7 +76,26 @@ pub enum RendererArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum VaultChoice {
     Keyring,
+    File,
     Memory,
+}
+
+/// The vaults secrets can move between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VaultTarget {
+    Keyring,
+    File,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VaultCommand {
+    /// Move every secret to the other vault, then use it (settings.toml's `vault`). The old
+    /// vault keeps them until the new one has them all; run it again if it was interrupted.
+    Migrate {
+        /// Where the secrets go.
+        #[arg(long, value_enum)]
+        to: VaultTarget,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,8 +115,11 @@ pub enum Command {
     Discover(DiscoverArgs),
     /// Serve the strict local sandbox of the providers and print its base URLs as JSON.
     Sandbox(SandboxArgs),
-    /// Check the keyring, the config and data folders, the browser and the proxy.
+    /// Check the vault, the config and data folders, the browser and the proxy.
     Doctor,
+    /// Move secrets between the OS keyring and the vault file.
+    #[command(subcommand)]
+    Vault(VaultCommand),
     /// Open the quick-launch window: a search box and the matching accounts (in the running
     /// app, which is started when none runs).
     Quick,

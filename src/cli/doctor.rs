@@ -7,13 +7,14 @@ use super::report::CliError;
 use crate::core::browser::describe_system_browser;
 use crate::core::engine::Engine;
 use crate::core::http::proxy_summary;
-use crate::core::store::vault::VaultBackend;
+use crate::core::store::vault::{LockState, VaultBackend};
 
 pub async fn run(engine: &Engine, out: &Output) -> Result<(), CliError> {
     let paths = engine.paths().clone();
     let accounts = engine.accounts();
     let vault = engine.vault().clone();
     let backend = vault.backend();
+    let (location, lock) = (vault.location(), vault.lock_state());
     let health = tokio::task::spawn_blocking(move || vault.check_health())
         .await
         .map_err(|err| CliError::new(crate::core::error::ErrorKind::Internal, err.to_string()))?;
@@ -25,8 +26,23 @@ pub async fn run(engine: &Engine, out: &Output) -> Result<(), CliError> {
     let vault_state = match (&health, backend) {
         (Ok(()), VaultBackend::Keyring) => "ok".to_string(),
         (Ok(()), VaultBackend::Memory) => "ok (memory: secrets are forgotten at exit)".to_string(),
+        (Ok(()), VaultBackend::File) => match (&location, lock) {
+            (Some(path), LockState::NotCreated) => {
+                format!(
+                    "{} (not created yet: the first secret saved creates it)",
+                    path.display()
+                )
+            }
+            (Some(path), _) => format!("{} (ok; encrypted with a passphrase)", path.display()),
+            (None, _) => "ok".to_string(),
+        },
         (Err(err), _) => format!("FAILING: {err}"),
     };
+    let chosen_by = engine
+        .vault_selection()
+        .map_or("the front end".to_string(), |chosen| {
+            chosen.chosen_by.to_string()
+        });
     let accounts_state = match &accounts {
         Ok(list) => format!("{} account(s)", list.len()),
         Err(err) => format!("FAILING: {err}"),
@@ -36,6 +52,7 @@ pub async fn run(engine: &Engine, out: &Output) -> Result<(), CliError> {
             let mut lines = vec![
                 format!("sso-launcher {}", env!("CARGO_PKG_VERSION")),
                 format!("vault:        {backend} - {vault_state}"),
+                format!("vault chosen: by {chosen_by}"),
                 format!("config dir:   {}", paths.config_dir.display()),
                 format!("accounts:     {} - {accounts_state}", paths.accounts_file().display()),
                 format!("settings:     {}", paths.settings_file().display()),
@@ -53,7 +70,7 @@ pub async fn run(engine: &Engine, out: &Output) -> Result<(), CliError> {
         || {
             json!({
                 "version": env!("CARGO_PKG_VERSION"),
-                "vault": {"backend": backend.to_string(), "healthy": health.is_ok(), "detail": vault_state},
+                "vault": {"backend": backend.to_string(), "healthy": health.is_ok(), "detail": vault_state, "file": location, "chosen_by": chosen_by},
                 "config_dir": paths.config_dir,
                 "accounts_file": paths.accounts_file(),
                 "accounts": accounts_state,

@@ -10,19 +10,19 @@ mod launch;
 mod output;
 pub mod report;
 mod secrets_input;
+mod vault;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::CommandFactory;
 
-use self::args::{Cli, Command, GlobalArgs, VaultChoice};
+use self::args::{Cli, Command, GlobalArgs, VaultCommand};
 use self::output::Output;
 use self::report::{CliError, report};
 use crate::core::engine::{Engine, EngineOptions};
 use crate::core::error::ErrorKind;
 use crate::core::paths::AppPaths;
-use crate::core::store::vault::{KeyringVault, MemoryVault, SecretVault};
 
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
@@ -144,6 +144,9 @@ async fn dispatch(command: Command, engine: &Engine, out: &Output) -> Result<Don
             .await
             .map(|()| Done::Nothing),
         Command::Doctor => doctor::run(engine, out).await.map(|()| Done::Nothing),
+        Command::Vault(VaultCommand::Migrate { to }) => vault::migrate(to, engine, out)
+            .await
+            .map(|()| Done::Nothing),
         Command::Sandbox(_) => Err(CliError::usage(
             "`--demo sandbox` is the same as `sandbox`; drop --demo",
         )),
@@ -269,7 +272,11 @@ fn open_window(global: &GlobalArgs, request: WindowRequest) -> Result<(), CliErr
             demo.browser_override = browser;
         })
     } else {
-        let mut options = EngineOptions::new(paths, vault_for(global));
+        let selection = vault::selection(global, &paths)?;
+        let relay = crate::core::store::vault_prompt::PassphraseRelay::new();
+        let mut options = EngineOptions::new(paths, selection.open(relay.source()));
+        options.vault_selection = Some(selection);
+        options.passphrase_relay = relay;
         options.http_timeout = http_timeout;
         options.browser_override = browser;
         crate::gui::engine_factory(options)
@@ -309,16 +316,11 @@ fn open_window(_global: &GlobalArgs, _request: WindowRequest) -> Result<(), CliE
 fn open_engine(global: &GlobalArgs) -> Result<Engine, CliError> {
     let paths = AppPaths::resolve(global.config_dir.clone(), global.data_dir.clone())
         .map_err(|message| CliError::new(ErrorKind::Config, message))?;
-    let mut options = EngineOptions::new(paths, vault_for(global));
+    let selection = vault::selection(global, &paths)?;
+    let mut options = EngineOptions::new(paths, selection.open(Box::new(vault::TerminalPrompt)));
+    options.vault_selection = Some(selection);
     configure_engine(global, &mut options)?;
     Ok(Engine::open(options)?)
-}
-
-fn vault_for(global: &GlobalArgs) -> Arc<dyn SecretVault> {
-    match global.vault {
-        VaultChoice::Keyring => Arc::new(KeyringVault::new()),
-        VaultChoice::Memory => Arc::new(MemoryVault::new()),
-    }
 }
 
 /// Applies the global flags that shape the engine (browser, HTTP timeout) and the CLI's

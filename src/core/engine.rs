@@ -18,6 +18,8 @@ use crate::core::store::remembered::RememberedStore;
 use crate::core::store::settings::Settings;
 use crate::core::store::settings_change::SettingsChange;
 use crate::core::store::vault::{SecretVault, VaultError};
+use crate::core::store::vault_choice::{SwitchableVault, VaultSelection};
+use crate::core::store::vault_prompt::PassphraseRelay;
 use crate::core::tokens::{LockWait, TokenCache};
 
 pub use crate::core::account_changes::{AccountEdit, check_account};
@@ -26,6 +28,10 @@ pub use crate::core::account_changes::{AccountEdit, check_account};
 pub struct EngineOptions {
     pub paths: AppPaths,
     pub vault: Arc<dyn SecretVault>,
+    /// How the vault was chosen (`None`: given directly, as tests and the demo do).
+    pub vault_selection: Option<VaultSelection>,
+    /// Where a vault file made for the window asks for its passphrase (the worker answers).
+    pub passphrase_relay: Arc<PassphraseRelay>,
     /// Overrides `http_timeout_seconds` from settings.toml.
     pub http_timeout: Option<Duration>,
     /// Overrides every account's and the settings' browser command (`--browser`).
@@ -56,6 +62,8 @@ impl EngineOptions {
         Self {
             paths,
             vault,
+            vault_selection: None,
+            passphrase_relay: PassphraseRelay::new(),
             http_timeout: None,
             browser_override: None,
             clock: Arc::new(SystemClock),
@@ -74,6 +82,9 @@ pub struct Engine {
     pub(crate) settings: std::sync::RwLock<Settings>,
     pub(crate) store: AccountStore,
     pub(crate) vault: Arc<dyn SecretVault>,
+    vault_switch: Arc<SwitchableVault>,
+    vault_selection: Option<VaultSelection>,
+    passphrase_relay: Arc<PassphraseRelay>,
     pub(crate) http: HttpClient,
     pub(crate) tokens: TokenCache,
     pub(crate) audit: AuditLog,
@@ -104,13 +115,15 @@ impl Engine {
             ca_file: settings.ca_file.clone(),
             ..HttpOptions::default()
         })?;
+        let vault_switch = Arc::new(SwitchableVault::new(options.vault));
+        let vault: Arc<dyn SecretVault> = vault_switch.clone();
         Ok(Self {
             store: AccountStore::new(options.paths.accounts_file()),
             remembered: RememberedStore::new(options.paths.remembered_dir()),
             audit: AuditLog::new(options.paths.audit_file()),
             tokens: {
                 let tokens = TokenCache::new(
-                    options.vault.clone(),
+                    vault.clone(),
                     options.clock.clone(),
                     options.paths.locks_dir(),
                 );
@@ -126,7 +139,10 @@ impl Engine {
             demo: options.demo,
             paths: options.paths,
             settings: std::sync::RwLock::new(settings),
-            vault: options.vault,
+            vault,
+            vault_switch,
+            vault_selection: options.vault_selection,
+            passphrase_relay: options.passphrase_relay,
             http,
             clock: options.clock,
             browser_override: options.browser_override,
@@ -197,6 +213,21 @@ impl Engine {
 
     pub fn vault(&self) -> &Arc<dyn SecretVault> {
         &self.vault
+    }
+
+    /// How the vault in use was chosen, when the front end chose it from flags and settings.
+    pub fn vault_selection(&self) -> Option<&VaultSelection> {
+        self.vault_selection.as_ref()
+    }
+
+    /// Where vault files this engine opens ask for their passphrase.
+    pub fn passphrase_relay(&self) -> &Arc<PassphraseRelay> {
+        &self.passphrase_relay
+    }
+
+    /// Uses `vault` from now on (the window's switch from a failing keyring to a vault file).
+    pub fn switch_vault(&self, vault: Arc<dyn SecretVault>) {
+        self.vault_switch.switch_to(vault);
     }
 
     pub fn accounts(&self) -> Result<Vec<Account>, StoreError> {

@@ -16,7 +16,9 @@ use crate::core::provider::ags::AuthService;
 use crate::core::secret::SecretString;
 use crate::core::store::settings::Settings;
 use crate::core::store::settings_change::SettingsChange;
-use crate::core::store::vault::VaultBackend;
+use crate::core::store::vault::{LockState, VaultBackend};
+use crate::core::store::vault_choice::ChosenBy;
+pub use crate::core::store::vault_prompt::PassphraseQuestion;
 
 /// What a front end asks the worker to do.
 #[derive(Debug)]
@@ -67,6 +69,18 @@ pub enum Command {
     SignOut { account: AccountId },
     /// Check that the vault answers.
     CheckVault,
+    /// Open a locked vault file (its passphrase is asked with [`Event::PassphraseNeeded`]).
+    UnlockVault,
+    /// Forget an unlocked vault file's contents now.
+    LockVault,
+    /// Keep secrets in the vault file from now on (settings.toml's `vault = "file"`): the
+    /// guided fix when the keyring does not answer.
+    UseVaultFile,
+    /// The answer to [`Event::PassphraseNeeded`]; `None` declines.
+    AnswerPassphrase {
+        request: u64,
+        passphrase: Option<SecretString>,
+    },
     /// Write the settings the user changed (only those keys).
     ChangeSettings(SettingsChange),
 }
@@ -121,6 +135,13 @@ pub enum Event {
         request: u64,
         account: String,
         choices: Vec<String>,
+    },
+    /// The passphrase given opened the vault file.
+    VaultOpened,
+    /// The vault file needs its passphrase: answer with [`Command::AnswerPassphrase`].
+    PassphraseNeeded {
+        request: u64,
+        question: PassphraseQuestion,
     },
     /// The link copied by a launch left the clipboard.
     ClipboardCleared {
@@ -201,6 +222,11 @@ pub enum TokenStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VaultStatus {
     pub backend: VaultBackend,
+    /// The vault file, for a file vault.
+    pub location: Option<std::path::PathBuf>,
+    pub lock: LockState,
+    /// What chose this vault (`None`: the front end was given it).
+    pub chosen_by: Option<ChosenBy>,
     /// `Err`: what is wrong, with the fix.
     pub health: Result<(), Failure>,
 }
@@ -281,6 +307,26 @@ mod tests {
             }
             .into(),
             VaultError::Failed { detail: detail() }.into(),
+            VaultError::NeedsPassphrase {
+                path: "/home/a/.config/sso-launcher/vault.age".into(),
+                creating: false,
+            }
+            .into(),
+            VaultError::WrongPassphrase {
+                path: detail().into(),
+            }
+            .into(),
+            VaultError::EmptyPassphrase.into(),
+            VaultError::FileDamaged {
+                path: detail().into(),
+                detail: detail(),
+            }
+            .into(),
+            VaultError::PassphraseFile {
+                path: "/home/a/sso-launcher.pass".into(),
+                detail: detail(),
+            }
+            .into(),
             StoreError::NotFound(detail()).into(),
             BrowserError::System(detail()).into(),
             BrowserError::NoPrivateBrowser {

@@ -13,6 +13,7 @@ use crate::core::account::{Account, AccountId};
 use crate::core::engine::{Engine, EngineOptions};
 use crate::core::protocol::{Command, Event, Failure};
 use crate::core::provider::{AccountChooser, BoxFuture};
+use crate::core::worker_vault::PendingPassphrases;
 
 /// Wakes the front end after an event was sent (the window passes `request_repaint`).
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
@@ -43,6 +44,7 @@ impl Emitter {
 pub struct WorkerHooks {
     emitter: Emitter,
     choices: Arc<PendingChoices>,
+    passphrases: Arc<PendingPassphrases>,
 }
 
 impl WorkerHooks {
@@ -60,6 +62,13 @@ impl WorkerHooks {
             emitter: self.emitter.clone(),
             pending: self.choices.clone(),
         }));
+        options
+            .passphrase_relay
+            .set_asker(self.passphrases.asker(self.emitter.clone()));
+        let emitter = self.emitter.clone();
+        options
+            .passphrase_relay
+            .set_on_opened(Arc::new(move || emitter.emit(Event::VaultOpened)));
     }
 }
 
@@ -222,9 +231,11 @@ fn run(
     };
     runtime.block_on(async move {
         let choices = Arc::new(PendingChoices::default());
+        let passphrases = Arc::new(PendingPassphrases::default());
         let hooks = WorkerHooks {
             emitter: emitter.clone(),
             choices: choices.clone(),
+            passphrases: passphrases.clone(),
         };
         let (engine, _keep_alive) = match factory(hooks).await {
             Ok(started) => started,
@@ -234,9 +245,11 @@ fn run(
                 return;
             }
         };
-        let tasks = crate::core::worker_tasks::Tasks::new(Arc::new(engine), emitter, choices);
+        let tasks =
+            crate::core::worker_tasks::Tasks::new(Arc::new(engine), emitter, choices, passphrases);
         tasks.handle(Command::Reload);
         tasks.follow_files();
+        tasks.watch_vault_lock();
         loop {
             tokio::select! {
                 command = commands.recv() => match command {

@@ -8,21 +8,23 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::core::account::{Account, AccountId};
-pub(super) use crate::core::blocking::blocking;
+pub(crate) use crate::core::blocking::blocking;
 use crate::core::engine::{AccountEdit, Engine, EngineError};
 use crate::core::error::ErrorKind;
 use crate::core::launch::{Delivery, LaunchOutcome, LaunchTarget};
-use crate::core::protocol::{Command, Event, Failure, LaunchHow, LaunchReport, VaultStatus, Via};
+use crate::core::protocol::{Command, Event, Failure, LaunchHow, LaunchReport, Via};
 use crate::core::provider::require_provider;
 use crate::core::secret::SecretString;
 use crate::core::worker::{Emitter, PendingChoices, RunningLaunches};
 use crate::core::worker_tokens::token_status;
+use crate::core::worker_vault::{PendingPassphrases, needs_secrets};
 
 #[derive(Clone)]
 pub(crate) struct Tasks {
     pub(super) engine: Arc<Engine>,
     pub(super) emitter: Emitter,
     pub(super) choices: Arc<PendingChoices>,
+    pub(super) passphrases: Arc<PendingPassphrases>,
     pub(super) launches: Arc<RunningLaunches>,
     /// Where the audit log was last read up to.
     pub(super) audit_offset: Arc<tokio::sync::Mutex<Option<u64>>>,
@@ -31,16 +33,22 @@ pub(crate) struct Tasks {
     pub(super) listed: Arc<Mutex<std::collections::HashSet<AccountId>>>,
 }
 
-pub(super) fn failure(err: &EngineError) -> Failure {
+pub(crate) fn failure(err: &EngineError) -> Failure {
     Failure::from_error(err)
 }
 
 impl Tasks {
-    pub(crate) fn new(engine: Arc<Engine>, emitter: Emitter, choices: Arc<PendingChoices>) -> Self {
+    pub(crate) fn new(
+        engine: Arc<Engine>,
+        emitter: Emitter,
+        choices: Arc<PendingChoices>,
+        passphrases: Arc<PendingPassphrases>,
+    ) -> Self {
         Self {
             engine,
             emitter,
             choices,
+            passphrases,
             launches: Arc::new(Mutex::new(HashMap::new())),
             audit_offset: Arc::new(tokio::sync::Mutex::new(None)),
             refreshing_all: Arc::new(AtomicBool::new(false)),
@@ -50,10 +58,18 @@ impl Tasks {
 
     pub(crate) fn handle(&self, command: Command) {
         let tasks = self.clone();
+        if needs_secrets(&command) {
+            // A vault file's passphrase, declined at start, is asked again for this.
+            self.engine.vault().ask_again();
+        }
         match command {
             Command::Launch { account, how, via } => self.start_launch(account, how, via),
             Command::CancelLaunch { account } => self.cancel_launch(account),
             Command::Choose { request, choice } => self.choices.answer(request, choice),
+            Command::AnswerPassphrase {
+                request,
+                passphrase,
+            } => self.passphrases.answer(request, passphrase),
             command => {
                 tokio::spawn(async move { tasks.run(command).await });
             }
@@ -135,6 +151,9 @@ impl Tasks {
             Command::RefreshAll { per_second } => self.refresh_all(per_second).await,
             Command::SignOut { account } => self.sign_out(account).await,
             Command::CheckVault => self.check_vault().await,
+            Command::UnlockVault => self.unlock_vault().await,
+            Command::LockVault => self.lock_vault().await,
+            Command::UseVaultFile => self.use_vault_file().await,
             Command::ImportAccounts { path } => self.import(path).await,
             Command::ChangeSettings(change) => {
                 let engine = self.engine.clone();
@@ -144,7 +163,10 @@ impl Tasks {
                 ));
                 self.emitter.emit(Event::Settings(self.engine.settings()));
             }
-            Command::Launch { .. } | Command::CancelLaunch { .. } | Command::Choose { .. } => {
+            Command::Launch { .. }
+            | Command::CancelLaunch { .. }
+            | Command::Choose { .. }
+            | Command::AnswerPassphrase { .. } => {
                 unreachable!("handled without a task")
             }
         }
@@ -466,15 +488,5 @@ impl Tasks {
             }
             Err(err) => self.emitter.emit(Event::SaveFailed(failure(&err))),
         }
-    }
-
-    async fn check_vault(&self) {
-        let vault = self.engine.vault().clone();
-        let backend = vault.backend();
-        let health = blocking(move || vault.check_health()).await;
-        self.emitter.emit(Event::Vault(VaultStatus {
-            backend,
-            health: health.map_err(|err| Failure::from_error(&err)),
-        }));
     }
 }

@@ -308,6 +308,32 @@ impl SsoApp {
             }
             Action::ShowVaultHelp => state.vault_help = true,
             Action::CloseVaultHelp => state.vault_help = false,
+            Action::UseVaultFile => {
+                state.vault_help = false;
+                self.worker.send(Command::UseVaultFile);
+            }
+            Action::UnlockVault | Action::SetUpVault => self.worker.send(Command::UnlockVault),
+            Action::LockVault => self.worker.send(Command::LockVault),
+            Action::AnswerPassphrase(request) | Action::CreateVault(request) => {
+                if let Some(passphrase) = state
+                    .passphrase
+                    .as_mut()
+                    .and_then(|dialog| dialog.take_answer(request))
+                {
+                    state.passphrase = None;
+                    self.worker.send(Command::AnswerPassphrase {
+                        request,
+                        passphrase: Some(passphrase),
+                    });
+                }
+            }
+            Action::DeclinePassphrase(request) => {
+                state.passphrase = None;
+                self.worker.send(Command::AnswerPassphrase {
+                    request,
+                    passphrase: None,
+                });
+            }
             Action::Quit => self.quit(ctx),
         }
     }
@@ -381,6 +407,9 @@ impl SsoApp {
         }
         if self.state.vault_help {
             views::status::vault_help(ui, &self.state, &mut actions);
+        }
+        if let Some(dialog) = &mut self.state.passphrase {
+            views::vault::passphrase_dialog(ui, dialog, &mut actions);
         }
         views::link::show(ui, &self.state, &mut actions);
         for action in actions {

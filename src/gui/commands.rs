@@ -83,6 +83,17 @@ pub enum Action {
     /// How to get a working keyring.
     ShowVaultHelp,
     CloseVaultHelp,
+    /// The guided fix: keep secrets in the vault file instead of the keyring.
+    UseVaultFile,
+    UnlockVault,
+    /// Choose the passphrase of a vault file not made yet.
+    SetUpVault,
+    LockVault,
+    /// Give the passphrase typed in the vault's dialog.
+    AnswerPassphrase(u64),
+    /// The same, for a new vault file (its passphrase typed twice).
+    CreateVault(u64),
+    DeclinePassphrase(u64),
     Quit,
 }
 
@@ -134,6 +145,13 @@ impl Action {
             Action::TryDemo => "Try the demo accounts",
             Action::ShowVaultHelp => "How to fix…",
             Action::CloseVaultHelp => "Close",
+            Action::UseVaultFile => "Keep secrets in a file instead",
+            Action::UnlockVault => "Unlock…",
+            Action::SetUpVault => "Set a passphrase…",
+            Action::LockVault => "Lock",
+            Action::AnswerPassphrase(_) => "Unlock",
+            Action::CreateVault(_) => "Create vault",
+            Action::DeclinePassphrase(_) => "Cancel",
             Action::Quit => "Quit",
         }
     }
@@ -158,6 +176,14 @@ impl Action {
             Action::FocusSearch => "Find accounts by name, tag, provider or notes",
             Action::DiscoverServices => "Ask the gateway which services it offers",
             Action::CheckVault => "Ask the keyring again whether it answers",
+            Action::UseVaultFile => {
+                "Secrets go into one encrypted file (vault.age) that opens with a passphrase you choose"
+            }
+            Action::UnlockVault => "Give the vault file's passphrase now",
+            Action::SetUpVault => "Choose the passphrase the vault file will be encrypted with",
+            Action::LockVault => {
+                "Forget the vault file's contents until its passphrase is given again"
+            }
             Action::ShowImport => {
                 "Add the accounts of a file exported with Export or `accounts export`"
             }

@@ -125,6 +125,8 @@ pub struct AppState {
     pub import: Option<crate::gui::views::import::ImportDialog>,
     /// The keyring help dialog is open.
     pub vault_help: bool,
+    /// The vault file asks for its passphrase.
+    pub passphrase: Option<crate::gui::views::vault::PassphraseDialog>,
 }
 
 /// An `sso-launcher://` link and what became of it.
@@ -241,6 +243,16 @@ impl AppState {
                     self.copied_until.insert(account, *until);
                 }
                 self.launches.insert(account, LaunchState::Done(result));
+            }
+            Event::VaultOpened => {
+                if let Some(status) = &mut self.vault {
+                    status.lock = crate::core::store::vault::LockState::Open;
+                }
+            }
+            Event::PassphraseNeeded { request, question } => {
+                self.passphrase = Some(crate::gui::views::vault::PassphraseDialog::new(
+                    request, question,
+                ));
             }
             Event::ChoiceNeeded {
                 request,

@@ -331,7 +331,7 @@ fn doctor_reports_the_real_keyring_and_paths() {
         .output()
         .unwrap();
     let err = assert_exit(&output, 4);
-    assert!(err.contains("--vault memory"), "{err}");
+    assert!(err.contains("--vault file"), "{err}");
     let output = env
         .cli()
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")

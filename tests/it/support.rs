@@ -109,30 +109,37 @@ impl TestEnv {
 
     /// Adds an AssureSign account on the sandbox with the sandbox's API key.
     pub fn add_assuresign(&self, name: &str, extra: &[&str]) {
+        assert_ok(&self.add_assuresign_with(self.cli(), name, extra));
+    }
+
+    /// `accounts add` of an AssureSign account on the sandbox, run by `command` (this
+    /// environment's CLI with a vault of its own, say); the caller checks the outcome.
+    pub fn add_assuresign_with(&self, mut command: Command, name: &str, extra: &[&str]) -> Output {
         let origin = self.origin();
-        let mut args = vec![
-            "accounts".to_string(),
-            "add".into(),
-            name.into(),
-            "--provider".into(),
-            "assuresign".into(),
-            "--set".into(),
+        command.args(["accounts", "add", name, "--provider", "assuresign"]);
+        for pair in [
             format!("auth_base_url={origin}"),
-            "--set".into(),
             format!("api_base_url={origin}"),
-            "--set".into(),
             format!("api_username={}", fx::API_USERNAME),
-            "--set".into(),
             format!("context_username={}", fx::CONTEXT_USERS[0]),
-            "--secrets-from-stdin".into(),
-        ];
-        for pair in extra {
-            args.push("--set".into());
-            args.push(pair.to_string());
+        ]
+        .iter()
+        .map(String::as_str)
+        .chain(extra.iter().copied())
+        {
+            command.args(["--set", pair]);
         }
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = self.run_with_stdin(&args, &format!("api_key={}\n", fx::API_KEY));
-        assert_ok(&output);
+        command.arg("--secrets-from-stdin");
+        run_with_stdin(command, &format!("api_key={}\n", fx::API_KEY))
+    }
+
+    /// A file holding `passphrase`, with permissions `mode` (0o600: only its owner reads it).
+    pub fn passphrase_file(&self, passphrase: &str, mode: u32) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.dir.path().join(format!("passphrase-{}", uuid_like()));
+        std::fs::write(&path, format!("{passphrase}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        path
     }
 
     /// A browser command that writes the URL it was given to a file.

@@ -131,3 +131,32 @@ fn large_text_at_800_by_600() {
     }
     harness.snapshot("large_text_800x600");
 }
+
+#[test]
+fn the_vault_passphrase_dialog_at_800_by_600() {
+    use sso_launcher::core::store::vault_file::{DEFAULT_IDLE, FileVault};
+    let env = TestEnv::new();
+    env.add_assuresign("Acme", &[]);
+    let mut options = gui_options(&env, Arc::new(MemoryVault::new()));
+    // A fixed path: the dialog shows it, and the image must not change from run to run.
+    let folder = std::env::temp_dir().join("sso-launcher-snapshot-vault");
+    let _ = std::fs::remove_dir_all(&folder);
+    let vault = FileVault::new(
+        folder.join("vault.age"),
+        options.passphrase_relay.source(),
+        DEFAULT_IDLE,
+    );
+    options.vault = Arc::new(vault);
+    let mut harness = drawn(engine_factory(options), [800.0, 600.0]);
+    wait_for(&mut harness, "the account", |app| {
+        app.state.accounts.len() == 1
+    });
+    click(&mut harness, "Set a passphrase…");
+    wait_for(&mut harness, "the dialog", |app| {
+        app.state.passphrase.is_some()
+    });
+    type_into(&mut harness, "Passphrase", "typed");
+    still(&mut harness);
+    harness.snapshot("vault_passphrase_800x600");
+    let _ = std::fs::remove_dir_all(&folder);
+}

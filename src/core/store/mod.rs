@@ -7,6 +7,10 @@ pub mod settings;
 pub mod settings_change;
 mod toml_file;
 pub mod vault;
+pub mod vault_choice;
+pub mod vault_file;
+mod vault_file_format;
+pub mod vault_prompt;
 
 use std::path::PathBuf;
 

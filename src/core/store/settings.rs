@@ -53,6 +53,25 @@ pub struct Settings {
     /// How the window lists accounts when no search is typed (favourites always come first).
     #[serde(default, skip_serializing_if = "AccountOrder::is_alphabetical")]
     pub account_order: AccountOrder,
+    /// Where secrets are kept: `keyring` (the default) or `file` (`vault.age`, with a
+    /// passphrase). `--vault` and `SSO_LAUNCHER_VAULT` override it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault: Option<VaultSetting>,
+    /// The vault file (default `vault.age` in the config folder; a relative path is taken
+    /// from the config folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault_file: Option<PathBuf>,
+    /// Minutes without use after which an unlocked vault file is forgotten (default 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault_idle_minutes: Option<f64>,
+}
+
+/// The vaults settings.toml may choose (memory is for tests and demos, chosen by flag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VaultSetting {
+    Keyring,
+    File,
 }
 
 fn yes() -> bool {
@@ -120,6 +139,9 @@ impl Default for Settings {
             lock_wait_seconds: None,
             text_scale: None,
             account_order: AccountOrder::Alphabetical,
+            vault: None,
+            vault_file: None,
+            vault_idle_minutes: None,
         }
     }
 }
@@ -147,6 +169,9 @@ impl Settings {
         }
         if !within(self.clipboard_seconds, 3600.0) {
             return Err("clipboard_seconds must be between 0 and 3600".into());
+        }
+        if !within(self.vault_idle_minutes, 10_080.0) {
+            return Err("vault_idle_minutes must be between 0 and 10080 (a week)".into());
         }
         if !within(self.lock_wait_seconds, 86_400.0) {
             return Err("lock_wait_seconds must be between 0 and 86400".into());
@@ -188,6 +213,20 @@ impl Settings {
         self.lock_wait_seconds
             .map(Duration::from_secs_f64)
             .unwrap_or(DEFAULT_LOCK_WAIT)
+    }
+
+    pub fn vault_idle(&self) -> Duration {
+        self.vault_idle_minutes
+            .map(|minutes| Duration::from_secs_f64(minutes * 60.0))
+            .unwrap_or(super::vault_file::DEFAULT_IDLE)
+    }
+
+    /// The vault file's path: `vault_file`, taken from `config_dir` when relative.
+    pub fn vault_path(&self, config_dir: &Path) -> PathBuf {
+        match &self.vault_file {
+            Some(path) => config_dir.join(path),
+            None => config_dir.join("vault.age"),
+        }
     }
 
     pub fn http_timeout(&self) -> Duration {

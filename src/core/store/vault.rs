@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use crate::core::account::AccountId;
@@ -22,6 +23,19 @@ pub enum VaultBackend {
     Keyring,
     /// Process memory: forgotten at exit. For tests and demos only; chosen explicitly.
     Memory,
+    /// One age-encrypted file opened with a passphrase (`vault.age`).
+    File,
+}
+
+/// Whether a vault can be read without asking for a passphrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockState {
+    /// Readable now (the keyring, memory, an unlocked vault file).
+    Open,
+    /// A vault file that needs its passphrase.
+    Locked,
+    /// No vault file yet: the first passphrase given creates it.
+    NotCreated,
 }
 
 impl fmt::Display for VaultBackend {
@@ -29,6 +43,7 @@ impl fmt::Display for VaultBackend {
         f.write_str(match self {
             Self::Keyring => "keyring",
             Self::Memory => "memory",
+            Self::File => "file",
         })
     }
 }
@@ -65,9 +80,24 @@ pub enum VaultError {
     /// A stored entry is not in the expected format.
     #[error("the keyring entry '{entry}' is damaged: {detail}")]
     Corrupt { entry: String, detail: String },
-    /// Any other keyring failure.
-    #[error("the OS keyring failed: {detail}")]
+    /// Any other keyring or vault file failure.
+    #[error("the vault failed: {detail}")]
     Failed { detail: String },
+    /// The vault file is locked and its passphrase must be given (in the window's dialog).
+    #[error("the vault file {} is locked", path.display())]
+    NeedsPassphrase { path: PathBuf, creating: bool },
+    #[error("that passphrase does not open the vault file {}; nothing was changed", path.display())]
+    WrongPassphrase { path: PathBuf },
+    #[error("the vault passphrase is empty")]
+    EmptyPassphrase,
+    #[error("the vault file {} cannot be opened: {detail}", path.display())]
+    FileDamaged { path: PathBuf, detail: String },
+    /// `SSO_LAUNCHER_VAULT_PASSPHRASE_FILE` names a file that cannot be used.
+    #[error("the passphrase file {} cannot be used: {detail}", path.display())]
+    PassphraseFile { path: PathBuf, detail: String },
+    /// The vault file is locked, and there is no terminal to ask on.
+    #[error("the vault file {} is locked and there is no terminal to ask for its passphrase", path.display())]
+    NoPassphrasePrompt { path: PathBuf },
 }
 
 impl UserFacing for VaultError {
@@ -78,20 +108,41 @@ impl UserFacing for VaultError {
     fn hint(&self) -> Option<String> {
         Some(match self {
             Self::Unavailable { .. } => "Start a Secret Service (GNOME Keyring or KeePassXC) in your desktop session, \
-                 or pass `--vault memory` for a throwaway session that forgets secrets at exit. \
-                 `sso-launcher doctor` checks the keyring."
+                 or keep secrets in a passphrase-protected file: `--vault file`, or `vault = \"file\"` in settings.toml. \
+                 `sso-launcher doctor` checks the vault."
                 .into(),
             Self::Locked { .. } => "Unlock your keyring (log in to the desktop session or open your keyring app) and try again.".into(),
             Self::Corrupt { .. } => "Set the secret again with `sso-launcher accounts edit NAME --secrets-from-stdin`.".into(),
-            Self::Failed { .. } => "Check the keyring with `sso-launcher doctor`.".into(),
+            Self::Failed { .. } => "Check the vault with `sso-launcher doctor`.".into(),
+            Self::NeedsPassphrase { .. } | Self::NoPassphrasePrompt { .. } => "Run the command in a terminal to be asked, or set \
+                 SSO_LAUNCHER_VAULT_PASSPHRASE_FILE to a file only you can read that holds the passphrase."
+                .into(),
+            Self::WrongPassphrase { .. } => "Give the passphrase the vault file was made with. \
+                 A forgotten passphrase cannot be recovered: move the file away and enter the secrets again."
+                .into(),
+            Self::EmptyPassphrase => "Choose a passphrase; a long one of several words is best.".into(),
+            Self::FileDamaged { .. } => "Restore the file from a backup, or move it away and enter the secrets again \
+                 (`vault_file` in settings.toml names another place)."
+                .into(),
+            Self::PassphraseFile { path, .. } => format!(
+                "Make the file readable only by you (chmod 600 {}) and check that it holds the passphrase.",
+                path.display()
+            ),
         })
     }
 
     fn window_hint(&self) -> Option<String> {
         Some(match self {
-            Self::Unavailable { .. } | Self::Failed { .. } => "Start a Secret Service (GNOME Keyring or KeePassXC) in your desktop session, then press Check again in the status bar.".into(),
+            Self::Unavailable { .. } | Self::Failed { .. } => "Start a Secret Service (GNOME Keyring or KeePassXC) in your desktop session, then press Check again in the status bar; \
+                 or keep secrets in a passphrase-protected file instead (in the same place)."
+                .into(),
             Self::Corrupt { .. } => "Enter the secret again in the account's editor (Edit) and save.".into(),
-            Self::Locked { .. } => return self.hint(),
+            Self::Locked { .. } | Self::WrongPassphrase { .. } | Self::EmptyPassphrase => return self.hint(),
+            Self::FileDamaged { .. } => "Restore the file from a backup, or move it away and enter the secrets again.".into(),
+            Self::PassphraseFile { .. } => "Make the passphrase file readable only by you, and check that it holds the passphrase.".into(),
+            Self::NeedsPassphrase { .. } | Self::NoPassphrasePrompt { .. } => {
+                "Press Unlock in the status bar and give the vault's passphrase.".into()
+            }
         })
     }
 }
@@ -104,11 +155,49 @@ pub trait SecretVault: Send + Sync {
     /// Removes the entry; removing an absent entry is not an error.
     fn delete(&self, key: &SecretKey) -> Result<(), VaultError>;
 
+    /// Sets several entries; a vault file writes them in one go.
+    fn set_many(&self, entries: &[(SecretKey, SecretString)]) -> Result<(), VaultError> {
+        entries
+            .iter()
+            .try_for_each(|(key, value)| self.set(key, value))
+    }
+
+    /// Removes several entries; a vault file writes once.
+    fn delete_many(&self, keys: &[SecretKey]) -> Result<(), VaultError> {
+        keys.iter().try_for_each(|key| self.delete(key))
+    }
+
     /// Checks that the vault answers, by reading an entry that never exists.
     fn check_health(&self) -> Result<(), VaultError> {
         self.get(&SecretKey::new(AccountId::nil(), "health-probe"))
             .map(|_| ())
     }
+
+    /// The file the secrets are in, for a vault that is one file.
+    fn location(&self) -> Option<PathBuf> {
+        None
+    }
+
+    fn lock_state(&self) -> LockState {
+        LockState::Open
+    }
+
+    /// Opens a locked vault with its passphrase; vaults without one have nothing to unlock.
+    fn unlock(&self, _passphrase: SecretString) -> Result<(), VaultError> {
+        Ok(())
+    }
+
+    /// Opens the vault now, asking for its passphrase (creating a vault file) if need be.
+    fn open_now(&self) -> Result<(), VaultError> {
+        Ok(())
+    }
+
+    /// Forgets whatever was unlocked (the window's "Lock").
+    fn forget(&self) {}
+
+    /// The person asked for something that needs a secret: a passphrase they declined before
+    /// may be asked for again.
+    fn ask_again(&self) {}
 }
 
 /// The OS keyring through `keyring-core`, with the platform store `keyring` selects.

@@ -11,6 +11,7 @@ pub mod link;
 pub mod settings;
 pub mod status;
 pub mod tokens;
+pub mod vault;
 
 use crate::core::protocol::Failure;
 
@@ -19,6 +20,7 @@ pub fn secrets_place(vault: Option<&crate::core::protocol::VaultStatus>) -> &'st
     use crate::core::store::vault::VaultBackend;
     match vault.map(|status| status.backend) {
         Some(VaultBackend::Memory) => "in memory until the app quits",
+        Some(VaultBackend::File) => "in the encrypted vault file",
         _ => "in the OS keyring",
     }
 }

@@ -20,10 +20,14 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
             None => {
                 ui.weak("Secrets: checking…");
             }
+            Some(status) if status.backend == VaultBackend::File && status.health.is_ok() => {
+                super::vault::file_status(ui, status, actions);
+            }
             Some(status) => {
                 let backend = match status.backend {
                     VaultBackend::Keyring => "OS keyring",
                     VaultBackend::Memory => "memory (forgotten at exit)",
+                    VaultBackend::File => "vault file",
                 };
                 match &status.health {
                     Ok(()) => {
@@ -89,11 +93,24 @@ pub fn vault_help(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
         if let Some(hint) = &failure.hint {
             ui.label(hint);
         }
-        ui.label(RichText::new(
-            "On Debian or Ubuntu: sudo apt install gnome-keyring, then log out and in again.",
-        ));
+        let keyring = state
+            .vault
+            .as_ref()
+            .is_some_and(|status| status.backend == VaultBackend::Keyring);
+        if keyring {
+            ui.label(RichText::new(
+                "On Debian or Ubuntu: sudo apt install gnome-keyring, then log out and in again.",
+            ));
+            ui.label(
+                "Or keep secrets in one file on this computer, encrypted with a passphrase you \
+                 choose (asked once each time the app starts).",
+            );
+        }
         ui.horizontal(|ui| {
             action_button(ui, Action::CheckVault, None, true, actions);
+            if keyring {
+                action_button(ui, Action::UseVaultFile, None, true, actions);
+            }
             action_button(ui, Action::CloseVaultHelp, None, true, actions);
         });
     });
