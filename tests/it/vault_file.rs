@@ -314,8 +314,36 @@ fn a_writer_killed_at_any_moment_leaves_a_vault_that_opens() {
     let dir = tempfile::tempdir().unwrap();
     let passphrase = env_passphrase(dir.path());
     let path = dir.path().join("vault.age");
+    // Each kill's file is opened on a thread of its own while the next writer runs (an
+    // opening costs as much as a write).
+    let (snapshots, received) = std::sync::mpsc::channel::<(usize, u64, Vec<u8>)>();
+    let checker = {
+        let (passphrase, folder) = (passphrase.clone(), dir.path().join("checked"));
+        std::thread::spawn(move || {
+            std::fs::create_dir_all(&folder).unwrap();
+            let mut kept_newer = 0;
+            for (run, written, bytes) in received {
+                let copy = folder.join(format!("run-{run}.age"));
+                std::fs::write(&copy, bytes).unwrap();
+                let vault = open_vault(&copy, &passphrase);
+                let read = |name: &str| {
+                    vault
+                        .get(&SecretKey::new(AccountId::nil(), name))
+                        .unwrap_or_else(|err| panic!("run {run}: the vault does not open: {err}"))
+                        .map_or(0, |value| value.expose_secret().parse::<u64>().unwrap())
+                };
+                let (counter, copied) = (read("counter"), read("copy"));
+                assert_eq!(counter, copied, "run {run}: half a write");
+                assert!(
+                    counter >= written,
+                    "run {run}: wrote {written}, the file has {counter}"
+                );
+                kept_newer += usize::from(counter > written);
+            }
+            kept_newer
+        })
+    };
     let mut seed = u64::from(std::process::id()) | 1;
-    let mut kept_newer = 0;
     for run in 0..200 {
         let mut child = Command::new(writer())
             .args([path.to_str().unwrap(), "count"])
@@ -341,21 +369,13 @@ fn a_writer_killed_at_any_moment_leaves_a_vault_that_opens() {
             Some(9),
             "run {run}: the writer ended before the kill: {status}"
         );
-        let vault = open_vault(&path, &passphrase);
-        let read = |name: &str| {
-            vault
-                .get(&SecretKey::new(AccountId::nil(), name))
-                .unwrap_or_else(|err| panic!("run {run}: the vault does not open: {err}"))
-                .map_or(0, |value| value.expose_secret().parse::<u64>().unwrap())
-        };
-        let (counter, copy) = (read("counter"), read("copy"));
-        assert_eq!(counter, copy, "run {run}: half a write");
-        assert!(
-            counter >= written,
-            "run {run}: wrote {written}, the file has {counter}"
-        );
-        kept_newer += usize::from(counter > written);
+        let snapshot = (run, written, std::fs::read(&path).unwrap());
+        if snapshots.send(snapshot).is_err() {
+            break; // The checker failed: its panic is reported below.
+        }
     }
+    drop(snapshots);
+    let kept_newer = checker.join().expect("every kill left a vault that opens");
     // Kills also landed after a later write finished (not only before it).
     assert!(kept_newer > 0);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
