@@ -272,7 +272,7 @@ fn open_window(global: &GlobalArgs, request: WindowRequest) -> Result<(), CliErr
             demo.browser_override = browser;
         })
     } else {
-        let selection = vault::selection(global, &paths)?;
+        let selection = vault::selection_for_window(global, &paths)?;
         let relay = crate::core::store::vault_prompt::PassphraseRelay::new();
         let mut options = EngineOptions::new(paths, selection.open(relay.source()));
         options.vault_selection = Some(selection);

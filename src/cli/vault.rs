@@ -25,13 +25,31 @@ use crate::core::vault_migrate::{copy_secrets, remove_copied, secret_keys};
 pub fn selection(global: &GlobalArgs, paths: &AppPaths) -> Result<VaultSelection, CliError> {
     let settings = Settings::load(&paths.settings_file())
         .map_err(|err| CliError::from(EngineError::from(err)))?;
+    select_with(global, paths, &settings)
+}
+
+/// The same for the window, which starts whatever settings.toml holds: a file that does not
+/// read is shown in the window (the engine refuses to start on it, so no secret is touched).
+pub fn selection_for_window(
+    global: &GlobalArgs,
+    paths: &AppPaths,
+) -> Result<VaultSelection, CliError> {
+    let settings = Settings::load(&paths.settings_file()).unwrap_or_default();
+    select_with(global, paths, &settings)
+}
+
+fn select_with(
+    global: &GlobalArgs,
+    paths: &AppPaths,
+    settings: &Settings,
+) -> Result<VaultSelection, CliError> {
     let flag = global.vault.map(|choice| match choice {
         VaultChoice::Keyring => VaultBackend::Keyring,
         VaultChoice::File => VaultBackend::File,
         VaultChoice::Memory => VaultBackend::Memory,
     });
     let env = std::env::var(VAULT_ENV).ok();
-    select(flag, env.as_deref(), &settings, &paths.config_dir).map_err(|message| {
+    select(flag, env.as_deref(), settings, &paths.config_dir).map_err(|message| {
         CliError::new(ErrorKind::Usage, message)
             .with_hint("Unset it, or set it to keyring, file or memory.")
     })

@@ -7,7 +7,7 @@ use crate::core::store::settings::{Settings, TEXT_SCALE_RANGE, Theme};
 use crate::core::store::settings_change::SettingsChange;
 use crate::core::worker::{EngineFactory, WorkerHandle};
 use crate::desktop::instance::InstanceRequest;
-use crate::gui::commands::{Action, Tab};
+use crate::gui::commands::{Action, Tab, action_button};
 use crate::gui::editor::Editor;
 use crate::gui::resident::{DesktopOptions, Resident};
 use crate::gui::state::{AppState, LaunchState};
@@ -369,11 +369,16 @@ impl SsoApp {
         });
         let mut actions = Vec::new();
         self.shortcuts(&ctx, &mut actions);
-        if let Some(failure) = &self.state.start_failure {
+        if let Some(failure) = self.state.start_failure.clone() {
             egui::CentralPanel::default().show(ui, |ui| {
                 ui.heading("sso-launcher could not start");
-                ui.colored_label(ui.visuals().error_fg_color, views::failure_text(failure));
+                ui.colored_label(ui.visuals().error_fg_color, views::failure_text(&failure));
+                action_button(ui, Action::Quit, None, true, &mut actions);
             });
+            // Ctrl+Q and the zoom keys work here too.
+            for action in actions {
+                self.perform(&ctx, action);
+            }
             return;
         }
         egui::Panel::top("tabs").show(ui, |ui| {

@@ -295,3 +295,60 @@ fn the_demo_window_leaves_nothing_in_the_users_folders() {
         "{written:?}"
     );
 }
+
+/// The window a person double-clicks, with secrets in the vault file (settings.toml says so):
+/// it opens and asks for the passphrase; typed with the keyboard, it unlocks. And with a
+/// settings.toml that does not read, the window still opens (to say so) instead of exiting.
+#[test]
+fn the_real_window_asks_for_the_vault_files_passphrase_and_opens_over_broken_settings() {
+    let _turn = desktop_turn();
+    let env = TestEnv::new();
+    let passphrase = env.passphrase_file("window passphrase", 0o600);
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    let settings = env.config_dir().join("settings.toml");
+    std::fs::write(&settings, "schema_version = 1\nvault = \"file\"\n").unwrap();
+    let mut cli = env.cli();
+    cli.env_remove("SSO_LAUNCHER_VAULT")
+        .env("SSO_LAUNCHER_VAULT_PASSPHRASE_FILE", &passphrase);
+    assert_ok(&env.add_assuresign_with(cli, "Acme", &[]));
+    let vault_before = std::fs::read(env.config_dir().join("vault.age")).unwrap();
+
+    let open = |env: &TestEnv| {
+        env.cli()
+            .env_remove("SSO_LAUNCHER_VAULT")
+            .args(["--renderer", "glow"])
+            .spawn()
+            .unwrap()
+    };
+    let mut child = open(&env);
+    let window = wait_for_window(&mut child, "^sso-launcher$");
+    xdotool(&["windowsize", &window, "900", "640"]);
+    std::thread::sleep(Duration::from_secs(2));
+    let asked = screenshots_dir().join("vault-passphrase-asked.png");
+    screenshot(&window, &asked);
+    assert!(colours(&asked) > 20, "a blank window");
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["type", "--delay", "20", "window passphrase"]);
+    xdotool(&["key", "Return"]);
+    std::thread::sleep(Duration::from_secs(2));
+    screenshot(&window, &screenshots_dir().join("vault-unlocked.png"));
+    assert!(quit(&window, &mut child).success());
+    // Unlocking reads the file; nothing was written.
+    assert_eq!(
+        std::fs::read(env.config_dir().join("vault.age")).unwrap(),
+        vault_before
+    );
+
+    std::fs::write(
+        &settings,
+        "schema_version = 1\nvault = \"file\"\ntext_scale = 9\n",
+    )
+    .unwrap();
+    let mut child = open(&env);
+    let window = wait_for_window(&mut child, "^sso-launcher$");
+    std::thread::sleep(Duration::from_secs(2));
+    let broken = screenshots_dir().join("broken-settings.png");
+    screenshot(&window, &broken);
+    assert!(colours(&broken) > 20, "a blank window");
+    assert!(quit(&window, &mut child).success());
+}
