@@ -17,7 +17,9 @@ use time::OffsetDateTime;
 
 use super::fixtures::ags as fx;
 use super::server::{Reply, Request};
-use super::state::{FaultKind, SandboxState, fault_reply, random_token};
+use super::state::{
+    FaultKind, SandboxState, after_fault_string_lifetime, fault_reply, random_token,
+};
 
 pub const DISCOVERY: &str = "ags.discovery";
 pub const SIGN_ON: &str = "ags.sign_on";
@@ -129,12 +131,13 @@ impl AgsFake {
             Some(_) => {}
         }
         let now = state.now();
-        match endpoint {
+        let reply = match endpoint {
             DISCOVERY => Reply::json(200, &discovery()),
             REFRESH => self.refresh(request, now, expire),
             SIGN_OUT => self.sign_out(request, now),
             _ => self.sign_on(state, endpoint, request, now),
-        }
+        };
+        after_fault_string_lifetime(fault, reply)
     }
 
     fn sign_on(

@@ -13,7 +13,7 @@ use url::Url;
 
 use super::fixtures::signnow as fx;
 use super::server::{Reply, Request};
-use super::state::{SandboxState, fault_reply, random_token};
+use super::state::{SandboxState, after_fault, fault_reply, random_token};
 use crate::core::loopback::pages::escape_html as escape;
 
 pub const TOKEN: &str = "signnow.token";
@@ -69,7 +69,8 @@ impl SignNowFake {
                 );
             }
         };
-        if let Some(fault) = state.record_call(endpoint)
+        let fault = state.record_call(endpoint);
+        if let Some(fault) = fault
             && let Some(reply) = fault_reply(fault, || {
                 error(state, 500, "server_error", "Internal error")
             })
@@ -77,12 +78,13 @@ impl SignNowFake {
         {
             return reply;
         }
-        match (endpoint, request.path.as_str()) {
+        let reply = match (endpoint, request.path.as_str()) {
             (TOKEN, _) => self.token(state, request),
             (VERIFY, _) => self.verify(state, request),
             (_, "/authorize") => self.authorize(request),
             _ => self.login(state, request),
-        }
+        };
+        after_fault(fault, reply)
     }
 
     fn token(&self, state: &SandboxState, request: &Request) -> Reply {

@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use super::fixtures::sovos as fx;
 use super::server::{Reply, Request};
 use super::sovos_code::{Client, CodeFlow};
-use super::state::{SandboxState, fault_reply, random_token};
+use super::state::{SandboxState, after_fault, fault_reply, random_token};
 
 pub const DISCOVERY: &str = "sovos.discovery";
 pub const JWKS: &str = "sovos.jwks";
@@ -66,14 +66,15 @@ impl SovosFake {
             LOGIN_PATH => LOGIN,
             _ => return error(404, "not_found", &format!("no route for {}", request.path)),
         };
-        if let Some(fault) = state.record_call(endpoint)
+        let fault = state.record_call(endpoint);
+        if let Some(fault) = fault
             && let Some(reply) =
                 fault_reply(fault, || error(500, "server_error", "internal error")).await
         {
             return reply;
         }
         match (endpoint, request.method.as_str()) {
-            (TOKEN, _) => return self.token(state, request),
+            (TOKEN, _) => return after_fault(fault, self.token(state, request)),
             (AUTHORIZE, "GET") => return self.code_flow.authorize(request),
             (LOGIN, "POST") => return self.code_flow.login(state, request),
             (AUTHORIZE | LOGIN, _) => return error(405, "invalid_request", "wrong method"),

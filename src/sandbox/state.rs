@@ -28,6 +28,9 @@ pub enum FaultKind {
     MalformedJson,
     /// Treat the presented session token as expired (it stays dead).
     ExpiredBearer,
+    /// Answer normally, but with every lifetime absurd (`"expires_in": "99999999999999"`):
+    /// more seconds than any clock can add.
+    AbsurdLifetime,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -115,7 +118,54 @@ pub async fn fault_reply(fault: Fault, server_error: impl FnOnce() -> Reply) -> 
             br#"{"result":{"ssoTok"#,
         )),
         FaultKind::Redirect => Some(Reply::Redirect("https://login.example.com/portal".into())),
-        FaultKind::ExpiredBearer => None,
+        FaultKind::ExpiredBearer | FaultKind::AbsurdLifetime => None,
+    }
+}
+
+/// The seconds an [`FaultKind::AbsurdLifetime`] answer gives: about three million years.
+pub const ABSURD_SECONDS: u64 = 99_999_999_999_999;
+
+/// A normal answer, changed by a fault that changes answers rather than replacing them: an
+/// absurd lifetime sets every `*expires_in` of a JSON answer to [`ABSURD_SECONDS`].
+pub fn after_fault(fault: Option<Fault>, reply: Reply) -> Reply {
+    absurd_lifetimes(fault, reply, false)
+}
+
+/// The same, with `expires_in` as a string: AGS's clients accept one.
+pub fn after_fault_string_lifetime(fault: Option<Fault>, reply: Reply) -> Reply {
+    absurd_lifetimes(fault, reply, true)
+}
+
+fn absurd_lifetimes(fault: Option<Fault>, reply: Reply, as_string: bool) -> Reply {
+    let Some(Fault {
+        kind: FaultKind::AbsurdLifetime,
+        ..
+    }) = fault
+    else {
+        return reply;
+    };
+    let Reply::Respond {
+        status,
+        content_type,
+        body,
+    } = &reply
+    else {
+        return reply;
+    };
+    let Ok(serde_json::Value::Object(mut answer)) = serde_json::from_slice(body) else {
+        return reply;
+    };
+    for (key, value) in answer.iter_mut() {
+        if key == "expires_in" && as_string {
+            *value = ABSURD_SECONDS.to_string().into();
+        } else if key.ends_with("expires_in") {
+            *value = ABSURD_SECONDS.into();
+        }
+    }
+    Reply::Respond {
+        status: *status,
+        content_type,
+        body: serde_json::to_vec(&answer).expect("JSON serialises"),
     }
 }
 

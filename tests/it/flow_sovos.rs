@@ -5,7 +5,7 @@ use serde_json::Value;
 use sso_launcher::sandbox::fixtures::sovos as fx;
 use sso_launcher::sandbox::sovos::{DISCOVERY, TOKEN};
 
-fn add_sovos(env: &TestEnv, name: &str, extra: &[&str], secret: &str) -> std::process::Output {
+pub fn add_sovos(env: &TestEnv, name: &str, extra: &[&str], secret: &str) -> std::process::Output {
     let issuer = format!("issuer={}", env.sandbox.sandbox().sovos_issuer());
     let client = format!("client_id={}", fx::CLIENT_ID);
     let mut args = vec![

@@ -23,6 +23,7 @@ mod gui_support;
 mod gui_tabs;
 mod gui_vault;
 mod gui_window;
+mod hostile_input;
 mod loopback;
 mod oidc_transport;
 mod resident;

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use url::Url;
 
 use super::json::{body_as_json, string_at};
-use super::{ProviderContext, ProviderError, ProviderState, SessionToken};
+use super::{ProviderContext, ProviderError, ProviderState, SessionToken, server_expiry};
 use crate::core::http::HttpResponse;
 use crate::core::secret::{AccessToken, SecretString};
 
@@ -114,8 +114,8 @@ pub fn read_tokens(
         .get(FIXED_CAP_AT)
         .and_then(|text| text.parse::<i64>().ok())
         .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok());
-    let answered_cap =
-        seconds("fixed_refresh_expires_in").map(|seconds| issued_at + Duration::from_secs(seconds));
+    let answered_cap = seconds("fixed_refresh_expires_in")
+        .map(|seconds| server_expiry(issued_at, Duration::from_secs(seconds)));
     let cap = match (kept_cap, answered_cap) {
         (Some(kept), Some(answered)) => Some(kept.min(answered)),
         (kept, answered) => kept.or(answered),
@@ -125,8 +125,8 @@ pub fn read_tokens(
             .state
             .insert(FIXED_CAP_AT.to_string(), cap.unix_timestamp().to_string());
     }
-    let window =
-        seconds("refresh_expires_in").map(|seconds| issued_at + Duration::from_secs(seconds));
+    let window = seconds("refresh_expires_in")
+        .map(|seconds| server_expiry(issued_at, Duration::from_secs(seconds)));
     session.refresh_expires_at = match (window, cap) {
         (Some(window), Some(cap)) => Some(window.min(cap)),
         (window, cap) => window.or(cap),

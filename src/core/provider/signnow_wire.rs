@@ -5,8 +5,8 @@ use std::time::Duration;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::ProviderError;
 use super::json::{body_as_json, string_at};
+use super::{ProviderError, server_expiry};
 use crate::core::http::HttpResponse;
 
 const NAME: &str = "signNow";
@@ -24,9 +24,11 @@ pub(super) fn expires_at(answer: &Value, now: OffsetDateTime) -> Option<OffsetDa
         return None;
     }
     if value > ABSOLUTE_THRESHOLD {
-        return OffsetDateTime::from_unix_timestamp(value).ok();
+        // An absolute time; one past what a date can hold is as absurd as a huge lifetime.
+        let cap = server_expiry(now, super::MAX_SERVER_LIFETIME);
+        return Some(OffsetDateTime::from_unix_timestamp(value).map_or(cap, |at| at.min(cap)));
     }
-    Some(now + Duration::from_secs(value as u64))
+    Some(server_expiry(now, Duration::from_secs(value as u64)))
 }
 
 /// The JSON answer, or either error dialect (`{"error":..}` or `{"errors":[..]}`) as a clear error.
@@ -121,6 +123,14 @@ mod tests {
             serde_json::json!({"expires_in": -5}),
         ] {
             assert_eq!(expires_at(&bad, now), None, "{bad}");
+        }
+        // Past what a date can hold, as a lifetime or as a time: a year and a day.
+        let capped = Some(now + super::super::MAX_SERVER_LIFETIME);
+        for absurd in [
+            serde_json::json!({"expires_in": 99_999_999_999_999i64}),
+            serde_json::json!({"expires_in": i64::MAX}),
+        ] {
+            assert_eq!(expires_at(&absurd, now), capped, "{absurd}");
         }
     }
 }
