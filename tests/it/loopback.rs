@@ -101,27 +101,63 @@ fn closes_once_the_linger_is_over() {
     }
 }
 
+/// Any page in the browser can reach the listener (signNow and LicenseSpring use fixed,
+/// known ports): an answer with a wrong or missing state, or a provider error without the
+/// right state, is refused and the sign-in keeps waiting for the real answer.
 #[test]
-fn wrong_state_ends_the_flow_as_refused() {
+fn a_wrong_or_missing_state_is_refused_and_the_sign_in_keeps_waiting() {
     let (uri, _, waiting) = start(ListenerOptions::new("A"), "expected");
-    let (status, page) = get(&uri, "/callback?code=c&state=forged");
-    assert_eq!(status, 400);
-    assert!(page.contains("does not belong"), "{page}");
-    assert!(matches!(
-        waiting.join().unwrap(),
-        Err(LoopbackError::StateMismatch)
-    ));
+    let hostile = [
+        "/callback?code=c&state=forged",
+        "/callback?code=c",
+        "/callback?error=access_denied&state=forged",
+        "/callback?error=access_denied",
+    ];
+    // As a page that loops fetch() at the port would.
+    for round in 0..10 {
+        for target in hostile {
+            let (status, page) = get(&uri, target);
+            assert_eq!(status, 400, "{target}");
+            assert!(page.contains("does not belong"), "{page}");
+            assert!(
+                !waiting.is_finished(),
+                "round {round}: {target} ended the sign-in"
+            );
+        }
+    }
+    assert_eq!(get(&uri, "/callback?code=real&state=expected").0, 200);
+    let params = waiting.join().unwrap().unwrap();
+    assert_eq!(params.get("code").unwrap().expose_secret(), "real");
 
+    // A provider error carrying the right state does end it.
     let (uri, _, waiting) = start(ListenerOptions::new("A"), "expected");
-    assert_eq!(
-        get(&uri, "/callback?code=c").0,
-        400,
-        "a missing state is refused too"
-    );
+    get(&uri, "/callback?code=c&state=forged");
+    get(&uri, "/callback?error=access_denied&state=expected");
     assert!(matches!(
         waiting.join().unwrap(),
-        Err(LoopbackError::StateMismatch)
+        Err(LoopbackError::Denied { .. })
     ));
+}
+
+/// A sign-in that only ever got refused answers times out, and says how many it refused.
+#[test]
+fn the_timeout_counts_the_refused_answers() {
+    let mut options = ListenerOptions::new("A");
+    options.timeout = Duration::from_millis(800);
+    let (uri, _, waiting) = start(options, "expected");
+    for _ in 0..3 {
+        assert_eq!(get(&uri, "/callback?code=c&state=forged").0, 400);
+    }
+    let err = waiting.join().unwrap().unwrap_err();
+    assert!(
+        matches!(err, LoopbackError::TimedOut { refused: 3, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("3 answers with a wrong or missing state"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -281,10 +317,22 @@ fn fragment_mode_relays_the_fragment_under_the_same_state_check() {
         .0,
         400
     );
-    assert!(matches!(
-        waiting.join().unwrap(),
-        Err(LoopbackError::StateMismatch)
-    ));
+    assert!(
+        !waiting.is_finished(),
+        "a wrong state keeps the sign-in waiting"
+    );
+    assert_eq!(
+        raw(
+            &uri,
+            "POST",
+            &authority(&uri),
+            "/callback",
+            "id_token=tok&state=s"
+        )
+        .0,
+        200
+    );
+    assert!(waiting.join().unwrap().is_ok());
 }
 
 #[test]

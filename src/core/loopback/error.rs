@@ -23,20 +23,17 @@ pub enum LoopbackError {
     PortNotPermitted { port: u16, redirect_uri: String },
     #[error("could not listen on {address}: {detail}")]
     Bind { address: String, detail: String },
-    /// No redirect arrived in time.
-    #[error("no sign-in answer arrived at {redirect_uri} within {} s", after.as_secs())]
+    /// No redirect arrived in time (`refused`: answers that came with a wrong or missing
+    /// `state`, from another page, were refused meanwhile).
+    #[error("no sign-in answer arrived at {redirect_uri} within {} s{}", after.as_secs(), refused_note(*refused))]
     TimedOut {
         after: Duration,
         redirect_uri: String,
+        refused: u32,
     },
     /// The flow was cancelled (by the user, or by a newer sign-in of the same account).
     #[error("the sign-in was cancelled")]
     Cancelled,
-    /// The redirect carried another `state` than the one sent: possibly forged.
-    #[error(
-        "the sign-in answer did not match the sign-in sso-launcher started (state mismatch) and was refused"
-    )]
-    StateMismatch,
     /// The provider redirected with an error (e.g. `access_denied`).
     #[error("the provider ended the sign-in: {error}{}", description.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
     Denied {
@@ -72,7 +69,6 @@ impl UserFacing for LoopbackError {
             Self::Bind { .. } => "Check that loopback networking works on this machine.".into(),
             Self::TimedOut { .. } => "Finish signing in in the browser sooner, or raise the loopback timeout.".into(),
             Self::Cancelled => "Start the sign-in again when you are ready.".into(),
-            Self::StateMismatch => "Start the sign-in again from sso-launcher, and use only the browser tab it opens.".into(),
             Self::Denied { error, .. } if error == "access_denied" => "Sign in again and allow access when the provider asks.".into(),
             Self::Denied { .. } => "Check the account's settings (client id, scopes, redirect URI) against the provider's registration.".into(),
         })
@@ -96,5 +92,15 @@ mod tests {
             "{:?}",
             err.hint()
         );
+    }
+}
+
+fn refused_note(refused: u32) -> String {
+    match refused {
+        0 => String::new(),
+        1 => "; 1 answer with a wrong or missing state (not from this sign-in) was refused".into(),
+        n => format!(
+            "; {n} answers with a wrong or missing state (not from this sign-in) were refused"
+        ),
     }
 }

@@ -136,6 +136,8 @@ pub struct LoopbackListener {
     redirect_uri: Url,
     authority: String,
     cancelled: Arc<AtomicBool>,
+    /// Answers refused for a wrong or missing `state` (any web page can send one).
+    refused: std::sync::atomic::AtomicU32,
 }
 
 impl LoopbackListener {
@@ -168,6 +170,7 @@ impl LoopbackListener {
             redirect_uri,
             authority,
             cancelled: Arc::new(AtomicBool::new(false)),
+            refused: Default::default(),
         })
     }
 
@@ -264,6 +267,7 @@ impl LoopbackListener {
                 return Err(LoopbackError::TimedOut {
                     after: self.options.timeout,
                     redirect_uri: self.redirect_uri.to_string(),
+                    refused: self.refused.load(Ordering::SeqCst),
                 });
             }
             let request = match self.server.recv_timeout(remaining.min(POLL)) {
@@ -361,6 +365,9 @@ impl LoopbackListener {
             .text("state")
             .is_some_and(|state| constant_time_eq(state.as_bytes(), expected_state.as_bytes()));
         if !state_matches {
+            // Any page in the browser can send this (a fixed port is known): refuse it and keep
+            // waiting, so it cannot end the sign-in the user is doing.
+            self.refused.fetch_add(1, Ordering::SeqCst);
             respond(
                 request,
                 400,
@@ -369,7 +376,7 @@ impl LoopbackListener {
                     "This answer does not belong to the sign-in sso-launcher started (the state does not match), so it was refused.",
                 ),
             );
-            return Some(Err(LoopbackError::StateMismatch));
+            return None;
         }
         if let Some(error) = params.text("error") {
             let error = error.to_string();
