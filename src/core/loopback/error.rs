@@ -75,6 +75,16 @@ impl UserFacing for LoopbackError {
     }
 }
 
+fn refused_note(refused: u32) -> String {
+    match refused {
+        0 => String::new(),
+        1 => "; 1 answer with a wrong or missing state (not from this sign-in) was refused".into(),
+        n => format!(
+            "; {n} answers with a wrong or missing state (not from this sign-in) were refused"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,15 +102,5 @@ mod tests {
             "{:?}",
             err.hint()
         );
-    }
-}
-
-fn refused_note(refused: u32) -> String {
-    match refused {
-        0 => String::new(),
-        1 => "; 1 answer with a wrong or missing state (not from this sign-in) was refused".into(),
-        n => format!(
-            "; {n} answers with a wrong or missing state (not from this sign-in) were refused"
-        ),
     }
 }
