@@ -304,7 +304,7 @@ impl LoopbackListener {
             .headers()
             .iter()
             .find(|header| header.field.equiv("Host"))
-            .is_some_and(|header| header.value.as_str().eq_ignore_ascii_case(&self.authority));
+            .is_some_and(|header| host_is_ours(header.value.as_str(), &self.authority));
         if !host_ok {
             // A page on another site reaching us through DNS rebinding: not our browser tab.
             respond(
@@ -397,6 +397,15 @@ impl LoopbackListener {
     }
 }
 
+/// Whether a request's `Host` names this listener. On port 80, browsers leave the port out
+/// (`Host: 127.0.0.1` for `http://127.0.0.1/callback`), so both spellings are ours.
+fn host_is_ours(host: &str, authority: &str) -> bool {
+    host.eq_ignore_ascii_case(authority)
+        || authority
+            .strip_suffix(":80")
+            .is_some_and(|without_port| host.eq_ignore_ascii_case(without_port))
+}
+
 fn to_params<'a>(
     pairs: impl Iterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
 ) -> BTreeMap<String, SecretString> {
@@ -415,5 +424,22 @@ fn respond(request: Request, status: u16, html: String) {
         .with_header(Header::from_bytes("Referrer-Policy", "no-referrer").expect("static header"));
     if let Err(err) = request.respond(response) {
         tracing::debug!("loopback listener could not answer the browser: {err}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_is_ours;
+
+    #[test]
+    fn a_host_without_the_default_port_is_ours_on_port_80_only() {
+        assert!(host_is_ours("127.0.0.1", "127.0.0.1:80"));
+        assert!(host_is_ours("127.0.0.1:80", "127.0.0.1:80"));
+        assert!(host_is_ours("LOCALHOST", "localhost:80"));
+        assert!(host_is_ours("[::1]", "[::1]:80"));
+        assert!(!host_is_ours("127.0.0.1", "127.0.0.1:8080"));
+        assert!(!host_is_ours("127.0.0.1:8080", "127.0.0.1:80"));
+        assert!(!host_is_ours("evil.example", "127.0.0.1:80"));
+        assert!(!host_is_ours("127.0.0.1.evil.example", "127.0.0.1:80"));
     }
 }
