@@ -22,6 +22,9 @@ pub const SSO_URL: &str = "licensespring.sso_url";
 pub const SIGN_IN: &str = "licensespring.sign_in";
 pub const ACTIVATE: &str = "licensespring.activate_license";
 pub const ENDPOINTS: [&str; 3] = [SSO_URL, SIGN_IN, ACTIVATE];
+/// What the SSO URL answer may hold besides the documented URL: a `state` of the server's own
+/// choosing, or a URL that is not a web page at all (a client must open neither as it is).
+pub const SSO_URL_VARIANTS: [&str; 4] = ["plain", "with_state", "javascript", "file"];
 /// "The server rejects a date more than 15 minutes off."
 const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
 
@@ -102,7 +105,16 @@ impl LicenseSpringFake {
             .append_pair("response_type", response_type)
             .append_pair("scope", "openid")
             .append_pair("redirect_uri", &self.sso.redirect_uri());
-        Reply::json(200, &json!({ "url": url.to_string() }))
+        let url = match state.variant(SSO_URL).as_deref() {
+            Some("with_state") => {
+                url.query_pairs_mut().append_pair("state", "server-chosen");
+                url.to_string()
+            }
+            Some("javascript") => "javascript:alert(document.cookie)".to_string(),
+            Some("file") => "file:///etc/passwd".to_string(),
+            _ => url.to_string(),
+        };
+        Reply::json(200, &json!({ "url": url }))
     }
 }
 

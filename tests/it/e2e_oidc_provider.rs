@@ -158,7 +158,13 @@ fn denial_tampering_and_provider_failure_end_clearly_with_nothing_kept() {
     .unwrap();
     let cases: [(Hooks, &str, i32, &str); 5] = [
         (&[], "deny", 8, "access_denied"),
-        (&[("E2E_TAMPER_STATE", "1")], "allow", 8, "state mismatch"),
+        // Refused; the sign-in waits on until the timeout (5 s for this case).
+        (
+            &[("E2E_TAMPER_STATE", "1")],
+            "allow",
+            8,
+            "1 answer with a wrong or missing state",
+        ),
         (&[], "tamper-pkce", 5, "invalid_grant"),
         (&[], "tamper-nonce", 7, "nonce mismatch"),
         (
@@ -169,6 +175,16 @@ fn denial_tampering_and_provider_failure_end_clearly_with_nothing_kept() {
         ),
     ];
     for (index, (hooks, mode, code, expected)) in cases.into_iter().enumerate() {
+        let timeout = if hooks.is_empty() || hooks[0].0 != "E2E_TAMPER_STATE" {
+            30
+        } else {
+            5
+        };
+        std::fs::write(
+            env.config_dir().join("settings.toml"),
+            format!("schema_version = 1\nloopback_timeout_seconds = {timeout}\n"),
+        )
+        .unwrap();
         let provider = OidcProvider::start(hooks);
         let name = format!("OP {index}");
         add_account(&env, &name, &provider.issuer);

@@ -14,7 +14,7 @@ use sso_launcher::sandbox::licensespring::{ACTIVATE, SSO_URL};
 const OTHER_VENDOR_KEY: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAlQq4NtCbQ48ucfDOdiVmvuxTvZMNYn88m1ts/u3ZXc8EahgmI5ihWSMv0BrEQPnxbDVZ5R2NEoraSCRDU9iBlZ9wD6oRC2pe2NTx/PNZ3s1uA4TZcgbG3jSxyA3zTcwzmuPV1dwRZAp1WPSL96CO2Kz4wXyq9ofXndl8cWRYzwebA+iZJOUrrgsENPx+FxlmF25NJScU1UUJ7oY8kAfcSWcyZA5TjJRVAtbp/UwnTiJ6sePNnwEOH3lGpokB0g/+Q7hyw0XKFS943kku/ZYCGETr0ByTRA2HFpcrRN8gWiSxuDG9d1JWp2B0qJZZJ61HNwnXQMIR1xckB97Co1/NRwIDAQAB";
 
 /// Points the sandbox's registered redirect URI at a free loopback port; returns the URI.
-fn free_redirect_uri(env: &TestEnv) -> String {
+pub fn free_redirect_uri(env: &TestEnv) -> String {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -34,7 +34,7 @@ fn set_redirect_uri(env: &TestEnv, uri: &str) {
     assert_eq!(answer["ok"], true, "{answer}");
 }
 
-fn add_account(env: &TestEnv, name: &str, sets: &[&str], secrets: &str) {
+pub fn add_account(env: &TestEnv, name: &str, sets: &[&str], secrets: &str) {
     let base = format!(
         "api_base_url={}",
         env.sandbox.sandbox().licensespring_origin()
@@ -63,14 +63,14 @@ fn add_account(env: &TestEnv, name: &str, sets: &[&str], secrets: &str) {
     assert_ok(&env.run_with_stdin(&args, secrets));
 }
 
-fn signing_keys() -> String {
+pub fn signing_keys() -> String {
     format!("api_key={}\nshared_key={}\n", fx::API_KEY, fx::SHARED_KEY)
 }
 
 /// The user's browser: records the URL, signs in on the sandbox page (`allow`, `deny`, or
 /// `tamper`: a forged state), then follows the redirect with curl, or with headless
 /// Chromium when `chromium` is given (a fragment needs a browser that runs the relay script).
-fn browser(env: &TestEnv, decision: &str, last_hop: &str) -> (String, PathBuf) {
+pub fn browser(env: &TestEnv, decision: &str, last_hop: &str) -> (String, PathBuf) {
     let script = env
         .dir
         .path()
@@ -114,7 +114,7 @@ fi
     (format!("{} {{url}}", script.display()), record)
 }
 
-fn launch_json(env: &TestEnv, browser: &str, name: &str) -> Value {
+pub fn launch_json(env: &TestEnv, browser: &str, name: &str) -> Value {
     let output = env.run(&["--json", "--browser", browser, "launch", name]);
     assert_ok(&output);
     serde_json::from_str(&stdout(&output)).unwrap()
@@ -197,9 +197,19 @@ fn denial_forgery_and_a_foreign_license_signature_keep_nothing() {
     let (deny, _) = browser(&env, "deny", "curl");
     let err = assert_exit(&env.run(&["--browser", &deny, "launch", "Licensed"]), 8);
     assert!(err.contains("access_denied"), "{err}");
+    // A forged state is refused, and the sign-in waits on (here 2 s) for the real answer.
+    std::fs::write(
+        env.config_dir().join("settings.toml"),
+        "schema_version = 1\nloopback_timeout_seconds = 2\n",
+    )
+    .unwrap();
     let (tamper, _) = browser(&env, "tamper", "curl");
     let err = assert_exit(&env.run(&["--browser", &tamper, "launch", "Licensed"]), 8);
-    assert!(err.contains("state mismatch"), "{err}");
+    assert!(
+        err.contains("1 answer with a wrong or missing state"),
+        "{err}"
+    );
+    std::fs::remove_file(env.config_dir().join("settings.toml")).unwrap();
     assert_eq!(env.count(ACTIVATE), 0);
 
     let wrong_key = format!("vendor_public_key={OTHER_VENDOR_KEY}");

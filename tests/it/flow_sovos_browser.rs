@@ -151,7 +151,11 @@ fn denial_tampering_and_timeouts_end_clearly_with_no_tokens_stored() {
             sandbox_browser(&env, "deny", "keep"),
             "access_denied: The user denied access",
         ),
-        (sandbox_browser(&env, "allow", "tamper"), "state mismatch"),
+        // A forged state is refused and the sign-in waits on until its timeout.
+        (
+            sandbox_browser(&env, "allow", "tamper"),
+            "1 answer with a wrong or missing state",
+        ),
         ("true {url}".to_string(), "no sign-in answer arrived"),
         (
             "/nonexistent/browser {url}".to_string(),

@@ -59,3 +59,50 @@ fn an_absurd_lifetime_from_any_token_server_is_capped_not_a_crash() {
         assert_eq!(env.count(endpoint), calls, "{name} signed in again");
     }
 }
+
+fn licensespring_variant(env: &TestEnv, variant: &str) {
+    env.control(
+        "POST",
+        "variants",
+        Some(serde_json::json!({"endpoint": sso_launcher::sandbox::licensespring::SSO_URL, "variant": variant})),
+    );
+}
+
+/// LicenseSpring's SSO URL comes from its server: a `state` in it is replaced by the app's own
+/// (one the server chose would let whoever knows it answer the sign-in), and a URL that is
+/// not an https page (javascript:, file:) is never opened.
+#[test]
+fn licensespring_opens_only_web_pages_with_a_state_of_its_own() {
+    use crate::flow_licensespring::{
+        add_account, browser, free_redirect_uri, launch_json, signing_keys,
+    };
+    let env = TestEnv::new();
+    free_redirect_uri(&env);
+    add_account(&env, "Licensed", &["activate=true"], &signing_keys());
+    licensespring_variant(&env, "with_state");
+    let (command, record) = browser(&env, "allow", "curl");
+    let summary = launch_json(&env, &command, "Licensed");
+    assert_eq!(summary["came_back"], true, "{summary}");
+    let opened = url::Url::parse(&std::fs::read_to_string(record).unwrap()).unwrap();
+    let states: Vec<String> = opened
+        .query_pairs()
+        .filter(|(key, _)| key == "state")
+        .map(|(_, value)| value.into_owned())
+        .collect();
+    assert_eq!(states.len(), 1, "{opened}");
+    assert!(
+        states[0] != "server-chosen" && states[0].len() >= 16,
+        "{opened}"
+    );
+
+    for (variant, scheme) in [("javascript", "javascript:"), ("file", "file:")] {
+        licensespring_variant(&env, variant);
+        let (recording, opened) = env.recording_browser();
+        let err = assert_exit(
+            &env.run(&["--browser", &recording, "launch", "Licensed"]),
+            7,
+        );
+        assert!(err.contains(&format!("is a {scheme} address")), "{err}");
+        assert!(!opened.exists(), "{variant}: a browser was given it");
+    }
+}

@@ -304,17 +304,35 @@ async fn fetch_sso_url(
     let body = read_answer(&response)?;
     let text = string_at(&body, &["url"]).ok_or_else(|| malformed("the answer has no url"))?;
     let mut sso_url = Url::parse(text).map_err(|_| malformed("the answer's url is not a URL"))?;
-    let state = match sso_url.query_pairs().find(|(key, _)| key == "state") {
-        Some((_, value)) => SecretString::new(value.into_owned()),
-        None => {
-            let state = CsrfToken::new_random();
-            sso_url
-                .query_pairs_mut()
-                .append_pair("state", state.secret());
-            SecretString::new(state.secret().clone())
+    // Only a web page is opened: never javascript:, file: or an app's own scheme, and plain
+    // http only on this machine (a sandbox, a test server).
+    let loopback = matches!(
+        sso_url.host_str(),
+        Some("127.0.0.1" | "localhost" | "[::1]")
+    );
+    match sso_url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        scheme => {
+            return Err(malformed(&format!(
+                "the SSO URL is a {scheme}: address, not an https web page, so it was not opened"
+            )));
         }
-    };
-    Ok((sso_url, state))
+    }
+    // The state is ours, whatever the server put there: a state it chose would let whoever
+    // knows it answer the sign-in.
+    let kept: Vec<(String, String)> = sso_url
+        .query_pairs()
+        .filter(|(key, _)| key != "state")
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    let state = CsrfToken::new_random();
+    sso_url
+        .query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair("state", state.secret());
+    Ok((sso_url, SecretString::new(state.secret().clone())))
 }
 
 /// A License API request with the documented `Date` and `Authorization` headers.
