@@ -127,6 +127,7 @@ impl Sandbox {
             ags::ERRORS_ENDPOINT => ags::ERROR_VARIANTS.to_vec(),
             ags::ACCOUNTS_ENDPOINT => ags::ACCOUNT_VARIANTS.to_vec(),
             licensespring::SSO_URL => licensespring::SSO_URL_VARIANTS.to_vec(),
+            sovos::TOKEN => sovos::TOKEN_VARIANTS.to_vec(),
             _ => Vec::new(),
         }
     }

@@ -21,6 +21,8 @@ use super::state::{SandboxState, after_fault, fault_reply, random_token};
 pub const DISCOVERY: &str = "sovos.discovery";
 pub const JWKS: &str = "sovos.jwks";
 pub const TOKEN: &str = "sovos.token";
+/// `other_subject_on_refresh`: a refresh's ID token names another user than the sign-in's.
+pub const TOKEN_VARIANTS: [&str; 2] = ["plain", "other_subject_on_refresh"];
 pub const AUTHORIZE: &str = "sovos.authorize";
 pub const LOGIN: &str = "sovos.login";
 pub const ENDPOINTS: [&str; 5] = [DISCOVERY, JWKS, TOKEN, AUTHORIZE, LOGIN];

@@ -241,6 +241,7 @@ impl CodeFlow {
             &request.client_id,
             &request.scope,
             Some(&request.nonce),
+            SUBJECT,
         )
     }
 
@@ -267,7 +268,13 @@ impl CodeFlow {
                 "the refresh token belongs to another client",
             );
         }
-        self.issue_tokens(state, &grant.client_id, &grant.scope, None)
+        // The `other_subject_on_refresh` variant: the refreshed ID token names another user,
+        // which a client must refuse (OpenID Connect Core §12.2).
+        let subject = match state.variant(super::sovos::TOKEN).as_deref() {
+            Some("other_subject_on_refresh") => OTHER_SUBJECT,
+            _ => SUBJECT,
+        };
+        self.issue_tokens(state, &grant.client_id, &grant.scope, None, subject)
     }
 
     fn issue_tokens(
@@ -276,6 +283,7 @@ impl CodeFlow {
         client_id: &str,
         scope: &str,
         nonce: Option<&str>,
+        subject: &str,
     ) -> Reply {
         let access_token = random_token(32);
         let now = state.now();
@@ -287,7 +295,7 @@ impl CodeFlow {
             vec![Audience::new(client_id.to_string())],
             chrono_time(now + ACCESS_LIFETIME),
             chrono_time(now),
-            StandardClaims::new(SubjectIdentifier::new("sovos-user-0001".into()))
+            StandardClaims::new(SubjectIdentifier::new(subject.into()))
                 .set_email(Some(EndUserEmail::new(fx::USER_EMAIL.into()))),
             EmptyAdditionalClaims {},
         )
@@ -322,6 +330,10 @@ impl CodeFlow {
         Reply::json(200, &answer)
     }
 }
+
+/// The signed-in user's `sub`, and the one the `other_subject_on_refresh` variant swaps in.
+const SUBJECT: &str = "sovos-user-0001";
+const OTHER_SUBJECT: &str = "sovos-user-9999";
 
 /// RFC 8252 §7.3: a loopback IP redirect URI matches on any port; the path must be registered.
 fn is_registered(uri: &Url) -> bool {

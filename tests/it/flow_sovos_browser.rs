@@ -55,7 +55,7 @@ pub fn add_browser_account(env: &TestEnv, name: &str, extra: &[&str]) {
 }
 
 /// An engine in this process (memory vault) with a public-client Sovos account "Signer".
-fn in_process_engine(
+pub fn in_process_engine(
     env: &TestEnv,
     browser: String,
     adjust: impl FnOnce(&mut EngineOptions),

@@ -106,3 +106,36 @@ fn licensespring_opens_only_web_pages_with_a_state_of_its_own() {
         assert!(!opened.exists(), "{variant}: a browser was given it");
     }
 }
+
+/// OpenID Connect Core §12.2: the ID token a refresh brings must name the user the sign-in
+/// did. One that names another user is refused, and no session is renewed with it.
+#[test]
+fn a_refreshed_id_token_for_another_user_is_refused() {
+    use crate::flow_sovos_browser::{in_process_engine, sandbox_browser};
+    use sso_launcher::core::clock::ManualClock;
+    use std::sync::Arc;
+    let env = TestEnv::new();
+    let clock = Arc::new(ManualClock::new(OffsetDateTime::now_utc()));
+    let (engine, account) =
+        in_process_engine(&env, sandbox_browser(&env, "allow", "keep"), |options| {
+            options.clock = clock.clone();
+        });
+    let first = env.runtime.block_on(engine.login(&account)).unwrap();
+    let first_sub = first.token.id_claims.as_ref().unwrap().sub.clone();
+    env.control(
+        "POST",
+        "variants",
+        Some(serde_json::json!({"endpoint": sso_launcher::sandbox::sovos::TOKEN, "variant": "other_subject_on_refresh"})),
+    );
+    clock.advance(std::time::Duration::from_secs(61 * 60));
+    let err = env.runtime.block_on(engine.token(&account)).unwrap_err();
+    assert!(err.to_string().contains("names another user"), "{err}");
+    // The next launch signs in afresh (the refresh token was spent) as the same user.
+    env.control(
+        "POST",
+        "variants",
+        Some(serde_json::json!({"endpoint": sso_launcher::sandbox::sovos::TOKEN, "variant": "plain"})),
+    );
+    let again = env.runtime.block_on(engine.token(&account)).unwrap();
+    assert_eq!(again.token.id_claims.as_ref().unwrap().sub, first_sub);
+}

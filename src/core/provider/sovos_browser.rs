@@ -126,12 +126,24 @@ pub(super) async fn refresh(
         .request_async(ctx.http)
         .await
         .map_err(|err| token_error(NAME, err))?;
-    let claims = validate_id_token(
+    let renewed = validate_id_token(
         &client.id_token_verifier().require_issuer_match(true),
         &tokens,
         None,
-    )?
-    .or_else(|| stale.id_claims.clone());
+    )?;
+    // OpenID Connect Core §12.2: a refreshed ID token is for the same user, from the same
+    // issuer, as the one the sign-in gave; anything else is not this session any more.
+    if let (Some(renewed), Some(first)) = (&renewed, &stale.id_claims)
+        && (renewed.sub != first.sub || renewed.iss != first.iss)
+    {
+        return Err(ProviderError::InvalidIdToken {
+            provider: NAME,
+            detail: "the refreshed ID token names another user than the sign-in did, so the \
+                     session was not renewed"
+                .into(),
+        });
+    }
+    let claims = renewed.or_else(|| stale.id_claims.clone());
     Ok(session(
         &tokens,
         issued_at,
