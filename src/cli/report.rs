@@ -2,6 +2,8 @@
 
 use serde_json::json;
 
+use crate::core::server_text::printable;
+
 use crate::core::error::{ErrorKind, UserFacing};
 
 /// An error as the user sees it.
@@ -43,16 +45,19 @@ impl<E: UserFacing> From<E> for CliError {
 
 /// Prints the error on stderr (text, or `{"error":{..}}` with `--json`) and returns the exit code.
 pub fn report(err: &CliError, json_output: bool) -> i32 {
+    // An error may quote a server: a terminal must not obey what it sent.
+    let message = printable(&err.message);
+    let hint = err.hint.as_deref().map(printable);
     if json_output {
         let body = json!({"error": {
             "code": err.kind.code(),
-            "message": err.message,
-            "hint": err.hint,
+            "message": message,
+            "hint": hint,
         }});
         eprintln!("{body}");
     } else {
-        eprintln!("error: {}", err.message);
-        if let Some(hint) = &err.hint {
+        eprintln!("error: {message}");
+        if let Some(hint) = &hint {
             eprintln!("hint: {hint}");
         }
     }

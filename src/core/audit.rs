@@ -112,7 +112,12 @@ impl AuditLog {
         if let Some(dir) = self.path.parent() {
             ensure_private_dir(dir)?;
         }
-        let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
+        let mut record = record.clone();
+        record.detail = record
+            .detail
+            .as_deref()
+            .map(crate::core::server_text::printable);
+        let mut line = serde_json::to_vec(&record).map_err(std::io::Error::other)?;
         line.push(b'\n');
         let mut options = OpenOptions::new();
         options.create(true).append(true);

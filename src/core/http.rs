@@ -10,6 +10,8 @@ use std::time::Duration;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use url::Url;
 
+use crate::core::server_text::{SentValues, url_excerpt};
+
 use crate::core::error::{ErrorKind, UserFacing};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -92,6 +94,8 @@ pub struct HttpResponse {
     pub content_type: Option<String>,
     pub headers: reqwest::header::HeaderMap,
     pub body: Vec<u8>,
+    /// What the request sent, kept out of anything quoted from this answer.
+    pub sent: SentValues,
 }
 
 impl HttpResponse {
@@ -165,6 +169,7 @@ impl HttpClient {
             .build()
             .map_err(|err| HttpError::Setup(err.to_string()))?;
         let host = host_label(request.url());
+        let sent = SentValues::of(&request);
         let mut response = self
             .client
             .execute(request)
@@ -179,7 +184,10 @@ impl HttpClient {
         // A 300 without a Location is an answer, not a redirect: AGS lists matching accounts so.
         let listing = status == StatusCode::MULTIPLE_CHOICES && location.is_none();
         if status.is_redirection() && !listing {
-            let location = location.unwrap_or_else(|| "(no location)".to_string());
+            let location = location.map_or_else(
+                || "(no location)".to_string(),
+                |location| url_excerpt(&location, &sent),
+            );
             return Err(HttpError::Redirect {
                 host,
                 status: status.as_u16(),
@@ -215,6 +223,7 @@ impl HttpClient {
             content_type,
             headers,
             body,
+            sent,
         })
     }
 
@@ -396,6 +405,7 @@ mod tests {
     #[test]
     fn html_bodies_are_recognised() {
         let page = HttpResponse {
+            sent: SentValues::default(),
             status: StatusCode::OK,
             content_type: None,
             headers: Default::default(),
@@ -403,6 +413,7 @@ mod tests {
         };
         assert!(page.is_html());
         let json = HttpResponse {
+            sent: SentValues::default(),
             status: StatusCode::OK,
             content_type: Some("application/json".into()),
             headers: Default::default(),

@@ -20,6 +20,7 @@ pub mod paths;
 pub mod protocol;
 pub mod provider;
 pub mod secret;
+pub mod server_text;
 pub mod sessions;
 pub mod sign_in;
 pub mod store;

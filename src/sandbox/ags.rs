@@ -42,6 +42,8 @@ pub const ERROR_VARIANTS: [&str; 3] = ["json", "nested", "text"];
 /// How a 300 answer's `accountInformation` is written: an object or a string.
 pub const ACCOUNTS_ENDPOINT: &str = "ags.account_information";
 pub const ACCOUNT_VARIANTS: [&str; 2] = ["object", "string"];
+/// `echo`: a refused session token is quoted back in a text answer, with terminal escapes.
+pub const SESSION_VARIANTS: [&str; 2] = ["plain", "echo"];
 
 pub const ACCESS_LIFETIME: Duration = Duration::from_secs(3600);
 pub const REFRESH_WINDOW: Duration = Duration::from_secs(172_800);
@@ -188,7 +190,16 @@ impl AgsFake {
         }
         let account_id = match endpoint {
             SIGN_ON_SESSION => {
-                if parameters.get("sessionToken").map(String::as_str) != Some(fx::SESSION_TOKEN) {
+                let presented = parameters.get("sessionToken").map(String::as_str);
+                if presented != Some(fx::SESSION_TOKEN) {
+                    if state.variant(SIGN_ON_SESSION).as_deref() == Some("echo") {
+                        // A careless server: the token echoed back, with terminal escapes.
+                        let text = format!(
+                            "invalid session token {}\x1b[2J\x1b[31m\r\nsee \u{202e}support",
+                            presented.unwrap_or_default()
+                        );
+                        return Reply::raw(401, "text/plain; charset=utf-8", text.as_bytes());
+                    }
                     return error(
                         401,
                         "invalid_session_token",

@@ -126,6 +126,7 @@ impl Sandbox {
             signnow::ERRORS_ENDPOINT => signnow::ERROR_VARIANTS.to_vec(),
             ags::ERRORS_ENDPOINT => ags::ERROR_VARIANTS.to_vec(),
             ags::ACCOUNTS_ENDPOINT => ags::ACCOUNT_VARIANTS.to_vec(),
+            ags::SIGN_ON_SESSION => ags::SESSION_VARIANTS.to_vec(),
             licensespring::SSO_URL => licensespring::SSO_URL_VARIANTS.to_vec(),
             sovos::TOKEN => sovos::TOKEN_VARIANTS.to_vec(),
             _ => Vec::new(),

@@ -117,7 +117,9 @@ pub async fn fault_reply(fault: Fault, server_error: impl FnOnce() -> Reply) -> 
             "application/json",
             br#"{"result":{"ssoTok"#,
         )),
-        FaultKind::Redirect => Some(Reply::Redirect("https://login.example.com/portal".into())),
+        FaultKind::Redirect => Some(Reply::Redirect(
+            "https://login.example.com/portal?return_to=%2Fapi&ticket=st-4f1d9a2b".into(),
+        )),
         FaultKind::ExpiredBearer | FaultKind::AbsurdLifetime => None,
     }
 }

@@ -139,3 +139,54 @@ fn a_refreshed_id_token_for_another_user_is_refused() {
     let again = env.runtime.block_on(engine.token(&account)).unwrap();
     assert_eq!(again.token.id_claims.as_ref().unwrap().sub, first_sub);
 }
+
+/// A server that echoes the session token in its error, with terminal escape sequences and a
+/// text-direction override: the error the user reads, the JSON error and the audit log quote a
+/// short, clean excerpt without the token. A redirect is shown without its query.
+#[test]
+fn server_text_is_quoted_short_clean_and_without_what_was_sent() {
+    let mut env = TestEnv::new();
+    let token = "echoed-session-token-7f3a9c";
+    env.secrets.push(token.into());
+    assert_ok(&add_ags(
+        &env,
+        "Echo",
+        &[],
+        &format!("session_token={token}\n"),
+    ));
+    env.control(
+        "POST",
+        "variants",
+        Some(serde_json::json!({"endpoint": sso_launcher::sandbox::ags::SIGN_ON_SESSION, "variant": "echo"})),
+    );
+    for json in [false, true] {
+        let mut args = vec!["token", "Echo"];
+        if json {
+            args.insert(0, "--json");
+        }
+        let err = assert_exit(&env.run(&args), 5);
+        assert!(err.contains("invalid session token [sent value]"), "{err}");
+        assert!(!err.contains(token), "{err}");
+        assert!(
+            !err.contains('\x1b') && !err.contains('\u{202e}'),
+            "{err:?}"
+        );
+    }
+    let audit = std::fs::read_to_string(env.data_dir().join("audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("sent value") && !audit.contains(token),
+        "{audit}"
+    );
+    assert!(!audit.contains("\\u001b"), "{audit}");
+
+    env.add_assuresign("Portal", &[]);
+    env.fault(
+        sso_launcher::sandbox::assuresign::API_USER,
+        "redirect",
+        1,
+        0,
+    );
+    let err = assert_exit(&env.run(&["launch", "Portal", "--print-url"]), 7);
+    assert!(err.contains("https://login.example.com/portal"), "{err}");
+    assert!(!err.contains("ticket"), "{err}");
+}

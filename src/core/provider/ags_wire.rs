@@ -13,6 +13,7 @@ use super::json::{body_as_json, string_at};
 use super::{ProviderContext, ProviderError, ProviderState, SessionToken, server_expiry};
 use crate::core::http::HttpResponse;
 use crate::core::secret::{AccessToken, SecretString};
+use crate::core::server_text::{EXCERPT_CHARS, excerpt};
 
 pub const NAME: &str = "AGS";
 
@@ -226,7 +227,7 @@ pub fn error(answer: &Answer, call: &str) -> ProviderError {
         _ => (format!("http_{status}"), "the answer was unexpected".into(), "Try again; if it persists, ask the operator's support, quoting the correlation id.".into()),
     };
     let detail = if code.is_none() && !text.trim().is_empty() {
-        format!(": {}", text.trim().chars().take(160).collect::<String>())
+        format!(": {}", excerpt(&text, EXCERPT_CHARS, &answer.response.sent))
     } else {
         String::new()
     };

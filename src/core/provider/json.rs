@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::ProviderError;
 use crate::core::http::HttpResponse;
+use crate::core::server_text::excerpt;
 
 /// The body as JSON. An HTML page or unreadable text becomes a `Malformed` error that says
 /// what arrived (never the body itself: a half-broken answer may still carry a token).
@@ -57,7 +58,7 @@ fn html_title(response: &HttpResponse) -> String {
     });
     match title {
         Some(title) if !title.is_empty() => {
-            format!(" titled \"{}\"", title.chars().take(80).collect::<String>())
+            format!(" titled \"{}\"", excerpt(&title, 80, &response.sent))
         }
         _ => String::new(),
     }
@@ -85,6 +86,7 @@ mod tests {
 
     fn answer(status: u16, content_type: &str, body: &str) -> HttpResponse {
         HttpResponse {
+            sent: Default::default(),
             status: StatusCode::from_u16(status).unwrap(),
             content_type: Some(content_type.into()),
             headers: Default::default(),
