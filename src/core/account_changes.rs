@@ -255,6 +255,25 @@ fn with_vault_changes<T>(
     outcome
 }
 
+/// Whether a setting key names a secret (`param.Password`, `param.sessionToken`): such a value
+/// would sit in plain text in accounts.toml.
+fn names_a_secret(key: &str) -> bool {
+    let name = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    [
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "token",
+        "apikey",
+        "privatekey",
+        "sharedkey",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
+}
+
 /// Checks the name, the setting keys and the values.
 pub fn check_account(account: &Account) -> Result<(), EngineError> {
     if account.name.trim().is_empty() {
@@ -265,6 +284,18 @@ pub fn check_account(account: &Account) -> Result<(), EngineError> {
         if provider.spec().secrets.iter().any(|spec| spec.name == key) {
             return Err(EngineError::Usage(format!(
                 "'{key}' is a secret: it goes to the OS keyring, never into settings (use --secrets-from-stdin or the prompt)"
+            )));
+        }
+        if names_a_secret(key) {
+            let secrets: Vec<_> = provider
+                .spec()
+                .secrets
+                .iter()
+                .map(|spec| spec.name)
+                .collect();
+            return Err(EngineError::Usage(format!(
+                "'{key}' looks like a secret, and settings are kept in plain text: give it as one of the account's secrets ({}) instead",
+                secrets.join(", ")
             )));
         }
         let known = provider

@@ -351,14 +351,47 @@ pub fn proxy_summary() -> Vec<(String, String)> {
             std::env::var(name)
                 .or_else(|_| std::env::var(name.to_lowercase()))
                 .ok()
-                .map(|value| (name.to_string(), value))
+                .map(|value| (name.to_string(), without_credentials(&value)))
         })
         .collect()
+}
+
+/// A proxy address as it may be shown: a user name and password in it become `***`.
+fn without_credentials(proxy: &str) -> String {
+    match Url::parse(proxy) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_username("***");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        // Not a URL with a host (`user:pw@host:port` without a scheme parses as scheme
+        // `user`): keep what follows the last '@'.
+        _ => match proxy.rsplit_once('@') {
+            Some((_, host)) => format!("***@{host}"),
+            None => proxy.to_string(),
+        },
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proxy_credentials_are_never_shown() {
+        assert_eq!(
+            without_credentials("http://alice:s3cret@proxy.example:8080"),
+            "http://***@proxy.example:8080/"
+        );
+        assert_eq!(
+            without_credentials("alice:s3cret@proxy.example:8080"),
+            "***@proxy.example:8080"
+        );
+        assert_eq!(
+            without_credentials("http://proxy.example:8080"),
+            "http://proxy.example:8080"
+        );
+    }
 
     #[test]
     fn plain_http_only_on_loopback() {

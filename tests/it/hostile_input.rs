@@ -190,3 +190,45 @@ fn server_text_is_quoted_short_clean_and_without_what_was_sent() {
     assert!(err.contains("https://login.example.com/portal"), "{err}");
     assert!(!err.contains("ticket"), "{err}");
 }
+
+/// Secrets that could slip into plain text: an AGS parameter named like a password given as a
+/// setting is refused (it would sit in accounts.toml), and `doctor` shows a proxy's address
+/// without the user name and password in it.
+#[test]
+fn secrets_do_not_slip_into_settings_or_the_doctors_report() {
+    let mut env = TestEnv::new();
+    env.secrets.extend([
+        "hunter2-as-setting".to_string(),
+        "s3cret-proxy-pw".to_string(),
+    ]);
+    for key in [
+        "param.Password",
+        "param.sessionToken",
+        "param.client_secret",
+    ] {
+        let set = format!("{key}=hunter2-as-setting");
+        let output = add_ags(&env, "Leaky", &["sign_on=password", &set], "password=p\n");
+        let err = assert_exit(&output, 2);
+        assert!(err.contains("looks like a secret"), "{key}: {err}");
+    }
+    assert!(!env.config_dir().join("accounts.toml").exists());
+    assert_ok(&add_ags(
+        &env,
+        "Fine",
+        &["sign_on=password", "param.Username=alice"],
+        "password=p\n",
+    ));
+
+    let output = env
+        .cli()
+        .env(
+            "HTTPS_PROXY",
+            "http://alice:s3cret-proxy-pw@proxy.example:3128",
+        )
+        .args(["doctor"])
+        .output()
+        .unwrap();
+    let report = stdout(&output);
+    assert!(report.contains("http://***@proxy.example:3128"), "{report}");
+    assert!(!report.contains("s3cret-proxy-pw") && !stderr(&output).contains("s3cret-proxy-pw"));
+}
