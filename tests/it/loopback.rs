@@ -397,3 +397,72 @@ fn a_new_flow_on_the_same_fixed_port_takes_over_at_once() {
     cancel.cancel();
     waiting.join().unwrap().unwrap_err();
 }
+
+/// A redirect URI on `localhost` is listened for on both loopback families, so another local
+/// user cannot take [::1] on the same port and catch the redirect a browser sends there first
+/// (RFC 8252 §8.3); an answer on either family completes the sign-in.
+#[test]
+fn localhost_holds_both_loopback_families() {
+    let mut options = ListenerOptions::new("A");
+    options.host = LoopbackHost::Localhost;
+    let (uri, _, waiting) = start(options, "s");
+    let port = uri.port().unwrap();
+    let squatter = std::net::TcpListener::bind(("::1", port));
+    assert!(
+        squatter.is_err(),
+        "another process could listen on [::1]:{port}"
+    );
+    let mut stream = TcpStream::connect(("::1", port)).unwrap();
+    write!(
+        stream,
+        "GET /callback?code=c&state=s HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(waiting.join().unwrap().is_ok());
+}
+
+/// A local client that opens connections and sends nothing, sends its headers a byte at a
+/// time, or sends endless headers, neither blocks nor ends the sign-in: the real redirect is
+/// answered at once and completes it.
+#[test]
+fn slow_silent_and_huge_requests_do_not_hold_the_listener() {
+    let (uri, _, waiting) = start(ListenerOptions::new("A"), "s");
+    let address = format!("127.0.0.1:{}", uri.port().unwrap());
+    // Endless headers: refused with 431 once past the limit.
+    let mut huge = TcpStream::connect(&address).unwrap();
+    let mut head = format!("GET /callback HTTP/1.1\r\nHost: {}\r\n", authority(&uri));
+    while head.len() < 64 * 1024 {
+        head.push_str("X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+    }
+    let _ = huge.write_all(head.as_bytes());
+    let mut answer = String::new();
+    let _ = huge.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+    // Silent connections, more than the listener reads at once.
+    let silent: Vec<TcpStream> = (0..20)
+        .map(|_| TcpStream::connect(&address).unwrap())
+        .collect();
+    // The silent ones time out and are closed.
+    std::thread::sleep(Duration::from_millis(2500));
+    let started = Instant::now();
+    assert_eq!(get(&uri, "/callback?code=c&state=s").0, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(waiting.join().unwrap().is_ok());
+    for mut stream in silent {
+        let mut byte = [0u8; 1];
+        stream
+            .set_read_timeout(Some(Duration::from_secs(1)))
+            .unwrap();
+        assert!(
+            matches!(stream.read(&mut byte), Ok(0) | Err(_)),
+            "still open"
+        );
+    }
+}

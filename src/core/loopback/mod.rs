@@ -7,6 +7,7 @@
 mod error;
 mod options;
 pub mod pages;
+mod wire;
 
 pub use error::LoopbackError;
 pub use options::{ListenerOptions, LoopbackHost, ResponseMode};
@@ -14,26 +15,25 @@ pub use options::{ListenerOptions, LoopbackHost, ResponseMode};
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Read;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, Mutex, Weak};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
-use tiny_http::{Header, Method, Request, Response, Server};
 use url::Url;
+
+use self::wire::{Incoming, Sockets};
 
 use crate::core::secret::{SecretString, constant_time_eq};
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 pub const DEFAULT_PATH: &str = "/callback";
 /// How long a finished listener keeps answering "already finished" before it closes. The
-/// browser often asks again at once (a favicon, on the kept-alive connection): leaving such a
-/// request unanswered would hang that tab, and tiny_http cannot close kept-alive connections.
+/// browser often asks again at once (a favicon): leaving such a request unanswered would hang
+/// that tab.
 pub const DEFAULT_LINGER: Duration = Duration::from_secs(3);
 /// How often a waiting listener looks at its cancel flag and deadline.
 const POLL: Duration = Duration::from_millis(100);
-const MAX_FORM_BODY: u64 = 64 * 1024;
 
 /// The redirect's parameters (`code`, `state`, `id_token` ...), values redacted in `Debug`.
 pub struct CallbackParams(BTreeMap<String, SecretString>);
@@ -59,7 +59,6 @@ impl fmt::Debug for CallbackParams {
 #[derive(Clone)]
 pub struct CancelHandle {
     cancelled: Arc<AtomicBool>,
-    server: Weak<Server>,
 }
 
 impl CancelHandle {
@@ -68,42 +67,63 @@ impl CancelHandle {
         Arc::ptr_eq(&self.cancelled, &other.cancelled)
     }
 
+    /// The waiting listener notices within [`POLL`].
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
-        if let Some(server) = self.server.upgrade() {
-            server.unblock();
-        }
     }
 }
 
 /// Listeners of this process that have finished, by address, with the flag that stops one
-/// still lingering. tiny_http closes its socket asynchronously after drop, so even a listener
-/// that did not linger may hold its port for a moment.
+/// still lingering, so a new flow on the same fixed port takes it over at once.
 static RELEASING: LazyLock<Mutex<HashMap<SocketAddr, Arc<AtomicBool>>>> =
     LazyLock::new(Default::default);
 
-/// Binds, first asking a finished listener of ours on the same fixed port to let go of it and
-/// waiting briefly for its socket to close. A port some other program holds fails at once.
-/// Binds the loopback socket `options` ask for, with the reasons a user can act on.
-fn bind_for(options: &ListenerOptions) -> Result<TcpListener, LoopbackError> {
+/// Binds the loopback sockets `options` ask for, with the reasons a user can act on: the one
+/// address, or for `localhost` both 127.0.0.1 and [::1] on one port, so another local user
+/// cannot take the family a browser may try first and catch the redirect (RFC 8252 §8.3).
+fn bind_for(options: &ListenerOptions) -> Result<Vec<TcpListener>, LoopbackError> {
     let wanted = options.host.authority(options.port);
     let planned_uri = format!("http://{wanted}{}", options.path);
-    bind_socket(SocketAddr::new(options.host.bind_ip(), options.port)).map_err(|err| {
-        match err.kind() {
-            std::io::ErrorKind::AddrInUse => LoopbackError::PortBusy {
-                port: options.port,
-                redirect_uri: planned_uri,
-            },
-            std::io::ErrorKind::PermissionDenied => LoopbackError::PortNotPermitted {
-                port: options.port,
-                redirect_uri: planned_uri,
-            },
-            _ => LoopbackError::Bind {
-                address: wanted,
-                detail: err.to_string(),
-            },
+    let explain = |err: std::io::Error| match err.kind() {
+        std::io::ErrorKind::AddrInUse => LoopbackError::PortBusy {
+            port: options.port,
+            redirect_uri: planned_uri.clone(),
+        },
+        std::io::ErrorKind::PermissionDenied => LoopbackError::PortNotPermitted {
+            port: options.port,
+            redirect_uri: planned_uri.clone(),
+        },
+        _ => LoopbackError::Bind {
+            address: wanted.clone(),
+            detail: err.to_string(),
+        },
+    };
+    // A port the OS picks may be taken on the other family: pick again a few times.
+    let mut attempts = if options.port == 0 { 5 } else { 1 };
+    loop {
+        let first =
+            bind_socket(SocketAddr::new(options.host.bind_ip(), options.port)).map_err(explain)?;
+        if options.host != LoopbackHost::Localhost {
+            return Ok(vec![first]);
         }
-    })
+        let port = first.local_addr().map_err(explain)?.port();
+        match bind_socket(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port)) {
+            Ok(second) => return Ok(vec![first, second]),
+            // No IPv6 loopback on this machine: nobody can listen there either.
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    std::io::ErrorKind::AddrNotAvailable | std::io::ErrorKind::Unsupported
+                ) || err.raw_os_error() == Some(97) =>
+            {
+                return Ok(vec![first]);
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::AddrInUse && attempts > 1 => {
+                attempts -= 1;
+            }
+            Err(err) => return Err(explain(err)),
+        }
+    }
 }
 
 fn bind_socket(address: SocketAddr) -> std::io::Result<TcpListener> {
@@ -131,7 +151,7 @@ fn bind_socket(address: SocketAddr) -> std::io::Result<TcpListener> {
 }
 
 pub struct LoopbackListener {
-    server: Arc<Server>,
+    sockets: Sockets,
     options: ListenerOptions,
     redirect_uri: Url,
     authority: String,
@@ -144,18 +164,20 @@ impl LoopbackListener {
     /// Binds the loopback address; the redirect URI is built from the port actually bound.
     pub fn bind(options: ListenerOptions) -> Result<Self, LoopbackError> {
         let wanted = options.host.authority(options.port);
-        let listener = bind_for(&options)?;
-        let port = listener
-            .local_addr()
-            .map_err(|err| LoopbackError::Bind {
+        let sockets = bind_for(&options).and_then(|listeners| {
+            Sockets::new(listeners).map_err(|err| LoopbackError::Bind {
                 address: wanted.clone(),
                 detail: err.to_string(),
-            })?
-            .port();
-        let server = Server::from_listener(listener, None).map_err(|err| LoopbackError::Bind {
-            address: wanted,
-            detail: err.to_string(),
+            })
         })?;
+        let port = sockets
+            .addresses()
+            .first()
+            .map(SocketAddr::port)
+            .ok_or_else(|| LoopbackError::Bind {
+                address: wanted,
+                detail: "no socket is bound".into(),
+            })?;
         let authority = options.host.authority(port);
         let redirect_uri =
             Url::parse(&format!("http://{authority}{}", options.path)).map_err(|err| {
@@ -165,7 +187,7 @@ impl LoopbackListener {
                 }
             })?;
         Ok(Self {
-            server: Arc::new(server),
+            sockets,
             options,
             redirect_uri,
             authority,
@@ -188,7 +210,6 @@ impl LoopbackListener {
     pub fn cancel_handle(&self) -> CancelHandle {
         CancelHandle {
             cancelled: self.cancelled.clone(),
-            server: Arc::downgrade(&self.server),
         }
     }
 
@@ -211,14 +232,14 @@ impl LoopbackListener {
     /// thread when `linger` is set.
     fn close(self, linger: bool) {
         let Self {
-            server, options, ..
+            sockets, options, ..
         } = self;
         let stop = Arc::new(AtomicBool::new(!linger));
-        if let Some(address) = server.server_addr().to_ip() {
-            RELEASING
-                .lock()
-                .expect("releasing lock")
-                .insert(address, stop.clone());
+        {
+            let mut releasing = RELEASING.lock().expect("releasing lock");
+            for address in sockets.addresses() {
+                releasing.insert(address, stop.clone());
+            }
         }
         if !linger {
             return;
@@ -230,17 +251,14 @@ impl LoopbackListener {
                 if remaining.is_zero() {
                     break;
                 }
-                match server.recv_timeout(remaining.min(POLL)) {
-                    Ok(Some(request)) => respond(
-                        request,
+                if let Some(request) = sockets.next(remaining.min(POLL)) {
+                    request.respond(
                         410,
-                        pages::failure(
+                        &pages::failure(
                             "Sign-in already finished",
                             "This sign-in has ended; a second answer is refused. Start a new sign-in from sso-launcher if you need one.",
                         ),
-                    ),
-                    Ok(None) => {}
-                    Err(_) => break,
+                    );
                 }
             }
         });
@@ -270,15 +288,8 @@ impl LoopbackListener {
                     refused: self.refused.load(Ordering::SeqCst),
                 });
             }
-            let request = match self.server.recv_timeout(remaining.min(POLL)) {
-                Ok(Some(request)) => request,
-                Ok(None) => continue,
-                Err(err) => {
-                    return Err(LoopbackError::Bind {
-                        address: self.authority.clone(),
-                        detail: err.to_string(),
-                    });
-                }
+            let Some(request) = self.sockets.next(remaining.min(POLL)) else {
+                continue;
             };
             if let Some(outcome) = self.handle(request, expected_state) {
                 return outcome;
@@ -289,77 +300,67 @@ impl LoopbackListener {
     /// Answers one request; `Some` ends the flow.
     fn handle(
         &self,
-        mut request: Request,
+        request: Incoming,
         expected_state: &str,
     ) -> Option<Result<CallbackParams, LoopbackError>> {
         // The path only: the query may carry a code or token.
         let path = request
-            .url()
+            .target
             .split(['?', '#'])
             .next()
             .unwrap_or("")
             .to_string();
-        tracing::debug!(method = %request.method(), %path, "loopback listener request");
+        tracing::debug!(method = %request.method, %path, "loopback listener request");
         let host_ok = request
-            .headers()
-            .iter()
-            .find(|header| header.field.equiv("Host"))
-            .is_some_and(|header| host_is_ours(header.value.as_str(), &self.authority));
+            .host
+            .as_deref()
+            .is_some_and(|host| host_is_ours(host, &self.authority));
         if !host_ok {
             // A page on another site reaching us through DNS rebinding: not our browser tab.
-            respond(
-                request,
+            request.respond(
                 421,
-                pages::failure(
+                &pages::failure(
                     "Wrong address",
                     "This listener answers only on its own loopback address.",
                 ),
             );
             return None;
         }
-        let target = Url::parse(&format!("http://{}{}", self.authority, request.url())).ok()?;
+        let Ok(target) = Url::parse(&format!("http://{}{}", self.authority, request.target)) else {
+            request.respond(
+                400,
+                &pages::failure("Bad request", "The address could not be read."),
+            );
+            return None;
+        };
         if target.path() != self.options.path {
-            respond(request, 404, pages::failure("Not found", "Nothing here."));
+            request.respond(404, &pages::failure("Not found", "Nothing here."));
             return None;
         }
-        let params: BTreeMap<String, SecretString> = match (request.method(), self.options.mode) {
-            (Method::Get, mode) => {
-                let params = to_params(target.query_pairs());
-                if params.is_empty() && mode == ResponseMode::Fragment {
-                    respond(request, 200, pages::fragment_relay());
-                    return None;
+        let params: BTreeMap<String, SecretString> =
+            match (request.method.as_str(), self.options.mode) {
+                ("GET", mode) => {
+                    let params = to_params(target.query_pairs());
+                    if params.is_empty() && mode == ResponseMode::Fragment {
+                        request.respond(200, &pages::fragment_relay());
+                        return None;
+                    }
+                    params
                 }
-                params
-            }
-            (Method::Post, ResponseMode::Fragment) => {
-                let mut body = Vec::new();
-                if request
-                    .as_reader()
-                    .take(MAX_FORM_BODY)
-                    .read_to_end(&mut body)
-                    .is_err()
-                {
-                    respond(
-                        request,
-                        400,
-                        pages::failure("Bad request", "The answer could not be read."),
+                ("POST", ResponseMode::Fragment) => {
+                    to_params(url::form_urlencoded::parse(&request.body))
+                }
+                _ => {
+                    request.respond(
+                        405,
+                        &pages::failure(
+                            "Not allowed",
+                            "This listener takes the provider's redirect only.",
+                        ),
                     );
                     return None;
                 }
-                to_params(url::form_urlencoded::parse(&body))
-            }
-            _ => {
-                respond(
-                    request,
-                    405,
-                    pages::failure(
-                        "Not allowed",
-                        "This listener takes the provider's redirect only.",
-                    ),
-                );
-                return None;
-            }
-        };
+            };
         let params = CallbackParams(params);
         let state_matches = params
             .text("state")
@@ -368,10 +369,9 @@ impl LoopbackListener {
             // Any page in the browser can send this (a fixed port is known): refuse it and keep
             // waiting, so it cannot end the sign-in the user is doing.
             self.refused.fetch_add(1, Ordering::SeqCst);
-            respond(
-                request,
+            request.respond(
                 400,
-                pages::failure(
+                &pages::failure(
                     "Sign-in refused",
                     "This answer does not belong to the sign-in sso-launcher started (the state does not match), so it was refused.",
                 ),
@@ -385,14 +385,10 @@ impl LoopbackListener {
                 Some(description) => format!("The provider said: {error}: {description}"),
                 None => format!("The provider said: {error}"),
             };
-            respond(
-                request,
-                200,
-                pages::failure("Sign-in did not complete", &detail),
-            );
+            request.respond(200, &pages::failure("Sign-in did not complete", &detail));
             return Some(Err(LoopbackError::Denied { error, description }));
         }
-        respond(request, 200, pages::success(&self.options.account_name));
+        request.respond(200, &pages::success(&self.options.account_name));
         Some(Ok(params))
     }
 }
@@ -412,19 +408,6 @@ fn to_params<'a>(
     pairs
         .map(|(key, value)| (key.into_owned(), SecretString::new(value.into_owned())))
         .collect()
-}
-
-fn respond(request: Request, status: u16, html: String) {
-    let response = Response::from_string(html)
-        .with_status_code(status)
-        .with_header(
-            Header::from_bytes("Content-Type", "text/html; charset=utf-8").expect("static header"),
-        )
-        .with_header(Header::from_bytes("Cache-Control", "no-store").expect("static header"))
-        .with_header(Header::from_bytes("Referrer-Policy", "no-referrer").expect("static header"));
-    if let Err(err) = request.respond(response) {
-        tracing::debug!("loopback listener could not answer the browser: {err}");
-    }
 }
 
 #[cfg(test)]
