@@ -21,8 +21,18 @@ use super::state::{SandboxState, after_fault, fault_reply, random_token};
 pub const DISCOVERY: &str = "sovos.discovery";
 pub const JWKS: &str = "sovos.jwks";
 pub const TOKEN: &str = "sovos.token";
-/// `other_subject_on_refresh`: a refresh's ID token names another user than the sign-in's.
-pub const TOKEN_VARIANTS: [&str; 2] = ["plain", "other_subject_on_refresh"];
+/// `other_subject_on_refresh`: a refresh's ID token names another user than the sign-in's;
+/// the others give an ID token a client must refuse, each for one reason.
+pub const TOKEN_VARIANTS: [&str; 8] = [
+    "plain",
+    "other_subject_on_refresh",
+    "bad_signature",
+    "alg_none",
+    "wrong_aud",
+    "wrong_iss",
+    "expired",
+    "at_hash_mismatch",
+];
 pub const AUTHORIZE: &str = "sovos.authorize";
 pub const LOGIN: &str = "sovos.login";
 pub const ENDPOINTS: [&str; 5] = [DISCOVERY, JWKS, TOKEN, AUTHORIZE, LOGIN];

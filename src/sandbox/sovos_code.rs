@@ -290,30 +290,74 @@ impl CodeFlow {
         let chrono_time = |at: OffsetDateTime| {
             chrono::DateTime::from_timestamp(at.unix_timestamp(), 0).expect("valid time")
         };
+        // The token variants: an ID token a client must refuse, each for one reason.
+        let variant = state.variant(super::sovos::TOKEN).unwrap_or_default();
+        let issuer = match variant.as_str() {
+            "wrong_iss" => "https://issuer.evil.example".to_string(),
+            _ => self.issuer.clone(),
+        };
+        let audience = match variant.as_str() {
+            "wrong_aud" => "someone-else".to_string(),
+            _ => client_id.to_string(),
+        };
+        let (issued, expires) = match variant.as_str() {
+            "expired" => (
+                now - Duration::from_secs(7200),
+                now - Duration::from_secs(3600),
+            ),
+            _ => (now, now + ACCESS_LIFETIME),
+        };
         let claims = CoreIdTokenClaims::new(
-            IssuerUrl::new(self.issuer.clone()).expect("sandbox issuer is a URL"),
-            vec![Audience::new(client_id.to_string())],
-            chrono_time(now + ACCESS_LIFETIME),
-            chrono_time(now),
+            IssuerUrl::new(issuer).expect("sandbox issuer is a URL"),
+            vec![Audience::new(audience)],
+            chrono_time(expires),
+            chrono_time(issued),
             StandardClaims::new(SubjectIdentifier::new(subject.into()))
                 .set_email(Some(EndUserEmail::new(fx::USER_EMAIL.into()))),
             EmptyAdditionalClaims {},
         )
         .set_nonce(nonce.map(|nonce| Nonce::new(nonce.to_string())));
+        let hashed = match variant.as_str() {
+            "at_hash_mismatch" => AccessToken::new("another access token".into()),
+            _ => AccessToken::new(access_token.clone()),
+        };
         let id_token = CoreIdToken::new(
-            claims,
+            claims.clone(),
             &self.signing_key,
             CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
-            Some(&AccessToken::new(access_token.clone())),
+            Some(&hashed),
             None,
         )
-        .expect("the sandbox key signs");
+        .expect("the sandbox key signs")
+        .to_string();
+        let id_token = match variant.as_str() {
+            "bad_signature" => {
+                // One character inside the signature changed (not the last, whose low bits
+                // are padding): the same claims, no longer signed by the key.
+                let mut bytes = id_token.into_bytes();
+                let at = bytes.len() - 10;
+                bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+                String::from_utf8(bytes).expect("base64url is ASCII")
+            }
+            "alg_none" => {
+                let encode = |value: &serde_json::Value| {
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
+                };
+                let payload = serde_json::to_value(&claims).expect("claims serialise");
+                format!(
+                    "{}.{}.",
+                    encode(&json!({"alg": "none", "typ": "JWT"})),
+                    encode(&payload)
+                )
+            }
+            _ => id_token,
+        };
         let mut answer = json!({
             "access_token": access_token,
             "token_type": "Bearer",
             "expires_in": ACCESS_LIFETIME.as_secs(),
             "scope": scope,
-            "id_token": id_token.to_string(),
+            "id_token": id_token,
         });
         // Like oidc-provider: a refresh token only for offline_access.
         if scope.split(' ').any(|s| s == "offline_access") {

@@ -28,6 +28,9 @@ pub enum FaultKind {
     MalformedJson,
     /// Treat the presented session token as expired (it stays dead).
     ExpiredBearer,
+    /// Answer 200 with a JSON body of 2 MiB: more than any real answer (the client's cap is
+    /// 1 MiB).
+    HugeBody,
     /// Answer normally, but with every lifetime absurd (`"expires_in": "99999999999999"`):
     /// more seconds than any clock can add.
     AbsurdLifetime,
@@ -120,6 +123,16 @@ pub async fn fault_reply(fault: Fault, server_error: impl FnOnce() -> Reply) -> 
         FaultKind::Redirect => Some(Reply::Redirect(
             "https://login.example.com/portal?return_to=%2Fapi&ticket=st-4f1d9a2b".into(),
         )),
+        FaultKind::HugeBody => {
+            let mut body = br#"{"padding":""#.to_vec();
+            body.resize(body.len() + 2 * 1024 * 1024, b'x');
+            body.extend_from_slice(br#""}"#);
+            Some(Reply::Respond {
+                status: 200,
+                content_type: "application/json",
+                body,
+            })
+        }
         FaultKind::ExpiredBearer | FaultKind::AbsurdLifetime => None,
     }
 }

@@ -232,3 +232,82 @@ fn secrets_do_not_slip_into_settings_or_the_doctors_report() {
     assert!(report.contains("http://***@proxy.example:3128"), "{report}");
     assert!(!report.contains("s3cret-proxy-pw") && !stderr(&output).contains("s3cret-proxy-pw"));
 }
+
+/// Every reason an ID token must be refused, each from the sandbox's token endpoint: a broken
+/// signature, `alg: none`, another audience, another issuer, an expired token, an `at_hash`
+/// that does not match the access token. Each ends the sign-in with exit 7, keeping nothing.
+#[test]
+fn every_bad_id_token_is_refused_and_nothing_is_kept() {
+    use crate::flow_sovos_browser::{add_browser_account, sandbox_browser};
+    let env = TestEnv::new();
+    add_browser_account(&env, "Signer", &[]);
+    let browser = sandbox_browser(&env, "allow", "keep");
+    let variant = |name: &str| {
+        env.control(
+            "POST",
+            "variants",
+            Some(serde_json::json!({"endpoint": sso_launcher::sandbox::sovos::TOKEN, "variant": name})),
+        );
+    };
+    for bad in [
+        "bad_signature",
+        "alg_none",
+        "wrong_aud",
+        "wrong_iss",
+        "expired",
+        "at_hash_mismatch",
+    ] {
+        variant(bad);
+        let err = assert_exit(&env.run(&["--browser", &browser, "login", "Signer"]), 7);
+        assert!(err.contains("ID token"), "{bad}: {err}");
+        assert!(!env.session_stored("Signer"), "{bad}: a session was kept");
+    }
+    variant("plain");
+    assert_ok(&env.run(&["--browser", &browser, "login", "Signer"]));
+    assert!(env.session_stored("Signer"));
+}
+
+/// An answer over the 1 MiB cap, from each provider's first call, is refused (exit 7) before
+/// it is read whole.
+#[test]
+fn an_answer_over_the_cap_is_refused_by_every_provider() {
+    use crate::flow_licensespring::{add_account, free_redirect_uri, signing_keys};
+    let mut env = TestEnv::new();
+    env.secrets.push(sovos::CLIENT_SECRET.into());
+    env.add_assuresign("Sign AS", &[]);
+    assert_ok(&add_ags(
+        &env,
+        "Gateway",
+        &[],
+        &format!("session_token={}\n", ags::SESSION_TOKEN),
+    ));
+    assert_ok(&add_sovos(&env, "Signer", &[], sovos::CLIENT_SECRET));
+    assert_ok(&add_password_account(&env, "Sign", &default_secrets(), &[]));
+    free_redirect_uri(&env);
+    add_account(&env, "Licensed", &[], &signing_keys());
+    let cases = [
+        (
+            "Sign AS",
+            sso_launcher::sandbox::assuresign::API_USER,
+            "token",
+        ),
+        (
+            "Gateway",
+            sso_launcher::sandbox::ags::SIGN_ON_SESSION,
+            "token",
+        ),
+        ("Signer", sso_launcher::sandbox::sovos::TOKEN, "token"),
+        ("Sign", sso_launcher::sandbox::signnow::TOKEN, "token"),
+        (
+            "Licensed",
+            sso_launcher::sandbox::licensespring::SSO_URL,
+            "launch",
+        ),
+    ];
+    for (name, endpoint, command) in cases {
+        env.fault(endpoint, "huge_body", 1, 0);
+        let (recording, _) = env.recording_browser();
+        let err = assert_exit(&env.run(&["--browser", &recording, command, name]), 7);
+        assert!(err.contains("larger than 1048576 bytes"), "{name}: {err}");
+    }
+}
