@@ -36,9 +36,11 @@ fn hold_until(
     deadline: Instant,
 ) -> Result<(), String> {
     use arboard::SetExtLinux;
-    // Serves paste requests until the deadline, or until another program takes the clipboard.
+    // Serves paste requests until the deadline, or until another program takes the clipboard;
+    // marked (x-kde-passwordManagerHint) so clipboard managers keep no copy in their history.
     clipboard
         .set()
+        .exclude_from_history()
         .wait_until(deadline)
         .text(text)
         .map_err(describe)
@@ -50,9 +52,37 @@ fn hold_until(
     text: &str,
     deadline: Instant,
 ) -> Result<(), String> {
-    clipboard.set_text(text).map_err(describe)?;
+    set_out_of_history(clipboard, text)?;
     std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
     Ok(())
+}
+
+/// Copies `text` so that the system's clipboard history (and Windows' cloud clipboard) keep
+/// no copy of it.
+#[cfg(windows)]
+fn set_out_of_history(clipboard: &mut arboard::Clipboard, text: &str) -> Result<(), String> {
+    use arboard::SetExtWindows;
+    clipboard
+        .set()
+        .exclude_from_history()
+        .exclude_from_cloud()
+        .text(text)
+        .map_err(describe)
+}
+
+#[cfg(target_os = "macos")]
+fn set_out_of_history(clipboard: &mut arboard::Clipboard, text: &str) -> Result<(), String> {
+    use arboard::SetExtApple;
+    clipboard
+        .set()
+        .exclude_from_history()
+        .text(text)
+        .map_err(describe)
+}
+
+#[cfg(not(any(windows, target_os = "macos", target_os = "linux")))]
+fn set_out_of_history(clipboard: &mut arboard::Clipboard, text: &str) -> Result<(), String> {
+    clipboard.set_text(text).map_err(describe)
 }
 
 fn describe(err: arboard::Error) -> String {

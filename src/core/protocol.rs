@@ -83,6 +83,9 @@ pub enum Command {
     },
     /// Write the settings the user changed (only those keys).
     ChangeSettings(SettingsChange),
+    /// Copy a link the window shows (no browser could open it), cleared from the clipboard
+    /// like a launch's copied link.
+    CopyShownLink { account: AccountId, link: ShownLink },
 }
 
 /// How a launch delivers its link.
@@ -138,6 +141,11 @@ pub enum Event {
     },
     /// The passphrase given opened the vault file.
     VaultOpened,
+    /// A link is on the clipboard until then (and then cleared, if still there).
+    LinkOnClipboard {
+        account: AccountId,
+        until: OffsetDateTime,
+    },
     /// The vault file needs its passphrase: answer with [`Command::AnswerPassphrase`].
     PassphraseNeeded {
         request: u64,
@@ -188,6 +196,36 @@ pub enum Event {
     SettingsSaved(Result<(), Failure>),
 }
 
+/// A one-time link shown to the user because no browser could open it. `Debug` redacts it;
+/// only the window's label and its Copy (through the worker, cleared later) read it.
+#[derive(Clone)]
+pub struct ShownLink(SecretString);
+
+impl ShownLink {
+    pub fn new(link: impl Into<String>) -> Self {
+        Self(SecretString::new(link))
+    }
+
+    /// The link, to show on screen or put on the clipboard.
+    pub fn reveal(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl std::fmt::Debug for ShownLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ShownLink([redacted])")
+    }
+}
+
+impl PartialEq for ShownLink {
+    fn eq(&self, other: &Self) -> bool {
+        crate::core::secret::constant_time_eq(self.reveal().as_bytes(), other.reveal().as_bytes())
+    }
+}
+
+impl Eq for ShownLink {}
+
 /// What a finished launch did, for the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LaunchReport {
@@ -195,7 +233,7 @@ pub struct LaunchReport {
     pub summary: String,
     /// The link, when it could not be opened and must be shown instead (a one-time URL the
     /// user asked for; never logged).
-    pub shown_link: Option<String>,
+    pub shown_link: Option<ShownLink>,
     /// Labelled facts (signed-in user, license key ...), in order.
     pub facts: Vec<(String, String)>,
     /// Until when a copied link is on the clipboard.

@@ -12,7 +12,7 @@ pub(crate) use crate::core::blocking::blocking;
 use crate::core::engine::{AccountEdit, Engine, EngineError};
 use crate::core::error::ErrorKind;
 use crate::core::launch::{Delivery, LaunchOutcome, LaunchTarget};
-use crate::core::protocol::{Command, Event, Failure, LaunchHow, LaunchReport, Via};
+use crate::core::protocol::{Command, Event, Failure, LaunchHow, LaunchReport, ShownLink, Via};
 use crate::core::provider::require_provider;
 use crate::core::secret::SecretString;
 use crate::core::worker::{Emitter, PendingChoices, RunningLaunches};
@@ -155,6 +155,7 @@ impl Tasks {
             Command::LockVault => self.lock_vault().await,
             Command::UseVaultFile => self.use_vault_file().await,
             Command::ImportAccounts { path } => self.import(path).await,
+            Command::CopyShownLink { account, link } => self.copy_shown_link(account, &link),
             Command::ChangeSettings(change) => {
                 let engine = self.engine.clone();
                 let saved = blocking(move || engine.change_settings(&change)).await;
@@ -341,7 +342,7 @@ impl Tasks {
         report.summary = match outcome.delivery {
             Delivery::Browser(choice) => format!("Opened {}.", choice.describe()),
             Delivery::BrowserFailed { reason, url } => {
-                report.shown_link = Some(url.reveal_for_browser().to_string());
+                report.shown_link = Some(ShownLink::new(url.reveal_for_browser()));
                 format!(
                     "Could not open the browser ({reason}). Open the link below by hand, or set a browser command in Settings."
                 )
@@ -378,6 +379,18 @@ impl Tasks {
             }
         };
         report
+    }
+
+    fn copy_shown_link(&self, account: AccountId, link: &ShownLink) {
+        let Ok(url) = url::Url::parse(link.reveal()) else {
+            return;
+        };
+        let lifetime = self.engine.settings().clipboard_hold(None);
+        self.emitter.emit(Event::LinkOnClipboard {
+            account,
+            until: self.engine.clock.now() + lifetime,
+        });
+        self.hold_on_clipboard(account, crate::core::secret::OneTimeUrl::new(url), lifetime);
     }
 
     fn hold_on_clipboard(

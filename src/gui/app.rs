@@ -306,6 +306,16 @@ impl SsoApp {
                     Err(err) => format!("Could not start the demo: {err}."),
                 });
             }
+            Action::CopyShownLink(id) => {
+                let shown = match state.launches.get(&id) {
+                    Some(LaunchState::Done(Ok(report))) => report.shown_link.clone(),
+                    _ => None,
+                };
+                if let Some(link) = shown {
+                    self.worker
+                        .send(Command::CopyShownLink { account: id, link });
+                }
+            }
             Action::ShowVaultHelp => state.vault_help = true,
             Action::CloseVaultHelp => state.vault_help = false,
             Action::UseVaultFile => {

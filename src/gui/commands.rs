@@ -74,6 +74,8 @@ pub enum Action {
     ConfirmLink(AccountId),
     DismissLink,
     CopyLaunchLink(AccountId),
+    /// Copy the link shown because no browser could open it.
+    CopyShownLink(AccountId),
     /// The import dialog: a file of accounts exported elsewhere.
     ShowImport,
     ImportFile,
@@ -139,6 +141,7 @@ impl Action {
             Action::ConfirmLink(_) => "Launch",
             Action::DismissLink => "Cancel",
             Action::CopyLaunchLink(_) => "Copy launch link",
+            Action::CopyShownLink(_) => "Copy",
             Action::ShowImport => "Import…",
             Action::ImportFile => "Import",
             Action::CloseImport => "Close",

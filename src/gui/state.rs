@@ -244,6 +244,9 @@ impl AppState {
                 }
                 self.launches.insert(account, LaunchState::Done(result));
             }
+            Event::LinkOnClipboard { account, until } => {
+                self.copied_until.insert(account, until);
+            }
             Event::VaultOpened => {
                 if let Some(status) = &mut self.vault {
                     status.lock = crate::core::store::vault::LockState::Open;

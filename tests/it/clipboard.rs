@@ -15,6 +15,16 @@ fn link_is_served_while_valid_and_cleared_at_expiry() {
     let url = OneTimeUrl::new(url::Url::parse(link).unwrap());
     let worker = std::thread::spawn(move || copy_until_expiry(&url, Duration::from_millis(1500)));
     wait_for_clipboard("the link", |seen| seen == link);
+    // Clipboard managers (Klipper, CopyQ ...) are told to keep no copy in their history.
+    let targets = std::process::Command::new("xclip")
+        .args(["-selection", "clipboard", "-t", "TARGETS", "-o"])
+        .output()
+        .unwrap();
+    let targets = String::from_utf8_lossy(&targets.stdout);
+    assert!(
+        targets.contains("x-kde-passwordManagerHint"),
+        "offered as: {targets}"
+    );
     assert_eq!(
         worker.join().unwrap().unwrap(),
         ClipboardOutcome::ClearedAtExpiry

@@ -311,3 +311,41 @@ fn an_answer_over_the_cap_is_refused_by_every_provider() {
         assert!(err.contains("larger than 1048576 bytes"), "{name}: {err}");
     }
 }
+
+/// A link the window shows because no browser could open it is copied through the worker like
+/// any one-time link: marked to stay out of clipboard histories, and cleared when its time is
+/// up (settings clipboard_seconds), instead of staying on the clipboard for good.
+#[test]
+fn the_shown_links_copy_is_cleared_like_any_copied_link() {
+    use crate::gui_support::*;
+    use sso_launcher::core::store::vault::KeyringVault;
+    let _turn = clipboard_turn();
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(
+        env.config_dir().join("settings.toml"),
+        "schema_version = 1\nclipboard_seconds = 2\n",
+    )
+    .unwrap();
+    env.add_assuresign("Acme", &[]);
+    let mut options = gui_options(&env, std::sync::Arc::new(KeyringVault::new()));
+    options.browser_override = Some("/nonexistent/browser {url}".into());
+    let mut harness = window(sso_launcher::gui::engine_factory(options));
+    wait_for(&mut harness, "the account", |app| {
+        app.state.accounts.len() == 1
+    });
+    act(&mut harness, "Launch", "Acme");
+    wait_for(&mut harness, "the failed browser", |app| {
+        launch_done(app, "Acme")
+    });
+    click(&mut harness, "Copy the link shown");
+    let copied = wait_for_clipboard("the shown link", |seen| seen.contains("ssoToken="));
+    let id = account_id(&harness, "Acme");
+    wait_for(&mut harness, "the copy's time", |app| {
+        app.state.copied_until.contains_key(&id)
+    });
+    wait_for(&mut harness, "the clearing", |app| {
+        !app.state.copied_until.contains_key(&id)
+    });
+    assert_ne!(read_clipboard(), copied, "the link stayed on the clipboard");
+}

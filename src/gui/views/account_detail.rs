@@ -33,7 +33,7 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
             ui.add_space(10.0);
             action_bar(ui, state, account, actions);
             progress(ui, state, account, actions);
-            result(ui, state, account);
+            result(ui, state, account, actions);
             ui.add_space(8.0);
             facts(ui, state, account);
         });
@@ -137,7 +137,7 @@ fn progress(ui: &mut Ui, state: &AppState, account: &Account, actions: &mut Vec<
 
 /// The last launch's outcome, whole: the summary or the error with what to do, a link to
 /// open by hand, facts, and how long a copied link stays on the clipboard.
-fn result(ui: &mut Ui, state: &AppState, account: &Account) {
+fn result(ui: &mut Ui, state: &AppState, account: &Account, actions: &mut Vec<Action>) {
     let copied = state.copied_until.get(&account.id);
     let Some(LaunchState::Done(done)) = state.launches.get(&account.id) else {
         return;
@@ -162,14 +162,21 @@ fn result(ui: &mut Ui, state: &AppState, account: &Account) {
                     ui.label(RichText::new(&report.summary).strong());
                     if let Some(link) = &report.shown_link {
                         ui.horizontal(|ui| {
-                            ui.add(egui::Label::new(RichText::new(link).monospace()).truncate());
-                            if ui
-                                .button("Copy")
-                                .accessible_name("Copy the link shown")
-                                .clicked()
-                            {
-                                ui.ctx().copy_text(link.clone());
-                            }
+                            // The button first: a truncated label takes all the width left,
+                            // and would push a button after it out of sight.
+                            // Through the worker: kept out of clipboard histories and cleared
+                            // later, like any copied one-time link.
+                            action_button(
+                                ui,
+                                Action::CopyShownLink(account.id),
+                                Some("the link shown"),
+                                true,
+                                actions,
+                            );
+                            ui.add(
+                                egui::Label::new(RichText::new(link.reveal()).monospace())
+                                    .truncate(),
+                            );
                         });
                     }
                     for (label, value) in &report.facts {
