@@ -246,8 +246,15 @@ impl HttpClient {
         if let Some(content_type) = response.content_type {
             answer = answer.header(reqwest::header::CONTENT_TYPE, content_type);
         }
+        // An error answer is quoted (its error_description): what was sent (a client secret,
+        // a code, a refresh token) is taken out of it before `oauth2` reads it.
+        let body = if response.status.is_success() {
+            response.body
+        } else {
+            response.sent.redact_bytes(&response.body)
+        };
         answer
-            .body(response.body)
+            .body(body)
             .map_err(|err| HttpError::Setup(err.to_string()))
     }
 

@@ -67,6 +67,15 @@ impl SentValues {
         )
     }
 
+    /// `body` with every value sent replaced (a body that is not UTF-8 is kept as it is: it
+    /// is never quoted).
+    pub fn redact_bytes(&self, body: &[u8]) -> Vec<u8> {
+        match std::str::from_utf8(body) {
+            Ok(text) => self.redact(text).into_bytes(),
+            Err(_) => body.to_vec(),
+        }
+    }
+
     /// `text` with every value sent replaced.
     fn redact(&self, text: &str) -> String {
         let mut text = text.to_string();

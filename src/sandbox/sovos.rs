@@ -23,8 +23,9 @@ pub const JWKS: &str = "sovos.jwks";
 pub const TOKEN: &str = "sovos.token";
 /// `other_subject_on_refresh`: a refresh's ID token names another user than the sign-in's;
 /// the others give an ID token a client must refuse, each for one reason.
-pub const TOKEN_VARIANTS: [&str; 8] = [
+pub const TOKEN_VARIANTS: [&str; 9] = [
     "plain",
+    "echo_secret",
     "other_subject_on_refresh",
     "bad_signature",
     "alg_none",
@@ -121,7 +122,7 @@ impl SovosFake {
             );
         }
         let form = request.form();
-        let client = match authenticate_client(request, &form) {
+        let client = match authenticate_client(state, request, &form) {
             Ok(client) => client,
             Err(reply) => return reply,
         };
@@ -197,7 +198,11 @@ impl SovosFake {
 
 /// The confidential client authenticates with client_secret_basic only (as the docs ask);
 /// the public client names itself in the body and has no secret.
-fn authenticate_client(request: &Request, form: &HashMap<String, String>) -> Result<Client, Reply> {
+fn authenticate_client(
+    state: &SandboxState,
+    request: &Request,
+    form: &HashMap<String, String>,
+) -> Result<Client, Reply> {
     if form.contains_key("client_secret") {
         return Err(error(
             400,
@@ -211,6 +216,15 @@ fn authenticate_client(request: &Request, form: &HashMap<String, String>) -> Res
     ) {
         (Some((id, secret)), _) if id == fx::CLIENT_ID && secret == fx::CLIENT_SECRET => {
             Ok(Client { id })
+        }
+        // The `echo_secret` variant: a careless server quotes the refused secret back, with
+        // terminal escapes.
+        (Some((_, secret)), _) if state.variant(TOKEN).as_deref() == Some("echo_secret") => {
+            Err(error(
+                401,
+                "invalid_client",
+                &format!("client secret {secret} is not valid\x1b[2J\x1b[31m"),
+            ))
         }
         (Some(_), _) => Err(error(401, "invalid_client", "client authentication failed")),
         (None, Some(fx::PUBLIC_CLIENT_ID)) => Ok(Client {

@@ -349,3 +349,26 @@ fn the_shown_links_copy_is_cleared_like_any_copied_link() {
     });
     assert_ne!(read_clipboard(), copied, "the link stayed on the clipboard");
 }
+
+/// An OAuth server that quotes the refused client secret back in its error_description (with
+/// terminal escapes): the error the user reads and the audit log never hold it.
+#[test]
+fn an_oauth_error_never_quotes_the_secret_that_was_sent() {
+    let mut env = TestEnv::new();
+    let wrong = "wrong-client-secret-9f8e7d6c";
+    env.secrets.push(wrong.into());
+    assert_ok(&add_sovos(&env, "Signer", &[], wrong));
+    env.control(
+        "POST",
+        "variants",
+        Some(serde_json::json!({"endpoint": sso_launcher::sandbox::sovos::TOKEN, "variant": "echo_secret"})),
+    );
+    let err = assert_exit(&env.run(&["token", "Signer"]), 5);
+    assert!(
+        err.contains("client secret [sent value] is not valid"),
+        "{err}"
+    );
+    assert!(!err.contains(wrong) && !err.contains('\x1b'), "{err:?}");
+    let audit = std::fs::read_to_string(env.data_dir().join("audit.jsonl")).unwrap();
+    assert!(!audit.contains(wrong), "{audit}");
+}

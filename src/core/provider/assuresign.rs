@@ -16,6 +16,7 @@ use super::{
 use crate::core::account::Account;
 use crate::core::http::HttpResponse;
 use crate::core::secret::{AccessToken, OneTimeUrl};
+use crate::core::server_text::{EXCERPT_CHARS, excerpt};
 
 const NAME: &str = "AssureSign";
 /// The seed documents the ssoToken's life as 30 seconds.
@@ -263,6 +264,8 @@ fn read_answer(response: &HttpResponse, stage: Stage) -> Result<Value, ProviderE
     if !details.is_empty() {
         message.push_str(&format!(" ({})", details.join("; ")));
     }
+    // The server's words, short and clean, and never what this app sent.
+    let message = excerpt(&message, 2 * EXCERPT_CHARS, &response.sent);
     if response.status.is_server_error() || code == "INTERNAL_SERVER_ERROR" {
         return Err(ProviderError::ServerFailure {
             provider: NAME,

@@ -22,6 +22,7 @@ use crate::core::account::Account;
 use crate::core::http::HttpResponse;
 use crate::core::loopback::{ListenerOptions, LoopbackError, LoopbackListener, ResponseMode};
 use crate::core::secret::{OneTimeUrl, SecretString};
+use crate::core::server_text::{EXCERPT_CHARS, excerpt};
 
 pub(super) const NAME: &str = "LicenseSpring";
 
@@ -382,7 +383,11 @@ pub(super) fn read_answer(response: &HttpResponse) -> Result<Value, ProviderErro
         });
     }
     let code = string_at(&body, &["code"]).unwrap_or("unknown").to_string();
-    let detail = string_at(&body, &["message"]).unwrap_or("").to_string();
+    let detail = excerpt(
+        string_at(&body, &["message"]).unwrap_or(""),
+        EXCERPT_CHARS,
+        &response.sent,
+    );
     let (message, hint) = explain(&code);
     Err(ProviderError::Rejected {
         provider: NAME,

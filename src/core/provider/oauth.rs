@@ -7,6 +7,7 @@ use openidconnect::DiscoveryError;
 
 use super::ProviderError;
 use crate::core::http::HttpError;
+use crate::core::server_text::{EXCERPT_CHARS, SentValues, excerpt};
 
 /// A failed token request.
 pub fn token_error(
@@ -20,6 +21,8 @@ pub fn token_error(
                 Some(description) => format!("{code}: {description}"),
                 None => code.clone(),
             };
+            // Short and clean; what was sent is already out of it (see `execute_oauth`).
+            let message = excerpt(&message, 2 * EXCERPT_CHARS, &SentValues::default());
             if matches!(code.as_str(), "server_error" | "temporarily_unavailable") {
                 return ProviderError::ServerFailure { provider, message };
             }

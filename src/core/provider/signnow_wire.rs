@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use super::json::{body_as_json, string_at};
 use super::{ProviderError, server_expiry};
 use crate::core::http::HttpResponse;
+use crate::core::server_text::{EXCERPT_CHARS, excerpt};
 
 const NAME: &str = "signNow";
 /// Anything above ten years of seconds is an absolute time, as in the docs' code example.
@@ -70,6 +71,8 @@ pub(super) fn read_answer(response: &HttpResponse) -> Result<Value, ProviderErro
             format!("HTTP {}", response.status.as_u16()),
         ),
     };
+    // The server's words, short and clean, and never what this app sent.
+    let message = excerpt(&message, 2 * EXCERPT_CHARS, &response.sent);
     if response.status.is_server_error() {
         return Err(ProviderError::ServerFailure {
             provider: NAME,
