@@ -6,6 +6,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use sso_launcher::core::loopback::*;
+use sso_launcher::core::secret::SecretString;
 use url::Url;
 
 type Waiting = JoinHandle<Result<CallbackParams, LoopbackError>>;
@@ -17,7 +18,7 @@ fn start(options: ListenerOptions, state: &'static str) -> (Url, CancelHandle, W
     (
         uri,
         cancel,
-        std::thread::spawn(move || listener.wait_for_redirect(state)),
+        std::thread::spawn(move || listener.wait_for_redirect(&SecretString::new(state))),
     )
 }
 

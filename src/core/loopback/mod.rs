@@ -216,8 +216,11 @@ impl LoopbackListener {
     /// Waits for the one redirect of this flow, checks it and answers the browser, then
     /// closes: at once after a timeout or cancel, else after briefly refusing late requests
     /// (a second redirect gets "already finished").
-    pub fn wait_for_redirect(self, expected_state: &str) -> Result<CallbackParams, LoopbackError> {
-        let outcome = self.wait_inner(expected_state);
+    pub fn wait_for_redirect(
+        self,
+        expected_state: &SecretString,
+    ) -> Result<CallbackParams, LoopbackError> {
+        let outcome = self.wait_inner(expected_state.expose_secret());
         // Once the browser has been answered it often asks again at once; after a timeout or
         // a cancel it is gone, and the port should be free for the next sign-in right away.
         let linger = !matches!(
@@ -267,7 +270,7 @@ impl LoopbackListener {
     /// [`Self::wait_for_redirect`] on a blocking worker, for async callers.
     pub async fn wait_for_redirect_async(
         self,
-        expected_state: String,
+        expected_state: SecretString,
     ) -> Result<CallbackParams, LoopbackError> {
         tokio::task::spawn_blocking(move || self.wait_for_redirect(&expected_state))
             .await

@@ -234,7 +234,7 @@ impl Provider for LicenseSpring {
             browser.started(listener.cancel_handle());
             browser.open(&OneTimeUrl::new(url));
             let answer = listener
-                .wait_for_redirect_async(state.expose_secret().to_string())
+                .wait_for_redirect_async(state)
                 .await?;
             outcome.came_back = true;
             let grant = if config.token_mode {

@@ -267,7 +267,7 @@ async fn browser_code(
     browser.started(listener.cancel_handle());
     browser.open(&OneTimeUrl::new(authorize));
     let answer = listener
-        .wait_for_redirect_async(state.secret().clone())
+        .wait_for_redirect_async(SecretString::new(state.secret().clone()))
         .await?;
     let code = answer
         .get("code")

@@ -61,7 +61,7 @@ pub(super) async fn sign_in(
     browser.started(listener.cancel_handle());
     browser.open(&OneTimeUrl::new(authorize_url));
     let answer = listener
-        .wait_for_redirect_async(state.secret().clone())
+        .wait_for_redirect_async(SecretString::new(state.secret().clone()))
         .await?;
     let code = answer.get("code").ok_or_else(|| ProviderError::Malformed {
         provider: NAME,
