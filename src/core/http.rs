@@ -88,7 +88,7 @@ impl UserFacing for HttpError {
 }
 
 /// An answer read in full (up to the cap).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct HttpResponse {
     pub status: StatusCode,
     pub content_type: Option<String>,

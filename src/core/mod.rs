@@ -17,6 +17,8 @@ pub mod launch;
 pub mod link;
 pub mod loopback;
 pub mod paths;
+#[cfg(test)]
+mod properties_tests;
 pub mod protocol;
 pub mod provider;
 pub mod secret;

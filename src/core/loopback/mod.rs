@@ -413,6 +413,15 @@ fn to_params<'a>(
         .collect()
 }
 
+/// The request reader, for the property tests: the body's length, when a request was read.
+#[cfg(test)]
+pub(crate) fn read_request_for_tests(stream: std::net::TcpStream) -> Option<usize> {
+    wire::read_request(stream).map(|request| request.body.len())
+}
+
+#[cfg(test)]
+pub(crate) const MAX_BODY_FOR_TESTS: usize = wire::MAX_BODY;
+
 #[cfg(test)]
 mod tests {
     use super::host_is_ours;

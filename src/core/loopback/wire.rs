@@ -125,7 +125,7 @@ impl Sockets {
 
 /// Reads one request within [`READ_TIMEOUT`]; one too slow, too large or malformed is answered
 /// with an error status (or, when it sent nothing, just closed).
-fn read_request(mut stream: TcpStream) -> Option<Incoming> {
+pub(super) fn read_request(mut stream: TcpStream) -> Option<Incoming> {
     let _ = stream.set_nonblocking(false);
     let deadline = Instant::now() + READ_TIMEOUT;
     let mut buffer = Vec::with_capacity(2048);

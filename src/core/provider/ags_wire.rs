@@ -340,6 +340,18 @@ pub fn malformed(what: String) -> ProviderError {
     }
 }
 
+/// Every reader of AGS's answers, on any answer (the property tests' entry point).
+#[cfg(test)]
+pub(crate) fn read_any(response: &HttpResponse) {
+    let answer = Answer {
+        response: response.clone(),
+        correlation_id: "property".into(),
+    };
+    let _ = read_tokens(&answer, OffsetDateTime::now_utc(), &ProviderState::new());
+    let _ = error(&answer, "call");
+    let _ = platform_code(&String::from_utf8_lossy(&response.body));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -432,6 +432,13 @@ fn settings_error(message: String) -> ProviderError {
     }
 }
 
+/// Every reader of AssureSign's answers, on any answer (the property tests' entry point).
+#[cfg(test)]
+pub(crate) fn read_any(response: &HttpResponse) {
+    let _ = read_answer(response, Stage::Authentication);
+    let _ = read_answer(response, Stage::SsoToken);
+}
+
 #[cfg(test)]
 #[path = "assuresign_tests.rs"]
 mod tests;

@@ -483,3 +483,20 @@ impl UserFacing for ProviderError {
         }
     }
 }
+
+/// Each provider's answer readers, by provider: the property tests feed them any answer. A
+/// provider added later adds its line here.
+#[cfg(test)]
+pub(crate) type AnswerReader = fn(&crate::core::http::HttpResponse);
+
+/// See [`AnswerReader`]; by provider id.
+#[cfg(test)]
+pub(crate) fn answer_readers() -> Vec<(&'static str, AnswerReader)> {
+    vec![
+        ("assuresign", assuresign::read_any),
+        ("ags", ags_wire::read_any),
+        ("licensespring", licensespring::read_any),
+        ("signnow", signnow_wire::read_any),
+        ("sovos", sovos::read_any),
+    ]
+}

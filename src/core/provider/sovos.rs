@@ -322,3 +322,22 @@ fn settings_error(message: String) -> ProviderError {
         message,
     }
 }
+
+/// Every reader of Sovos's answers, on any answer (the property tests' entry point): the
+/// token answer as `openidconnect` reads it, then the app's own reading of its lifetime.
+#[cfg(test)]
+pub(crate) fn read_any(response: &crate::core::http::HttpResponse) {
+    let _ = super::json::body_as_json(NAME, response);
+    if let Ok(answer) =
+        serde_json::from_slice::<openidconnect::core::CoreTokenResponse>(&response.body)
+    {
+        use openidconnect::OAuth2TokenResponse;
+        let lifetime = answer.expires_in().unwrap_or(DOCUMENTED_TOKEN_LIFETIME);
+        let _ = SessionToken::new(
+            crate::core::secret::AccessToken::new("x"),
+            "Bearer",
+            time::OffsetDateTime::now_utc(),
+            lifetime,
+        );
+    }
+}
