@@ -3,12 +3,11 @@
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use time::OffsetDateTime;
 
 use crate::core::account::{Account, AccountId};
-pub(crate) use crate::core::blocking::blocking;
+pub(crate) use crate::core::blocking::{blocking, supervised};
 use crate::core::engine::{AccountEdit, Engine, EngineError};
 use crate::core::error::ErrorKind;
 use crate::core::launch::{Delivery, LaunchOutcome, LaunchTarget};
@@ -264,7 +263,16 @@ impl Tasks {
             .emit(Event::LaunchStarted { account, how, via });
         let tasks = self.clone();
         let task = tokio::spawn(async move {
-            let result = tasks.launch(account, how, via).await;
+            // A bug that panics mid-launch ends it with a message, not a row left spinning.
+            let launching = tasks.clone();
+            let result = supervised(async move { launching.launch(account, how, via).await })
+                .await
+                .unwrap_or_else(|panic| {
+                    tracing::error!("a launch stopped on an internal error: {panic}");
+                    Err(Failure::internal(
+                        "The launch stopped on an internal error (a bug); nothing was opened. Try again, and report it if it happens again.",
+                    ))
+                });
             tasks.emitter.emit(Event::LaunchFinished {
                 account,
                 via,
@@ -379,38 +387,6 @@ impl Tasks {
             }
         };
         report
-    }
-
-    fn copy_shown_link(&self, account: AccountId, link: &ShownLink) {
-        let Ok(url) = url::Url::parse(link.reveal()) else {
-            return;
-        };
-        let lifetime = self.engine.settings().clipboard_hold(None);
-        self.emitter.emit(Event::LinkOnClipboard {
-            account,
-            until: self.engine.clock.now() + lifetime,
-        });
-        self.hold_on_clipboard(account, crate::core::secret::OneTimeUrl::new(url), lifetime);
-    }
-
-    fn hold_on_clipboard(
-        &self,
-        account: AccountId,
-        url: crate::core::secret::OneTimeUrl,
-        lifetime: Duration,
-    ) {
-        let emitter = self.emitter.clone();
-        tokio::task::spawn_blocking(move || {
-            match crate::core::clipboard::copy_until_expiry(&url, lifetime) {
-                Ok(outcome) => emitter.emit(Event::ClipboardCleared {
-                    account,
-                    at_expiry: outcome == crate::core::clipboard::ClipboardOutcome::ClearedAtExpiry,
-                }),
-                Err(err) => emitter.emit(Event::Notice(format!(
-                    "Could not copy the link: {err}. Launch it in the browser instead."
-                ))),
-            }
-        });
     }
 
     async fn import(&self, path: std::path::PathBuf) {
