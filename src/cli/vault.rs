@@ -30,6 +30,7 @@ pub fn selection(global: &GlobalArgs, paths: &AppPaths) -> Result<VaultSelection
 
 /// The same for the window, which starts whatever settings.toml holds: a file that does not
 /// read is shown in the window (the engine refuses to start on it, so no secret is touched).
+#[cfg(feature = "gui")]
 pub fn selection_for_window(
     global: &GlobalArgs,
     paths: &AppPaths,

@@ -11,6 +11,8 @@ pub mod clock;
 pub mod discovery;
 pub mod engine;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod http;
 pub mod human_time;
 pub mod launch;

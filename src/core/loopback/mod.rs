@@ -7,7 +7,7 @@
 mod error;
 mod options;
 pub mod pages;
-mod wire;
+pub(crate) mod wire;
 
 pub use error::LoopbackError;
 pub use options::{ListenerOptions, LoopbackHost, ResponseMode};
@@ -398,7 +398,7 @@ impl LoopbackListener {
 
 /// Whether a request's `Host` names this listener. On port 80, browsers leave the port out
 /// (`Host: 127.0.0.1` for `http://127.0.0.1/callback`), so both spellings are ours.
-fn host_is_ours(host: &str, authority: &str) -> bool {
+pub(crate) fn host_is_ours(host: &str, authority: &str) -> bool {
     host.eq_ignore_ascii_case(authority)
         || authority
             .strip_suffix(":80")

@@ -148,44 +148,19 @@ pub(super) fn read_request(mut stream: TcpStream) -> Option<Incoming> {
             Some(read) => buffer.extend_from_slice(&chunk[..read]),
         }
     };
-    let mut headers = [httparse::EMPTY_HEADER; 64];
-    let mut request = httparse::Request::new(&mut headers);
-    let parsed = request.parse(&buffer[..head_len]);
-    let (Ok(httparse::Status::Complete(_)), Some(method), Some(target)) =
-        (parsed, request.method, request.path)
-    else {
-        refuse(stream, 400, "The request could not be read.");
-        return None;
-    };
-    let header = |name: &str| {
-        request
-            .headers
-            .iter()
-            .find(|header| header.name.eq_ignore_ascii_case(name))
-            .and_then(|header| std::str::from_utf8(header.value).ok())
-            .map(str::trim)
-    };
-    let length = match header("content-length").map(str::parse::<usize>) {
-        None => 0,
-        Some(Ok(length)) if length <= MAX_BODY => length,
-        Some(Ok(_)) => {
-            refuse(stream, 413, "The request is too large.");
-            return None;
-        }
-        Some(Err(_)) => {
-            refuse(stream, 400, "The request could not be read.");
+    let head = match parse_head(&buffer[..head_len]) {
+        Ok(head) => head,
+        Err((status, why)) => {
+            refuse(stream, status, why);
             return None;
         }
     };
-    if header("transfer-encoding").is_some() {
-        refuse(stream, 411, "Send the answer with a length.");
-        return None;
-    }
-    let (method, target, host) = (
-        method.to_string(),
-        target.to_string(),
-        header("host").map(str::to_string),
-    );
+    let Head {
+        method,
+        target,
+        host,
+        length,
+    } = head;
     let mut body = buffer[head_len..].to_vec();
     while body.len() < length {
         match read_some(&mut stream, &mut chunk, deadline) {
@@ -203,6 +178,51 @@ pub(super) fn read_request(mut stream: TcpStream) -> Option<Incoming> {
         host,
         body,
         stream,
+    })
+}
+
+/// A request's head, read.
+pub(crate) struct Head {
+    pub method: String,
+    pub target: String,
+    pub host: Option<String>,
+    /// The body's length (at most [`MAX_BODY`]).
+    pub length: usize,
+}
+
+/// Reads a request head (request line and headers, up to the blank line); `Err` carries the
+/// status to refuse it with and why.
+pub(crate) fn parse_head(head: &[u8]) -> Result<Head, (u16, &'static str)> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut request = httparse::Request::new(&mut headers);
+    let parsed = request.parse(head);
+    let (Ok(httparse::Status::Complete(_)), Some(method), Some(target)) =
+        (parsed, request.method, request.path)
+    else {
+        return Err((400, "The request could not be read."));
+    };
+    let header = |name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|header| header.name.eq_ignore_ascii_case(name))
+            .and_then(|header| std::str::from_utf8(header.value).ok())
+            .map(str::trim)
+    };
+    let length = match header("content-length").map(str::parse::<usize>) {
+        None => 0,
+        Some(Ok(length)) if length <= MAX_BODY => length,
+        Some(Ok(_)) => return Err((413, "The request is too large.")),
+        Some(Err(_)) => return Err((400, "The request could not be read.")),
+    };
+    if header("transfer-encoding").is_some() {
+        return Err((411, "Send the answer with a length."));
+    }
+    Ok(Head {
+        method: method.to_string(),
+        target: target.to_string(),
+        host: header("host").map(str::to_string),
+        length,
     })
 }
 

@@ -341,7 +341,7 @@ pub fn malformed(what: String) -> ProviderError {
 }
 
 /// Every reader of AGS's answers, on any answer (the property tests' entry point).
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn read_any(response: &HttpResponse) {
     let answer = Answer {
         response: response.clone(),

@@ -433,7 +433,7 @@ fn settings_error(message: String) -> ProviderError {
 }
 
 /// Every reader of AssureSign's answers, on any answer (the property tests' entry point).
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn read_any(response: &HttpResponse) {
     let _ = read_answer(response, Stage::Authentication);
     let _ = read_answer(response, Stage::SsoToken);

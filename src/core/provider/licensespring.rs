@@ -490,7 +490,7 @@ pub(super) fn settings_error(message: String) -> ProviderError {
 }
 
 /// Every reader of LicenseSpring's answers, on any answer (the property tests' entry point).
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn read_any(response: &HttpResponse) {
     let _ = read_answer(response);
 }

@@ -486,11 +486,11 @@ impl UserFacing for ProviderError {
 
 /// Each provider's answer readers, by provider: the property tests feed them any answer. A
 /// provider added later adds its line here.
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) type AnswerReader = fn(&crate::core::http::HttpResponse);
 
 /// See [`AnswerReader`]; by provider id.
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn answer_readers() -> Vec<(&'static str, AnswerReader)> {
     vec![
         ("assuresign", assuresign::read_any),

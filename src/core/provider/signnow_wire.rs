@@ -97,7 +97,7 @@ pub(super) fn read_answer(response: &HttpResponse) -> Result<Value, ProviderErro
 }
 
 /// Every reader of signNow's answers, on any answer (the property tests' entry point).
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn read_any(response: &HttpResponse) {
     if let Ok(answer) = read_answer(response) {
         let _ = expires_at(&answer, OffsetDateTime::now_utc());

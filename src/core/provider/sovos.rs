@@ -325,7 +325,7 @@ fn settings_error(message: String) -> ProviderError {
 
 /// Every reader of Sovos's answers, on any answer (the property tests' entry point): the
 /// token answer as `openidconnect` reads it, then the app's own reading of its lifetime.
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn read_any(response: &crate::core::http::HttpResponse) {
     let _ = super::json::body_as_json(NAME, response);
     if let Ok(answer) =

@@ -110,6 +110,15 @@ pub fn find_account_index(accounts: &[Account], query: &str) -> Result<usize, St
         .expect("found account is in the list"))
 }
 
+/// Reads accounts.toml's text as [`AccountStore::load`] does (the fuzzing entry point).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn parse(path: &Path, text: &str) -> Result<Vec<Account>, StoreError> {
+    let file: AccountsFile =
+        super::toml_file::parse_versioned(path, text, ACCOUNTS_SCHEMA_VERSION)?;
+    validate(path, &file.accounts)?;
+    Ok(file.accounts)
+}
+
 fn validate(path: &Path, accounts: &[Account]) -> Result<(), StoreError> {
     let invalid = |message: String| StoreError::Invalid {
         path: path.to_path_buf(),

@@ -5,7 +5,7 @@ pub mod atomic;
 pub mod remembered;
 pub mod settings;
 pub mod settings_change;
-mod toml_file;
+pub(crate) mod toml_file;
 pub mod vault;
 pub mod vault_choice;
 pub mod vault_file;
