@@ -255,6 +255,17 @@ fn with_vault_changes<T>(
     outcome
 }
 
+/// The provider's secrets, by name, for messages.
+fn secret_names(provider: &dyn crate::core::provider::Provider) -> String {
+    let names: Vec<_> = provider
+        .spec()
+        .secrets
+        .iter()
+        .map(|spec| spec.name)
+        .collect();
+    names.join(", ")
+}
+
 /// Whether a setting key names a secret (`param.Password`, `param.sessionToken`): such a value
 /// would sit in plain text in accounts.toml.
 fn names_a_secret(key: &str) -> bool {
@@ -287,15 +298,9 @@ pub fn check_account(account: &Account) -> Result<(), EngineError> {
             )));
         }
         if names_a_secret(key) {
-            let secrets: Vec<_> = provider
-                .spec()
-                .secrets
-                .iter()
-                .map(|spec| spec.name)
-                .collect();
             return Err(EngineError::Usage(format!(
                 "'{key}' looks like a secret, and settings are kept in plain text: give it as one of the account's secrets ({}) instead",
-                secrets.join(", ")
+                secret_names(provider)
             )));
         }
         let known = provider
@@ -331,16 +336,10 @@ fn check_secret_names(
     let provider = require_provider(kind);
     for (name, _) in secrets {
         if !provider.spec().secrets.iter().any(|spec| spec.name == name) {
-            let names: Vec<_> = provider
-                .spec()
-                .secrets
-                .iter()
-                .map(|spec| spec.name)
-                .collect();
             return Err(EngineError::Usage(format!(
                 "{} accounts have no secret '{name}'; known secrets: {}",
                 kind.display_name(),
-                names.join(", ")
+                secret_names(provider)
             )));
         }
     }

@@ -11,6 +11,18 @@ use crate::support::*;
 use sso_launcher::core::provider::MAX_SERVER_LIFETIME;
 use sso_launcher::sandbox::fixtures::{ags, sovos};
 
+/// The accounts of the three token servers: AGS "Gateway", Sovos "Signer", signNow "Sign".
+fn add_token_accounts(env: &TestEnv) {
+    assert_ok(&add_ags(
+        env,
+        "Gateway",
+        &[],
+        &format!("session_token={}\n", ags::SESSION_TOKEN),
+    ));
+    assert_ok(&add_sovos(env, "Signer", &[], sovos::CLIENT_SECRET));
+    assert_ok(&add_password_account(env, "Sign", &default_secrets(), &[]));
+}
+
 /// Until when `token --json` says the token is good.
 fn expires_at(output: &std::process::Output) -> OffsetDateTime {
     assert_ok(output);
@@ -26,14 +38,7 @@ fn expires_at(output: &std::process::Output) -> OffsetDateTime {
 fn an_absurd_lifetime_from_any_token_server_is_capped_not_a_crash() {
     let mut env = TestEnv::new();
     env.secrets.push(sovos::CLIENT_SECRET.into());
-    assert_ok(&add_ags(
-        &env,
-        "Gateway",
-        &[],
-        &format!("session_token={}\n", ags::SESSION_TOKEN),
-    ));
-    assert_ok(&add_sovos(&env, "Signer", &[], sovos::CLIENT_SECRET));
-    assert_ok(&add_password_account(&env, "Sign", &default_secrets(), &[]));
+    add_token_accounts(&env);
     let cases = [
         ("Gateway", sso_launcher::sandbox::ags::SIGN_ON_SESSION),
         ("Signer", sso_launcher::sandbox::sovos::TOKEN),
@@ -275,14 +280,7 @@ fn an_answer_over_the_cap_is_refused_by_every_provider() {
     let mut env = TestEnv::new();
     env.secrets.push(sovos::CLIENT_SECRET.into());
     env.add_assuresign("Sign AS", &[]);
-    assert_ok(&add_ags(
-        &env,
-        "Gateway",
-        &[],
-        &format!("session_token={}\n", ags::SESSION_TOKEN),
-    ));
-    assert_ok(&add_sovos(&env, "Signer", &[], sovos::CLIENT_SECRET));
-    assert_ok(&add_password_account(&env, "Sign", &default_secrets(), &[]));
+    add_token_accounts(&env);
     free_redirect_uri(&env);
     add_account(&env, "Licensed", &[], &signing_keys());
     let cases = [
