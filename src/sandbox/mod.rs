@@ -4,6 +4,7 @@
 //! through a loopback control API under `/__sandbox/`, to misbehave in documented ways.
 
 pub mod ags;
+mod ags_discovery;
 pub mod assuresign;
 mod control;
 pub mod demo;

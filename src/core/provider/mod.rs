@@ -7,6 +7,8 @@ pub mod ags;
 mod ags_discovery;
 mod ags_wire;
 pub mod assuresign;
+mod lifetime;
+pub use lifetime::{MAX_SERVER_LIFETIME, server_expiry};
 pub mod form;
 mod form_words;
 mod json;
@@ -165,28 +167,6 @@ pub struct IdClaims {
     pub exp: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-}
-
-/// The longest a token from a server is believed to live. A longer lifetime (an AGS
-/// `"expires_in": "99999999999999"`) is taken as this, so arithmetic on times a server sends
-/// never overflows, and a cached session is renewed at least once a year.
-pub const MAX_SERVER_LIFETIME: std::time::Duration =
-    std::time::Duration::from_secs(366 * 24 * 60 * 60);
-
-/// `start` plus a lifetime a server gave, capped at [`MAX_SERVER_LIFETIME`] (with a warning
-/// in the log saying so).
-pub fn server_expiry(start: OffsetDateTime, lifetime: std::time::Duration) -> OffsetDateTime {
-    let lifetime = if lifetime > MAX_SERVER_LIFETIME {
-        tracing::warn!(
-            "a server gave a token a lifetime of {} s; taken as {} s (the most this app believes)",
-            lifetime.as_secs(),
-            MAX_SERVER_LIFETIME.as_secs()
-        );
-        MAX_SERVER_LIFETIME
-    } else {
-        lifetime
-    };
-    start.saturating_add(time::Duration::try_from(lifetime).unwrap_or(time::Duration::MAX))
 }
 
 impl SessionToken {
