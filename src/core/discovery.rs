@@ -19,6 +19,6 @@ impl Engine {
             )));
         }
         let (origin, tenant) = ags::discovery_target(account)?;
-        Ok(ags::discover(&self.http, &origin, tenant.as_deref()).await?)
+        Ok(ags::discover(&self.http[&ProviderKind::Ags], &origin, tenant.as_deref()).await?)
     }
 }

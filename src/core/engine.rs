@@ -1,10 +1,11 @@
 //! The engine: one object that owns the store, the vault, the HTTP client and the caches.
 //! Front ends hold one and call it from a worker thread; it never touches a UI.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::core::account::{Account, AccountId};
+use crate::core::account::{Account, AccountId, ProviderKind};
 use crate::core::audit::{AuditLog, Via};
 use crate::core::browser::BrowserError;
 use crate::core::clock::{Clock, SystemClock};
@@ -85,7 +86,8 @@ pub struct Engine {
     vault_switch: Arc<SwitchableVault>,
     vault_selection: Option<VaultSelection>,
     passphrase_relay: Arc<PassphraseRelay>,
-    pub(crate) http: HttpClient,
+    /// One client per provider, each naming its provider in its errors.
+    pub(crate) http: BTreeMap<ProviderKind, HttpClient>,
     pub(crate) tokens: TokenCache,
     pub(crate) audit: AuditLog,
     pub(crate) clock: Arc<dyn Clock>,
@@ -115,6 +117,10 @@ impl Engine {
             ca_file: settings.ca_file.clone(),
             ..HttpOptions::default()
         })?;
+        let http = ProviderKind::ALL
+            .iter()
+            .map(|kind| (*kind, http.for_service(kind.display_name())))
+            .collect();
         let vault_switch = Arc::new(SwitchableVault::new(options.vault));
         let vault: Arc<dyn SecretVault> = vault_switch.clone();
         Ok(Self {

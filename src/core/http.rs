@@ -62,6 +62,9 @@ pub enum HttpError {
     /// The answer was larger than any legitimate answer.
     #[error("{host} sent an answer larger than {cap} bytes")]
     TooLarge { host: String, cap: usize },
+    /// An OAuth endpoint answered with an HTML page (an error page, a proxy, a portal).
+    #[error("{host} answered with an HTML page (HTTP {status}) instead of JSON")]
+    HtmlPage { host: String, status: u16 },
 }
 
 impl UserFacing for HttpError {
@@ -71,6 +74,9 @@ impl UserFacing for HttpError {
             Self::Setup(_) => ErrorKind::Internal,
             Self::Timeout { .. } | Self::Connect { .. } => ErrorKind::Network,
             Self::Redirect { .. } | Self::TooLarge { .. } => ErrorKind::Malformed,
+            // A 5xx page is the server (or what stands before it) failing: try again later.
+            Self::HtmlPage { status, .. } if *status >= 500 => ErrorKind::Network,
+            Self::HtmlPage { .. } => ErrorKind::Malformed,
         }
     }
 
@@ -83,6 +89,8 @@ impl UserFacing for HttpError {
             Self::Connect { .. } => "Check the address in the account settings, your network, and HTTPS_PROXY/NO_PROXY.".into(),
             Self::Redirect { .. } => "The base URL is probably wrong (a login portal or an old host); check the account settings.".into(),
             Self::TooLarge { .. } => "The base URL probably points at the wrong service; check the account settings.".into(),
+            Self::HtmlPage { status, .. } if *status >= 500 => "Try again in a minute; if it persists, check the provider's status page.".into(),
+            Self::HtmlPage { .. } => "Check that the addresses in the account settings point at the provider's API (not a web page or proxy).".into(),
         })
     }
 }
@@ -117,6 +125,8 @@ impl HttpResponse {
 pub struct HttpClient {
     client: reqwest::Client,
     options: HttpOptions,
+    /// Whom the requests go to ("AssureSign"), named in every error beside the host.
+    service: Option<&'static str>,
 }
 
 impl HttpClient {
@@ -150,7 +160,28 @@ impl HttpClient {
         let client = builder
             .build()
             .map_err(|err| HttpError::Setup(err.to_string()))?;
-        Ok(Self { client, options })
+        Ok(Self {
+            client,
+            options,
+            service: None,
+        })
+    }
+
+    /// The same client, naming `service` in its errors ("could not reach AssureSign at
+    /// host:port"). Cheap: the connection pool is shared.
+    pub fn for_service(&self, service: &'static str) -> Self {
+        Self {
+            client: self.client.clone(),
+            options: self.options.clone(),
+            service: Some(service),
+        }
+    }
+
+    fn label(&self, url: &Url) -> String {
+        match self.service {
+            Some(service) => format!("{service} at {}", host_label(url)),
+            None => host_label(url),
+        }
     }
 
     pub fn timeout(&self) -> Duration {
@@ -168,7 +199,7 @@ impl HttpClient {
         let request = request
             .build()
             .map_err(|err| HttpError::Setup(err.to_string()))?;
-        let host = host_label(request.url());
+        let host = self.label(request.url());
         let sent = SentValues::of(&request);
         let mut response = self
             .client
@@ -242,6 +273,12 @@ impl HttpClient {
             .headers(parts.headers)
             .body(body);
         let response = self.send(request).await?;
+        if response.is_html() {
+            return Err(HttpError::HtmlPage {
+                host: self.label(&url),
+                status: response.status.as_u16(),
+            });
+        }
         let mut answer = oauth2::http::Response::builder().status(response.status);
         if let Some(content_type) = response.content_type {
             answer = answer.header(reqwest::header::CONTENT_TYPE, content_type);

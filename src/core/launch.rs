@@ -177,14 +177,19 @@ impl Engine {
         on_step(LaunchStep::FetchingSignOn);
         let timer = Instant::now();
         let mut reauthenticated = false;
-        let sign_on = match provider.sign_on(self.context(), account, &session).await {
+        let sign_on = match provider
+            .sign_on(self.context(account.provider), account, &session)
+            .await
+        {
             Err(ProviderError::SessionRejected { .. }) => {
                 // The cached session died early (revoked, server restart): sign in once more.
                 tracing::info!(account = %account.name, "session rejected; signing in again");
                 self.tokens.invalidate(account.id, &session).await?;
                 reauthenticated = true;
                 session = self.session(provider, account).await?.0;
-                provider.sign_on(self.context(), account, &session).await?
+                provider
+                    .sign_on(self.context(account.provider), account, &session)
+                    .await?
             }
             other => other?,
         };
@@ -249,7 +254,7 @@ impl Engine {
             .print_only(target.is_some_and(|target| target != LaunchTarget::Browser));
         let context = ProviderContext {
             browser: target.map(|_| &browser as &dyn crate::core::provider::BrowserSignIn),
-            ..self.context()
+            ..self.context(account.provider)
         };
         let launch = provider
             .redirect_launch(context, account, &secrets, target.is_none())
@@ -277,7 +282,9 @@ impl Engine {
             let secrets = self.load_secrets(provider, account).await?;
             // A check never opens a browser: a browser sign-in is checked up to that point,
             // and a held session is renewed the way a launch would.
-            if let Some(probe) = provider.probe_browser_sign_in(self.context(), account, &secrets) {
+            if let Some(probe) =
+                provider.probe_browser_sign_in(self.context(account.provider), account, &secrets)
+            {
                 let checks = probe.await?;
                 let held = self.tokens.stored(account.id).await?;
                 let renewed_until = match held {
@@ -300,10 +307,11 @@ impl Engine {
                 .session
                 .as_ref()
                 .expect("session launches hold a session");
-            let verified_for = match provider.verify(self.context(), account, session) {
-                Some(verify) => Some(verify.await?),
-                None => None,
-            };
+            let verified_for =
+                match provider.verify(self.context(account.provider), account, session) {
+                    Some(verify) => Some(verify.await?),
+                    None => None,
+                };
             Ok(CheckReport {
                 steps: outcome.steps,
                 verified_for,

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::core::account::Account;
+use crate::core::account::{Account, ProviderKind};
 use crate::core::engine::{Engine, EngineError};
 use crate::core::provider::{
     Provider, ProviderContext, ProviderError, ProviderState, Secrets, SessionToken,
@@ -92,7 +92,7 @@ impl Engine {
         let provider = require_provider(account.provider);
         let remote = match held
             .as_ref()
-            .and_then(|session| provider.sign_out(self.context(), account, session))
+            .and_then(|session| provider.sign_out(self.context(account.provider), account, session))
         {
             Some(sign_out) => Some(sign_out.await.map_err(|err| err.to_string())),
             None => None,
@@ -170,7 +170,7 @@ impl Engine {
             let remembered = self.remembered.load(account.id);
             let context = ProviderContext {
                 remembered: &remembered,
-                ..self.context()
+                ..self.context(account.provider)
             };
             // Past the refresh window (or the provider's fixed cap) only a new sign-in helps.
             if let Some(stale) = stale.filter(|token| token.can_refresh(self.clock.now()))
@@ -272,9 +272,10 @@ impl Engine {
         session
     }
 
-    pub(crate) fn context(&self) -> ProviderContext<'_> {
+    /// What a provider needs for one call, with an HTTP client that names the provider.
+    pub(crate) fn context(&self, provider: ProviderKind) -> ProviderContext<'_> {
         ProviderContext {
-            http: &self.http,
+            http: &self.http[&provider],
             clock: self.clock.as_ref(),
             browser: None,
             chooser: None,

@@ -16,11 +16,10 @@ use sha2::Sha256;
 use time::OffsetDateTime;
 
 use super::ags_discovery::{discovery, read_parameters};
+use super::faults::{FaultKind, after_fault_string_lifetime, fault_reply};
 use super::fixtures::ags as fx;
 use super::server::{Reply, Request};
-use super::state::{
-    FaultKind, SandboxState, after_fault_string_lifetime, fault_reply, random_token,
-};
+use super::state::{SandboxState, random_token};
 
 pub const DISCOVERY: &str = "ags.discovery";
 pub const SIGN_ON: &str = "ags.sign_on";
@@ -108,7 +107,7 @@ impl AgsFake {
             }
         };
         let fault = state.record_call(endpoint);
-        // An "expired bearer" fault makes the presented refresh token count as expired.
+        // An "expired bearer" fault makes the presented refresh or session token count as expired.
         let expire = fault.is_some_and(|fault| fault.kind == FaultKind::ExpiredBearer);
         if let Some(fault) = fault
             && let Some(reply) =
@@ -138,7 +137,7 @@ impl AgsFake {
             DISCOVERY => Reply::json(200, &discovery()),
             REFRESH => self.refresh(request, now, expire),
             SIGN_OUT => self.sign_out(request, now),
-            _ => self.sign_on(state, endpoint, request, now),
+            _ => self.sign_on(state, endpoint, request, now, expire),
         };
         after_fault_string_lifetime(fault, reply)
     }
@@ -149,6 +148,7 @@ impl AgsFake {
         endpoint: &str,
         request: &Request,
         now: OffsetDateTime,
+        expire: bool,
     ) -> Reply {
         match request.header("x-auth-service-id") {
             None => {
@@ -192,6 +192,13 @@ impl AgsFake {
         let account_id = match endpoint {
             SIGN_ON_SESSION => {
                 let presented = parameters.get("sessionToken").map(String::as_str);
+                if expire {
+                    return error(
+                        401,
+                        "invalid_session_token",
+                        "the session token has expired",
+                    );
+                }
                 if presented != Some(fx::SESSION_TOKEN) {
                     if state.variant(SIGN_ON_SESSION).as_deref() == Some("echo") {
                         // A careless server: the token echoed back, with terminal escapes.

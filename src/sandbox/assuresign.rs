@@ -7,10 +7,11 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
+use super::faults::{FaultKind, after_fault, fault_reply};
 use super::fixtures::assuresign as fx;
 use super::pages;
 use super::server::{Reply, Request};
-use super::state::{FaultKind, SandboxState, fault_reply, random_token};
+use super::state::{SandboxState, random_token};
 use crate::core::provider::assuresign::{
     AUTH_API_USER_PATH, AUTH_CREDENTIALS_PATH, SSO_PATH, SSO_TOKEN_LIFETIME,
 };
@@ -86,9 +87,12 @@ impl AssureSignFake {
         }
         let expire_presented = fault.is_some_and(|f| f.kind == FaultKind::ExpiredBearer);
         Some(match endpoint {
-            API_USER => (self.api_user(state, request), None),
-            CREDENTIALS => (self.credentials(state, request), None),
-            SSO => (self.sso(state, request, expire_presented), None),
+            API_USER => (after_fault(fault, self.api_user(state, request)), None),
+            CREDENTIALS => (after_fault(fault, self.credentials(state, request)), None),
+            SSO => (
+                after_fault(fault, self.sso(state, request, expire_presented)),
+                None,
+            ),
             _ => {
                 let (reply, outcome) = self.page(state, request);
                 (reply, Some(outcome))

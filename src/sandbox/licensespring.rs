@@ -10,11 +10,12 @@ use serde_json::json;
 use time::PrimitiveDateTime;
 use time::macros::format_description;
 
+use super::faults::{FaultKind, after_fault, fault_reply};
 use super::fixtures::licensespring as fx;
 pub use super::licensespring_sso::DEFAULT_REDIRECT_URI;
 use super::licensespring_sso::{SsoSite, error};
 use super::server::{Reply, Request};
-use super::state::{SandboxState, fault_reply};
+use super::state::SandboxState;
 use crate::core::provider::licensespring_auth::signature;
 use crate::core::secret::{SecretString, constant_time_eq};
 
@@ -41,12 +42,31 @@ impl LicenseSpringFake {
             "/sso/authorize" | "/sso/login" => SIGN_IN,
             _ => return error(404, "not_found", "no such endpoint"),
         };
-        if let Some(fault) = state.record_call(endpoint)
+        let fault = state.record_call(endpoint);
+        if let Some(fault) = fault
             && let Some(reply) =
                 fault_reply(fault, || error(500, "server_error", "internal error")).await
         {
             return reply;
         }
+        if fault.is_some_and(|fault| fault.kind == FaultKind::ExpiredBearer) {
+            // The signed request counts as too old: what a clock gone wrong gets.
+            return error(
+                400,
+                "date_header_diff",
+                "the Date header is more than 15 minutes off",
+            );
+        }
+        after_fault(fault, self.answer(state, request, origin, endpoint))
+    }
+
+    fn answer(
+        &self,
+        state: &SandboxState,
+        request: &Request,
+        origin: &str,
+        endpoint: &str,
+    ) -> Reply {
         let expected = match endpoint {
             SSO_URL => "GET",
             ACTIVATE => "POST",

@@ -8,6 +8,7 @@ mod ags_discovery;
 pub mod assuresign;
 mod control;
 pub mod demo;
+pub mod faults;
 pub mod fixtures;
 pub mod licensespring;
 mod licensespring_sso;

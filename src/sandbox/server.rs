@@ -62,6 +62,13 @@ pub enum Reply {
         header: (&'static str, String),
         body: Vec<u8>,
     },
+    /// Send the head at once and the body a byte at a time, `every` apart.
+    Drip {
+        status: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+        every: std::time::Duration,
+    },
     /// Close the connection without a word.
     Drop,
 }
@@ -239,16 +246,36 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
             body,
             format!("{name}: {value}\r\n"),
         ),
+        Reply::Drip {
+            status,
+            content_type,
+            body,
+            every,
+        } => {
+            stream
+                .write_all(head(status, content_type, body.len(), "").as_bytes())
+                .await?;
+            for byte in body {
+                stream.flush().await?;
+                tokio::time::sleep(every).await;
+                stream.write_all(&[byte]).await?;
+            }
+            return stream.shutdown().await;
+        }
         Reply::Drop => return Ok(()),
     };
-    let head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{extra_headers}Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-        reason(status),
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await?;
+    stream
+        .write_all(head(status, content_type, body.len(), &extra_headers).as_bytes())
+        .await?;
     stream.write_all(&body).await?;
     stream.shutdown().await
+}
+
+fn head(status: u16, content_type: &str, length: usize, extra_headers: &str) -> String {
+    format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n{extra_headers}Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+        reason(status),
+    )
 }
 
 fn reason(status: u16) -> &'static str {

@@ -11,9 +11,10 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use url::Url;
 
+use super::faults::{FaultKind, after_fault, fault_reply};
 use super::fixtures::signnow as fx;
 use super::server::{Reply, Request};
-use super::state::{SandboxState, after_fault, fault_reply, random_token};
+use super::state::{SandboxState, random_token};
 use crate::core::loopback::pages::escape_html as escape;
 
 pub const TOKEN: &str = "signnow.token";
@@ -77,6 +78,15 @@ impl SignNowFake {
             .await
         {
             return reply;
+        }
+        if endpoint == TOKEN && fault.is_some_and(|fault| fault.kind == FaultKind::ExpiredBearer) {
+            // Whatever grant was presented counts as revoked.
+            return error(
+                state,
+                400,
+                "invalid_grant",
+                "the grant has expired or been revoked",
+            );
         }
         let reply = match (endpoint, request.path.as_str()) {
             (TOKEN, _) => self.token(state, request),

@@ -13,10 +13,11 @@ use std::time::Duration;
 use base64::Engine as _;
 use time::OffsetDateTime;
 
+use super::faults::{FaultKind, after_fault, fault_reply};
 use super::fixtures::sovos as fx;
 use super::server::{Reply, Request};
 use super::sovos_code::{Client, CodeFlow};
-use super::state::{SandboxState, after_fault, fault_reply, random_token};
+use super::state::{SandboxState, random_token};
 
 pub const DISCOVERY: &str = "sovos.discovery";
 pub const JWKS: &str = "sovos.jwks";
@@ -87,6 +88,10 @@ impl SovosFake {
             return reply;
         }
         match (endpoint, request.method.as_str()) {
+            (TOKEN, _) if fault.is_some_and(|fault| fault.kind == FaultKind::ExpiredBearer) => {
+                // The client secret or refresh token presented counts as revoked.
+                return error(401, "invalid_client", "the client credentials have expired");
+            }
             (TOKEN, _) => return after_fault(fault, self.token(state, request)),
             (AUTHORIZE, "GET") => return self.code_flow.authorize(request),
             (LOGIN, "POST") => return self.code_flow.login(state, request),

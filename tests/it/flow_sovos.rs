@@ -112,14 +112,14 @@ fn refusals_and_faults_give_clear_messages_and_exit_codes() {
     assert_ok(&add_sovos(&env, "Signer", &[], fx::CLIENT_SECRET));
     let cases: &[(&str, &str, i32, &str)] = &[
         (TOKEN, "status_500", 6, "failed on its side"),
-        (TOKEN, "html_body", 7, "cannot read"),
+        (TOKEN, "html_body", 6, "HTML page (HTTP 502)"),
         (TOKEN, "drop_connection", 6, "could not reach"),
         (DISCOVERY, "status_500", 6, "discovery answered HTTP 500"),
         (
             DISCOVERY,
             "malformed_json",
             7,
-            "discovery document is not valid",
+            "discovery document is cut short",
         ),
         (DISCOVERY, "redirect", 7, "redirect (302)"),
     ];

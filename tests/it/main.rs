@@ -10,6 +10,7 @@ mod desktop_bus;
 mod desktop_peers;
 mod desktop_support;
 mod e2e_oidc_provider;
+mod fault_matrix;
 mod flow_ags;
 mod flow_assuresign;
 mod flow_faults;

@@ -86,7 +86,11 @@ pub fn read_tokens(
     previous: &ProviderState,
 ) -> Result<SessionToken, ProviderError> {
     let body = body_as_json(NAME, &answer.response)?;
-    let missing = |field: &str| malformed(format!("the token answer has no {field}"));
+    let missing = |field: &str| {
+        malformed(format!(
+            "the token answer has no usable {field} (it is missing or not text)"
+        ))
+    };
     let access = string_at(&body, &["access_token"]).ok_or_else(|| missing("access_token"))?;
     let refresh = string_at(&body, &["refresh_token"]).ok_or_else(|| missing("refresh_token"))?;
     let seconds = |field: &str| {
@@ -209,7 +213,13 @@ pub fn error(answer: &Answer, call: &str) -> ProviderError {
             Err(err) if !answer.response.status.is_server_error() => err,
             _ => ProviderError::ServerFailure {
                 provider: NAME,
-                message: format!("{call} answered HTTP {status} (correlation id {id})"),
+                message: if answer.response.is_html() {
+                    format!(
+                        "{call} answered with an HTML page (HTTP {status}, correlation id {id})"
+                    )
+                } else {
+                    format!("{call} answered HTTP {status} (correlation id {id})")
+                },
             },
         };
     }

@@ -178,7 +178,8 @@ impl Provider for AssureSign {
                 .find_map(|path| string_at(&answer, path))
                 .ok_or_else(|| ProviderError::Malformed {
                     provider: NAME,
-                    what: "the sign-in answer has no token".into(),
+                    what: "the sign-in answer has no usable token (it is missing or not text)"
+                        .into(),
                 })?;
             let lifetime = Duration::from_secs(u64::from(config.session_minutes) * 60);
             Ok(SessionToken::new(
@@ -216,7 +217,7 @@ impl Provider for AssureSign {
             let sso_token = string_at(&answer, &["result", "ssoToken"]).ok_or_else(|| {
                 ProviderError::Malformed {
                     provider: NAME,
-                    what: "the authentication/sso answer has no result.ssoToken".into(),
+                    what: "the authentication/sso answer has no usable result.ssoToken (it is missing or not text)".into(),
                 }
             })?;
             Ok(Some(SignOn {

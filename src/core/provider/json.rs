@@ -33,6 +33,12 @@ pub fn body_as_json(
             what: format!("an empty answer (HTTP {status})"),
         });
     }
+    if std::str::from_utf8(&response.body).is_err() {
+        return Err(ProviderError::Malformed {
+            provider,
+            what: format!("text that is not UTF-8 (HTTP {status})"),
+        });
+    }
     serde_json::from_slice(&response.body).map_err(|err| ProviderError::Malformed {
         provider,
         what: format!("invalid JSON (HTTP {status}): {}", err.classify_name()),

@@ -301,7 +301,8 @@ async fn fetch_sso_url(
         );
     let response = signed(ctx, Method::GET, &url, secrets, None).await?;
     let body = read_answer(&response)?;
-    let text = string_at(&body, &["url"]).ok_or_else(|| malformed("the answer has no url"))?;
+    let text = string_at(&body, &["url"])
+        .ok_or_else(|| malformed("the answer has no usable url (it is missing or not text)"))?;
     let mut sso_url = Url::parse(text).map_err(|_| malformed("the answer's url is not a URL"))?;
     // Only a web page is opened: never javascript:, file: or an app's own scheme, and plain
     // http only on this machine (a sandbox, a test server).

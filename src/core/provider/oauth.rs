@@ -36,7 +36,7 @@ pub fn token_error(
         RequestTokenError::Request(err) => ProviderError::Http(err),
         RequestTokenError::Parse(err, _body) => ProviderError::Malformed {
             provider,
-            what: format!("the token answer is not valid ({})", err.path()),
+            what: format!("the token answer {}", unreadable(&err)),
         },
         RequestTokenError::Other(what) => ProviderError::Malformed { provider, what },
     }
@@ -58,10 +58,7 @@ pub fn discovery_error(provider: &'static str, err: DiscoveryError<HttpError>) -
         },
         DiscoveryError::Parse(err) => ProviderError::Malformed {
             provider,
-            what: format!(
-                "its OpenID discovery document is not valid ({})",
-                err.path()
-            ),
+            what: format!("its OpenID discovery document {}", unreadable(&err)),
         },
         DiscoveryError::Validation(detail) => ProviderError::Malformed {
             provider,
@@ -91,5 +88,33 @@ fn hint_for(code: &str) -> &'static str {
         }
         "unsupported_grant_type" => "The provider does not allow this grant type for the client.",
         _ => "Check the account settings against the provider's registration.",
+    }
+}
+
+/// What is wrong with an answer `serde` could not read, in words that never quote the answer
+/// (serde's own messages quote the values it met, and a value may be a token).
+fn unreadable(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    use serde_json::error::Category;
+    let inner = err.inner();
+    let path = err.path().to_string();
+    let at = if path == "." || path.is_empty() {
+        "at its top level".to_string()
+    } else {
+        format!("at {path}")
+    };
+    let message = inner.to_string();
+    match inner.classify() {
+        Category::Eof => "is cut short".into(),
+        Category::Syntax => "is not valid JSON".into(),
+        // The field names are this app's own, never the server's values.
+        Category::Data if message.starts_with("missing field") => {
+            let field = message.split('`').nth(1).unwrap_or("a required field");
+            format!("lacks {field}")
+        }
+        Category::Data if message.starts_with("invalid type") => {
+            format!("has a value of the wrong type {at}")
+        }
+        Category::Data => format!("has a value this app cannot use {at}"),
+        Category::Io => "could not be read".into(),
     }
 }

@@ -292,8 +292,9 @@ async fn token_request(
     let issued_at = ctx.clock.now();
     let response = ctx.http.send(request).await?;
     let answer = read_answer(&response)?;
-    let access = string_at(&answer, &["access_token"])
-        .ok_or_else(|| malformed("the token answer has no access_token"))?;
+    let access = string_at(&answer, &["access_token"]).ok_or_else(|| {
+        malformed("the token answer has no usable access_token (it is missing or not text)")
+    })?;
     let expires_at = expires_at(&answer, issued_at)
         .ok_or_else(|| malformed("the token answer has no usable expires_in"))?;
     let mut session = SessionToken::new(
