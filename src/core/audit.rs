@@ -1,12 +1,10 @@
 //! The audit trail: one JSON line per action, appended; never a token or a secret.
 
+use std::borrow::Cow;
 use std::fs::OpenOptions;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-use std::borrow::Cow;
-use std::io::{Read, Seek, SeekFrom};
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -14,6 +12,9 @@ use time::OffsetDateTime;
 use crate::core::account::Account;
 use crate::core::clock::rfc3339;
 use crate::core::paths::ensure_private_dir;
+use crate::core::store::atomic::FileLock;
+
+pub use crate::core::audit_read::{AuditChunk, AuditPosition, TAIL_BYTES};
 
 pub const AUDIT_SCHEMA_VERSION: u32 = 1;
 
@@ -93,18 +94,58 @@ impl AuditRecord {
     }
 }
 
+/// Default for `audit_max_bytes`: the log is rotated once it would grow past this.
+pub const DEFAULT_AUDIT_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// Default for `audit_keep_files`: how many rotated files (`audit.jsonl.1` ...) are kept.
+pub const DEFAULT_AUDIT_KEEP_FILES: u32 = 5;
+
+/// The audit log: `audit.jsonl`, rotated by size to `audit.jsonl.1` (the newest) up to
+/// `audit.jsonl.N`. Appends never wait; a rotation and a read hold a lock file so a reader
+/// never sees files renamed under it. An appender that opened the file before a rotation
+/// writes into `audit.jsonl.1`, where readers find it: no record is lost.
 #[derive(Debug, Clone)]
 pub struct AuditLog {
     path: PathBuf,
+    max_bytes: u64,
+    keep_files: u32,
 }
 
 impl AuditLog {
     pub fn new(path: PathBuf) -> Self {
-        Self { path }
+        Self {
+            path,
+            max_bytes: DEFAULT_AUDIT_MAX_BYTES,
+            keep_files: DEFAULT_AUDIT_KEEP_FILES,
+        }
     }
 
-    pub fn path(&self) -> &std::path::Path {
+    /// Rotates once the log would grow past `max_bytes`, keeping `keep_files` old files.
+    pub fn with_rotation(mut self, max_bytes: u64, keep_files: u32) -> Self {
+        self.max_bytes = max_bytes.max(1);
+        self.keep_files = keep_files.max(1);
+        self
+    }
+
+    pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// `audit.jsonl.N`: the Nth newest rotated file.
+    pub(crate) fn rotated(&self, number: u32) -> PathBuf {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(format!(".{number}"));
+        PathBuf::from(name)
+    }
+
+    pub(crate) fn keep_files(&self) -> u32 {
+        self.keep_files
+    }
+
+    /// The lock a rotation and a read hold (never an append).
+    pub(crate) fn lock(&self) -> std::io::Result<FileLock> {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(".lock");
+        FileLock::acquire(Path::new(&name))
     }
 
     /// Appends one line with a single write, so concurrent processes do not interleave.
@@ -119,118 +160,47 @@ impl AuditLog {
             .map(crate::core::server_text::printable);
         let mut line = serde_json::to_vec(&record).map_err(std::io::Error::other)?;
         line.push(b'\n');
+        self.rotate_if_full(line.len() as u64)?;
         let mut options = OpenOptions::new();
         options.create(true).append(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         options.open(&self.path)?.write_all(&line)
     }
-}
 
-/// How much of the end of a long log the window reads at start.
-pub const TAIL_BYTES: u64 = 4 * 1024 * 1024;
-
-/// Records read from the log, and where to read on from next time.
-#[derive(Debug, Default)]
-pub struct AuditChunk {
-    pub records: Vec<AuditRecord>,
-    /// Byte offset just past the last complete line read.
-    pub next_offset: u64,
-    /// Lines that are not audit records (hand-edited, cut short); skipped.
-    pub unreadable_lines: usize,
-}
-
-impl AuditLog {
-    /// Reads complete lines from `offset` on (`None`: the last [`TAIL_BYTES`] of the file,
-    /// from its first whole line). A missing log is an empty one.
-    pub fn read_from(&self, offset: Option<u64>) -> std::io::Result<AuditChunk> {
-        let mut file = match std::fs::File::open(&self.path) {
-            Ok(file) => file,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(AuditChunk::default());
-            }
-            Err(err) => return Err(err),
-        };
-        let length = file.metadata()?.len();
-        let (start, skip_partial) = match offset {
-            Some(offset) if offset <= length => (offset, false),
-            // The log was replaced or cut: start again from its tail.
-            _ if length > TAIL_BYTES => (length - TAIL_BYTES, true),
-            _ => (0, false),
-        };
-        file.seek(SeekFrom::Start(start))?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)?;
-        let mut chunk = AuditChunk {
-            next_offset: start,
-            ..AuditChunk::default()
-        };
-        let mut body = &bytes[..];
-        if skip_partial {
-            let cut = body
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(body.len(), |at| at + 1);
-            chunk.next_offset += cut as u64;
-            body = &body[cut..];
+    /// Moves `audit.jsonl` to `audit.jsonl.1` (and each older file one number up, dropping
+    /// the oldest) when `adding` more bytes would take it past the limit. Each step is one
+    /// rename: a kill between two leaves a gap in the numbers, never a lost or torn file.
+    fn rotate_if_full(&self, adding: u64) -> std::io::Result<()> {
+        let full = |length: u64| length > 0 && length + adding > self.max_bytes;
+        if !full(file_length(&self.path)) {
+            return Ok(());
         }
-        // A last line without its newline is still being written: read it next time.
-        while let Some(end) = body.iter().position(|&b| b == b'\n') {
-            let line = &body[..end];
-            chunk.next_offset += end as u64 + 1;
-            body = &body[end + 1..];
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            match serde_json::from_slice::<AuditRecord>(line) {
-                Ok(record) => chunk.records.push(record),
-                Err(_) => chunk.unreadable_lines += 1,
+        let _lock = self.lock()?;
+        // Another process may have rotated while this one waited for the lock.
+        if !full(file_length(&self.path)) {
+            return Ok(());
+        }
+        match std::fs::remove_file(self.rotated(self.keep_files)) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+            _ => {}
+        }
+        for number in (1..self.keep_files).rev() {
+            match std::fs::rename(self.rotated(number), self.rotated(number + 1)) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+                _ => {}
             }
         }
-        Ok(chunk)
+        std::fs::rename(&self.path, self.rotated(1))?;
+        #[cfg(unix)]
+        if let Some(dir) = self.path.parent() {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        tracing::info!(path = %self.path.display(), "rotated the audit log");
+        Ok(())
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::account::{Account, ProviderKind};
-
-    #[test]
-    fn reads_on_from_where_it_stopped_and_skips_damaged_lines() {
-        let dir = tempfile::tempdir().unwrap();
-        let log = AuditLog::new(dir.path().join("audit.jsonl"));
-        assert!(log.read_from(None).unwrap().records.is_empty());
-        let account = Account::new("Acme", ProviderKind::Assuresign);
-        let record = AuditRecord::new(
-            &account,
-            "launch",
-            Via::Cli,
-            OffsetDateTime::UNIX_EPOCH,
-            Duration::ZERO,
-        );
-        log.append(&record).unwrap();
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(log.path())
-            .unwrap()
-            .write_all(b"not json\n{\"v\":1")
-            .unwrap();
-        let first = log.read_from(None).unwrap();
-        assert_eq!(first.records, vec![record.clone()]);
-        assert_eq!(first.unreadable_lines, 1);
-        // The unfinished last line is not consumed; once finished, it is read.
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(log.path())
-            .unwrap();
-        let length = file.metadata().unwrap().len();
-        file.set_len(length - 6).unwrap();
-        file.seek(SeekFrom::End(0)).unwrap();
-        drop(file);
-        log.append(&record).unwrap();
-        let next = log.read_from(Some(first.next_offset)).unwrap();
-        assert_eq!(next.records, vec![record]);
-        assert_eq!(next.unreadable_lines, 0);
-    }
+fn file_length(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |metadata| metadata.len())
 }

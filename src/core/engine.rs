@@ -126,7 +126,7 @@ impl Engine {
         Ok(Self {
             store: AccountStore::new(options.paths.accounts_file()),
             remembered: RememberedStore::new(options.paths.remembered_dir()),
-            audit: AuditLog::new(options.paths.audit_file()),
+            audit: settings.audit_log(options.paths.audit_file()),
             tokens: {
                 let tokens = TokenCache::new(
                     vault.clone(),

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod account_changes;
 pub mod audit;
+pub mod audit_read;
 pub mod autostart;
 pub mod blocking;
 pub mod browser;

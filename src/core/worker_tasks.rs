@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
 use crate::core::account::{Account, AccountId};
+use crate::core::audit::AuditPosition;
 pub(crate) use crate::core::blocking::{blocking, supervised};
 use crate::core::engine::{AccountEdit, Engine, EngineError};
 use crate::core::error::ErrorKind;
@@ -26,7 +27,7 @@ pub(crate) struct Tasks {
     pub(super) passphrases: Arc<PendingPassphrases>,
     pub(super) launches: Arc<RunningLaunches>,
     /// Where the audit log was last read up to.
-    pub(super) audit_offset: Arc<tokio::sync::Mutex<Option<u64>>>,
+    pub(super) audit_offset: Arc<tokio::sync::Mutex<Option<AuditPosition>>>,
     pub(super) refreshing_all: Arc<AtomicBool>,
     /// The accounts whose token status has been sent (new ones get theirs on arrival).
     pub(super) listed: Arc<Mutex<std::collections::HashSet<AccountId>>>,
@@ -213,7 +214,7 @@ impl Tasks {
                 return;
             }
         };
-        *offset = Some(chunk.next_offset);
+        *offset = chunk.next;
         if chunk.records.is_empty() {
             return;
         }

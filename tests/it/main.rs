@@ -5,6 +5,7 @@ mod browser_choice;
 mod cli_accounts;
 mod cli_polish;
 mod clipboard;
+mod crash_safety;
 mod demo_all;
 mod desktop_bus;
 mod desktop_peers;

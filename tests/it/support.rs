@@ -412,3 +412,33 @@ pub fn wait_for_clipboard(what: &str, accept: impl Fn(&str) -> bool) -> String {
         std::thread::sleep(std::time::Duration::from_millis(25));
     }
 }
+
+/// A step of a xorshift generator: random enough for kill moments, and reproducible.
+pub fn next_random(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+/// Starts a writer that prints a number after each write, waits for the first, lets it run on
+/// for `after`, and kills it (SIGKILL). Returns the number it had reported.
+pub fn kill_writer_after(mut writer: Command, after: std::time::Duration, what: &str) -> u64 {
+    use std::io::BufRead;
+    let mut child = writer.stdout(Stdio::piped()).spawn().unwrap();
+    let mut said = String::new();
+    // Kept open until the kill: the writer is to die of it, not of a closed pipe.
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    reader.read_line(&mut said).unwrap();
+    let written: u64 = said.trim().parse().expect("the writer says what it wrote");
+    std::thread::sleep(after);
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    drop(reader);
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(9),
+        "{what}: the writer ended before the kill: {status}"
+    );
+    written
+}

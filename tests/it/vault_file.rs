@@ -12,7 +12,9 @@ use sso_launcher::core::store::vault::{KeyringVault, SecretKey, SecretVault};
 use sso_launcher::core::store::vault_choice::PassphraseFile;
 use sso_launcher::core::store::vault_file::{DEFAULT_IDLE, FileVault};
 
-use crate::support::{TestEnv, assert_exit, assert_ok, stderr, stdout};
+use crate::support::{
+    TestEnv, assert_exit, assert_ok, kill_writer_after, next_random, stderr, stdout,
+};
 use sso_launcher::sandbox::fixtures::assuresign as fx;
 
 const PASSPHRASE: &str = "correct horse battery staple";
@@ -310,7 +312,6 @@ fn writer() -> PathBuf {
 /// with both entries of one write equal, and holds at least what the writer said it wrote.
 #[test]
 fn a_writer_killed_at_any_moment_leaves_a_vault_that_opens() {
-    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let passphrase = env_passphrase(dir.path());
     let path = dir.path().join("vault.age");
@@ -345,30 +346,13 @@ fn a_writer_killed_at_any_moment_leaves_a_vault_that_opens() {
     };
     let mut seed = u64::from(std::process::id()) | 1;
     for run in 0..200 {
-        let mut child = Command::new(writer())
+        let mut writer = Command::new(writer());
+        writer
             .args([path.to_str().unwrap(), "count"])
-            .env("SSO_LAUNCHER_VAULT_PASSPHRASE_FILE", &passphrase)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut said = String::new();
-        // Kept open until the kill: the writer is to die of it, not of a closed pipe.
-        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
-        reader.read_line(&mut said).unwrap();
-        let written: u64 = said.trim().parse().expect("the writer says what it wrote");
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
+            .env("SSO_LAUNCHER_VAULT_PASSPHRASE_FILE", &passphrase);
         // About one write's time: the kill lands anywhere in the next write.
-        std::thread::sleep(Duration::from_millis(seed % 200));
-        child.kill().unwrap();
-        let status = child.wait().unwrap();
-        drop(reader);
-        assert_eq!(
-            std::os::unix::process::ExitStatusExt::signal(&status),
-            Some(9),
-            "run {run}: the writer ended before the kill: {status}"
-        );
+        let after = Duration::from_millis(next_random(&mut seed) % 200);
+        let written = kill_writer_after(writer, after, &format!("run {run}"));
         let snapshot = (run, written, std::fs::read(&path).unwrap());
         if snapshots.send(snapshot).is_err() {
             break; // The checker failed: its panic is reported below.

@@ -64,6 +64,13 @@ pub struct Settings {
     /// Minutes without use after which an unlocked vault file is forgotten (default 15).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_idle_minutes: Option<f64>,
+    /// The audit log is rotated (`audit.jsonl` to `audit.jsonl.1` ...) once it would grow
+    /// past this many bytes (default 10 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_max_bytes: Option<u64>,
+    /// How many rotated audit files are kept (default 5); older ones are deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_keep_files: Option<u32>,
 }
 
 /// The vaults settings.toml may choose (memory is for tests and demos, chosen by flag).
@@ -142,6 +149,8 @@ impl Default for Settings {
             vault: None,
             vault_file: None,
             vault_idle_minutes: None,
+            audit_max_bytes: None,
+            audit_keep_files: None,
         }
     }
 }
@@ -175,6 +184,18 @@ impl Settings {
         }
         if !within(self.lock_wait_seconds, 86_400.0) {
             return Err("lock_wait_seconds must be between 0 and 86400".into());
+        }
+        if self
+            .audit_max_bytes
+            .is_some_and(|bytes| !(1024..=1 << 30).contains(&bytes))
+        {
+            return Err("audit_max_bytes must be between 1024 and 1073741824 (1 GiB)".into());
+        }
+        if self
+            .audit_keep_files
+            .is_some_and(|files| !(1..=1000).contains(&files))
+        {
+            return Err("audit_keep_files must be between 1 and 1000".into());
         }
         if self
             .text_scale
@@ -213,6 +234,15 @@ impl Settings {
         self.lock_wait_seconds
             .map(Duration::from_secs_f64)
             .unwrap_or(DEFAULT_LOCK_WAIT)
+    }
+
+    /// The audit log at `path`, rotated as these settings say.
+    pub fn audit_log(&self, path: PathBuf) -> crate::core::audit::AuditLog {
+        use crate::core::audit::{AuditLog, DEFAULT_AUDIT_KEEP_FILES, DEFAULT_AUDIT_MAX_BYTES};
+        AuditLog::new(path).with_rotation(
+            self.audit_max_bytes.unwrap_or(DEFAULT_AUDIT_MAX_BYTES),
+            self.audit_keep_files.unwrap_or(DEFAULT_AUDIT_KEEP_FILES),
+        )
     }
 
     pub fn vault_idle(&self) -> Duration {
