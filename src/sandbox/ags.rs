@@ -19,7 +19,7 @@ use super::ags_discovery::{discovery, read_parameters};
 use super::faults::{FaultKind, after_fault_string_lifetime, fault_reply};
 use super::fixtures::ags as fx;
 use super::server::{Reply, Request};
-use super::state::{SandboxState, random_token};
+use super::state::{SandboxState, issue_secret, issued, random_token};
 
 pub const DISCOVERY: &str = "ags.discovery";
 pub const SIGN_ON: &str = "ags.sign_on";
@@ -296,7 +296,7 @@ impl AgsFake {
         let accounts: Vec<Value> = fx::ACCOUNTS
             .iter()
             .map(|(id, name)| {
-                let token = random_token(24);
+                let token = issue_secret(24);
                 tokens.insert(
                     token.clone(),
                     UserToken {
@@ -376,8 +376,8 @@ impl AgsFake {
             json!({"accountId": account_id, "deviceId": client_id, "tenantId": fx::TENANT, "typ": typ,
                 "exp": exp.unix_timestamp(), "fixed_exp": fixed.unix_timestamp(), "jti": random_token(12)})
         };
-        let access = jwt(&claims("DevAuthN", access_expires));
-        let refresh = jwt(&claims("RefreshAuthN", refresh_expires));
+        let access = issued(jwt(&claims("DevAuthN", access_expires)));
+        let refresh = issued(jwt(&claims("RefreshAuthN", refresh_expires)));
         self.access.lock().expect("access lock").insert(
             access.clone(),
             Access {

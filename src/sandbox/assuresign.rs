@@ -11,7 +11,7 @@ use super::faults::{FaultKind, after_fault, fault_reply};
 use super::fixtures::assuresign as fx;
 use super::pages;
 use super::server::{Reply, Request};
-use super::state::{SandboxState, random_token};
+use super::state::{SandboxState, issue_secret};
 use crate::core::provider::assuresign::{
     AUTH_API_USER_PATH, AUTH_CREDENTIALS_PATH, SSO_PATH, SSO_TOKEN_LIFETIME,
 };
@@ -234,7 +234,7 @@ impl AssureSignFake {
                 }
             },
         };
-        let sso_token = random_token(32);
+        let sso_token = issue_secret(32);
         let expires_at = now + SSO_TOKEN_LIFETIME;
         self.grants.lock().expect("grants lock").insert(
             sso_token.clone(),
@@ -292,7 +292,7 @@ impl AssureSignFake {
         scheme: Scheme,
         minutes: u64,
     ) -> String {
-        let token = random_token(48);
+        let token = issue_secret(48);
         let session = Session {
             user: user.to_string(),
             scheme,

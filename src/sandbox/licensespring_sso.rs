@@ -18,7 +18,7 @@ use url::Url;
 
 use super::fixtures::licensespring as fx;
 use super::server::{Reply, Request};
-use super::state::random_token;
+use super::state::{issue_secret, issued, random_token};
 use crate::core::loopback::pages::escape_html as escape;
 
 const CODE_LIFETIME: Duration = Duration::from_secs(300);
@@ -151,19 +151,19 @@ impl SsoSite {
                 ),
             );
         } else if pending.token_mode {
-            let id_token = id_token(now);
+            let id_token = issued(id_token(now));
             self.grants
                 .lock()
                 .expect("grants lock")
                 .insert(id_token.clone(), now + ID_TOKEN_LIFETIME);
             answer.extend([
                 ("id_token", id_token),
-                ("access_token", random_token(24)),
+                ("access_token", issue_secret(24)),
                 ("expires_in", "3600".into()),
                 ("token_type", "Bearer".into()),
             ]);
         } else {
-            let code = random_token(18);
+            let code = issue_secret(18);
             self.grants
                 .lock()
                 .expect("grants lock")

@@ -14,7 +14,7 @@ use url::Url;
 use super::faults::{FaultKind, after_fault, fault_reply};
 use super::fixtures::signnow as fx;
 use super::server::{Reply, Request};
-use super::state::{SandboxState, random_token};
+use super::state::{SandboxState, issue_secret, random_token};
 use crate::core::loopback::pages::escape_html as escape;
 
 pub const TOKEN: &str = "signnow.token";
@@ -167,8 +167,8 @@ impl SignNowFake {
                 );
             }
         }
-        let access_token = random_token(32);
-        let refresh_token = random_token(32);
+        let access_token = issue_secret(32);
+        let refresh_token = issue_secret(32);
         let now = state.now();
         self.access.lock().expect("access lock").insert(
             access_token.clone(),
@@ -304,7 +304,7 @@ impl SignNowFake {
                 .append_pair("error", "access_denied")
                 .append_pair("error_description", "The user did not grant access");
         } else {
-            let code = random_token(24);
+            let code = issue_secret(24);
             self.codes.lock().expect("codes lock").insert(
                 code.clone(),
                 Code {

@@ -17,7 +17,7 @@ use super::faults::{FaultKind, after_fault, fault_reply};
 use super::fixtures::sovos as fx;
 use super::server::{Reply, Request};
 use super::sovos_code::{Client, CodeFlow};
-use super::state::{SandboxState, random_token};
+use super::state::{SandboxState, issue_secret};
 
 pub const DISCOVERY: &str = "sovos.discovery";
 pub const JWKS: &str = "sovos.jwks";
@@ -165,7 +165,7 @@ impl SovosFake {
                 &format!("audience must be {}", fx::AUDIENCE),
             );
         }
-        let token = random_token(32);
+        let token = issue_secret(32);
         let expires_at = state.now() + ACCESS_TOKEN_LIFETIME;
         self.api_tokens
             .lock()

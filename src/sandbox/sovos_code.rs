@@ -23,7 +23,7 @@ use url::Url;
 
 use super::fixtures::sovos as fx;
 use super::server::{Reply, Request};
-use super::state::{SandboxState, random_token};
+use super::state::{SandboxState, issue_secret, random_token};
 use crate::core::loopback::pages::escape_html as escape;
 
 pub const CODE_LIFETIME: Duration = Duration::from_secs(60);
@@ -177,7 +177,7 @@ impl CodeFlow {
                 .insert(transaction.to_string(), pending);
             return login_page(transaction, Some("The e-mail or password is wrong."));
         }
-        let code = random_token(32);
+        let code = issue_secret(32);
         let mut target = pending.redirect_uri.clone();
         target
             .query_pairs_mut()
@@ -285,7 +285,7 @@ impl CodeFlow {
         nonce: Option<&str>,
         subject: &str,
     ) -> Reply {
-        let access_token = random_token(32);
+        let access_token = issue_secret(32);
         let now = state.now();
         let chrono_time = |at: OffsetDateTime| {
             chrono::DateTime::from_timestamp(at.unix_timestamp(), 0).expect("valid time")
@@ -352,6 +352,7 @@ impl CodeFlow {
             }
             _ => id_token,
         };
+        let id_token = super::state::issued(id_token);
         let mut answer = json!({
             "access_token": access_token,
             "token_type": "Bearer",
@@ -361,7 +362,7 @@ impl CodeFlow {
         });
         // Like oidc-provider: a refresh token only for offline_access.
         if scope.split(' ').any(|s| s == "offline_access") {
-            let refresh_token = random_token(32);
+            let refresh_token = issue_secret(32);
             self.refresh_tokens.lock().expect("refresh lock").insert(
                 refresh_token.clone(),
                 RefreshGrant {

@@ -68,6 +68,34 @@ impl SandboxState {
     }
 }
 
+/// The environment variable naming a file where the sandbox lists every secret it issues
+/// (tokens, codes, ID tokens), one a line: the test suite's final scan looks for each of them
+/// in every file the app wrote. Unset, nothing is recorded.
+pub const ISSUED_LIST_ENV: &str = "SSO_LAUNCHER_SANDBOX_ISSUED";
+
+/// A secret the sandbox hands out, listed for the final scan when [`ISSUED_LIST_ENV`] is set.
+pub fn issued(secret: String) -> String {
+    if let Some(list) = std::env::var_os(ISSUED_LIST_ENV) {
+        use std::io::Write;
+        let line = format!("{secret}\n");
+        // One append of one line: concurrent test processes do not interleave.
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(list)
+            .and_then(|mut file| file.write_all(line.as_bytes()));
+        if let Err(err) = written {
+            tracing::warn!("could not list an issued secret for the scan: {err}");
+        }
+    }
+    secret
+}
+
+/// A random secret token, listed as issued.
+pub fn issue_secret(bytes: usize) -> String {
+    issued(random_token(bytes))
+}
+
 /// A random URL-safe token, as a provider would issue.
 pub fn random_token(bytes: usize) -> String {
     use base64::Engine as _;

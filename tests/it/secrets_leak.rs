@@ -1,5 +1,7 @@
 //! After a full session of use, no secret is in any file the app wrote or in its logs.
 
+use std::process::Command;
+
 use crate::support::*;
 use sso_launcher::sandbox::assuresign::API_USER;
 
@@ -48,4 +50,49 @@ fn no_secret_in_files_or_verbose_logs() {
     env.secrets.push(bearer);
     env.secrets.push(sso_token);
     assert!(!env.written_files().is_empty());
+}
+
+/// The test command's last step, `scripts/scan-secrets`, finds a listed secret planted in a
+/// file the app writes (as it is, and percent-encoded), and passes over the test's own
+/// scaffolding and the vault's ciphertext.
+#[test]
+fn the_scan_after_the_suite_finds_a_planted_secret() {
+    let root = tempfile::tempdir().unwrap();
+    let env = root.path().join("files/env-planted");
+    for folder in ["secrets", "files/env-planted/data", "tmp"] {
+        std::fs::create_dir_all(root.path().join(folder)).unwrap();
+    }
+    let secret = "s3cret/token+value=";
+    std::fs::write(
+        root.path().join("secrets/used.list"),
+        format!("{secret}\nshort\n"),
+    )
+    .unwrap();
+    // The test's own script and the ciphertext may hold it; neither is the app's plain text.
+    std::fs::write(env.join("browser.sh"), secret).unwrap();
+    std::fs::write(env.join("data/vault.age"), secret).unwrap();
+    std::fs::write(env.join("data/audit.jsonl"), "{\"detail\":\"fine\"}\n").unwrap();
+    let scan = || {
+        Command::new("python3")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/scan-secrets"))
+            .arg(root.path())
+            .output()
+            .unwrap()
+    };
+    let clean = scan();
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("no secret in any file"));
+    for (file, text) in [
+        ("data/window.ron", format!("x {secret} y")),
+        (
+            "data/audit.jsonl",
+            "u=s3cret%2Ftoken%2Bvalue%3D".to_string(),
+        ),
+    ] {
+        std::fs::write(env.join(file), text).unwrap();
+        let found = scan();
+        assert_eq!(found.status.code(), Some(1), "{file}: {}", stdout(&found));
+        assert!(stdout(&found).contains(file), "{}", stdout(&found));
+        std::fs::remove_file(env.join(file)).unwrap();
+    }
 }

@@ -30,7 +30,7 @@ impl TestEnv {
             .unwrap();
         let sandbox = runtime.block_on(SandboxHandle::start(0)).unwrap();
         Self {
-            dir: tempfile::tempdir().unwrap(),
+            dir: suite_dir(),
             runtime,
             sandbox,
             secrets: [
@@ -223,7 +223,7 @@ impl TestEnv {
     /// Every file the app wrote, read as bytes.
     pub fn written_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let mut files = Vec::new();
-        for root in [self.config_dir(), self.data_dir()] {
+        for root in ["config", "data", "logs", "home"].map(|folder| self.dir.path().join(folder)) {
             collect_files(&root, &mut files);
         }
         files
@@ -231,8 +231,18 @@ impl TestEnv {
 }
 
 impl Drop for TestEnv {
-    /// Whatever a test did, no secret may be left in a file the app wrote.
+    /// Whatever a test did, no secret may be left in a file the app wrote. Under the test
+    /// command the folder stays, and the secrets are listed, for the scan after the suite.
     fn drop(&mut self) {
+        if let Some(root) = suite_root() {
+            self.dir.disable_cleanup(true);
+            let list = root
+                .join("secrets")
+                .join(format!("used-{}.list", uuid::Uuid::new_v4().simple()));
+            let mut lines = self.secrets.join("\n");
+            lines.push('\n');
+            std::fs::write(&list, lines).expect("the secrets list is written");
+        }
         if std::thread::panicking() {
             return;
         }
@@ -246,6 +256,32 @@ impl Drop for TestEnv {
                 );
             }
         }
+    }
+}
+
+/// Set by the test command: the folder in `target/` the suite writes under (`files/`, kept
+/// until the scan) and lists the secrets it used in (`secrets/`, outside what is scanned).
+pub const SUITE_ROOT_ENV: &str = "SSO_LAUNCHER_TEST_ROOT";
+
+fn suite_root() -> Option<PathBuf> {
+    std::env::var_os(SUITE_ROOT_ENV).map(PathBuf::from)
+}
+
+/// A test's own folder: under the suite's `files/` when the test command runs, else a plain
+/// temporary folder. The app writes in its `config/`, `data/`, `logs/` and `home/`; the test's
+/// own scaffolding (browser scripts, passphrase files) sits beside them and is not scanned.
+fn suite_dir() -> tempfile::TempDir {
+    match suite_root() {
+        Some(root) => {
+            let files = root.join("files");
+            std::fs::create_dir_all(&files).unwrap();
+            std::fs::create_dir_all(root.join("secrets")).unwrap();
+            tempfile::Builder::new()
+                .prefix("env-")
+                .tempdir_in(files)
+                .unwrap()
+        }
+        None => tempfile::tempdir().unwrap(),
     }
 }
 

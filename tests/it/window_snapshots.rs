@@ -138,9 +138,10 @@ fn the_vault_passphrase_dialog_at_800_by_600() {
     let env = TestEnv::new();
     env.add_assuresign("Acme", &[]);
     let mut options = gui_options(&env, Arc::new(MemoryVault::new()));
-    // A fixed path: the dialog shows it, and the image must not change from run to run.
-    let folder = std::env::temp_dir().join("sso-launcher-snapshot-vault");
-    let _ = std::fs::remove_dir_all(&folder);
+    // A fixed path: the dialog shows it, and the image must not change from run to run (nor
+    // with TMPDIR, which the test command points into target/). Nothing is written there.
+    let folder = std::path::Path::new("/tmp/sso-launcher-snapshot-vault");
+    let _ = std::fs::remove_dir_all(folder);
     let vault = FileVault::new(
         folder.join("vault.age"),
         options.passphrase_relay.source(),
@@ -158,5 +159,5 @@ fn the_vault_passphrase_dialog_at_800_by_600() {
     type_into(&mut harness, "Passphrase", "typed");
     still(&mut harness);
     harness.snapshot("vault_passphrase_800x600");
-    let _ = std::fs::remove_dir_all(&folder);
+    let _ = std::fs::remove_dir_all(folder);
 }
