@@ -96,7 +96,8 @@ fn hint_for(code: &str) -> &'static str {
 fn unreadable(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
     use serde_json::error::Category;
     let inner = err.inner();
-    let path = err.path().to_string();
+    // The path can hold the server's own key names: short and clean.
+    let path = excerpt(&err.path().to_string(), 60, &SentValues::default());
     let at = if path == "." || path.is_empty() {
         "at its top level".to_string()
     } else {
