@@ -161,3 +161,59 @@ fn the_vault_passphrase_dialog_at_800_by_600() {
     harness.snapshot("vault_passphrase_800x600");
     let _ = std::fs::remove_dir_all(folder);
 }
+
+/// The account editor for two providers with many fields, drawn from a hand-written
+/// `accounts.toml` (fixed addresses, so the images do not change from run to run). Taken
+/// before the providers became self-describing units (issue 15): the editor must look the
+/// same after.
+#[test]
+fn the_editor_for_sovos_and_licensespring_at_800_by_600() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(
+        env.config_dir().join("accounts.toml"),
+        r#"schema_version = 1
+
+[[accounts]]
+id = "00000000-0000-4000-8000-000000000001"
+name = "Signer"
+provider = "sovos"
+
+[accounts.settings]
+issuer = "https://auth.signer.example.com"
+client_id = "sso-launcher"
+grant = "authorization_code"
+scopes = "openid offline_access"
+
+[[accounts]]
+id = "00000000-0000-4000-8000-000000000002"
+name = "Licensed"
+provider = "licensespring"
+
+[accounts.settings]
+api_base_url = "https://api.licensespring.example.com"
+product = "acme-suite"
+customer_account_code = "ACME-EU-1"
+response_type = "code"
+"#,
+    )
+    .unwrap();
+    let options = gui_options(&env, Arc::new(MemoryVault::new()));
+    let mut harness = drawn(engine_factory(options), [800.0, 600.0]);
+    wait_for(&mut harness, "the accounts", |app| {
+        app.state.accounts.len() == 2
+    });
+    for (name, image) in [
+        ("Signer", "editor_sovos_800x600"),
+        ("Licensed", "editor_licensespring_800x600"),
+    ] {
+        act(&mut harness, "Edit", name);
+        wait_for(&mut harness, "the editor", |app| app.state.editor.is_some());
+        still(&mut harness);
+        harness.snapshot(image);
+        click(&mut harness, "Cancel");
+        wait_for(&mut harness, "the editor to close", |app| {
+            app.state.editor.is_none()
+        });
+    }
+}
