@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::Criterion;
-use sso_launcher::core::account::{Account, ProviderKind};
+use sso_launcher::core::account::{Account, ProviderId};
 use sso_launcher::core::audit::Via;
 use sso_launcher::core::clock::ManualClock;
 use sso_launcher::core::engine::{Engine, EngineOptions};
@@ -49,7 +49,7 @@ fn fixture() -> Fixture {
     for (account, secrets) in demo_accounts(sandbox.sandbox()) {
         saved.push(engine.add_account(account, secrets).unwrap());
     }
-    let find = |kind: ProviderKind| {
+    let find = |kind: ProviderId| {
         saved
             .iter()
             .find(|account| account.provider == kind)
@@ -57,9 +57,9 @@ fn fixture() -> Fixture {
             .clone()
     };
     Fixture {
-        account: find(ProviderKind::Assuresign),
-        ags: find(ProviderKind::Ags),
-        licensespring: find(ProviderKind::Licensespring),
+        account: find(sso_launcher::core::provider::assuresign::ID),
+        ags: find(sso_launcher::core::provider::ags::ID),
+        licensespring: find(sso_launcher::core::provider::licensespring::ID),
         runtime,
         sandbox,
         engine,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use sso_launcher::core::account::{Account, ProviderKind};
+use sso_launcher::core::account::{Account, ProviderId};
 use sso_launcher::core::engine::EngineOptions;
 use sso_launcher::core::paths::AppPaths;
 use sso_launcher::core::store::accounts::AccountStore;
@@ -25,7 +25,7 @@ const REGIONS: [&str; 5] = ["Europe", "Americas", "Asia", "Africa", "Oceania"];
 fn helpdesk_accounts() -> Vec<Account> {
     (0..ACCOUNTS)
         .map(|n| {
-            let provider = ProviderKind::ALL[n % 5];
+            let provider = ProviderId::all().nth(n % 5).expect("five providers");
             let mut account = Account::new(
                 format!("{} {} {n}", COMPANIES[n % 8], REGIONS[n % 5]),
                 provider,

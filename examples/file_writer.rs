@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use sso_launcher::core::account::{Account, AccountId, ProviderKind};
+use sso_launcher::core::account::{Account, AccountId};
 use sso_launcher::core::audit::{AuditLog, AuditRecord, Via};
 use sso_launcher::core::provider::ProviderState;
 use sso_launcher::core::store::StoreError;
@@ -47,7 +47,8 @@ fn next_account_counter(folder: &Path) -> u64 {
     store
         .update(|accounts| {
             if accounts.is_empty() {
-                let mut account = Account::new("Counter", ProviderKind::Assuresign);
+                let mut account =
+                    Account::new("Counter", sso_launcher::core::provider::assuresign::ID);
                 account.id = AccountId::nil();
                 accounts.push(account);
             }
@@ -113,7 +114,7 @@ fn next_audit_record(folder: &Path, last: u64) -> u64 {
             .unwrap_or(0)
             + 1
     };
-    let mut account = Account::new("Counter", ProviderKind::Assuresign);
+    let mut account = Account::new("Counter", sso_launcher::core::provider::assuresign::ID);
     account.id = AccountId::nil();
     let mut record = AuditRecord::new(
         &account,

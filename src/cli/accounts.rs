@@ -9,7 +9,7 @@ use super::args::{AccountsCommand, AddArgs, EditArgs, RemoveArgs};
 use super::output::Output;
 use super::report::CliError;
 use super::secrets_input;
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::{Account, ProviderId};
 use crate::core::engine::{AccountEdit, Engine};
 use crate::core::error::ErrorKind;
 use crate::core::provider::require_provider;
@@ -72,7 +72,7 @@ fn not_added(err: crate::core::engine::EngineError) -> CliError {
 }
 
 fn add(args: AddArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
-    let kind: ProviderKind = args.provider.parse().map_err(CliError::usage)?;
+    let kind: ProviderId = args.provider.parse().map_err(CliError::usage)?;
     let provider = require_provider(kind);
     let mut account = Account::new(args.name.trim(), kind);
     account.settings = parse_settings(&args.fields.set)?;

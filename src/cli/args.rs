@@ -220,8 +220,7 @@ pub struct FieldArgs {
 pub struct AddArgs {
     /// The new account's name (unique, case-insensitive).
     pub name: String,
-    /// assuresign, ags, licensespring, signnow or sovos (their settings: --help).
-    #[arg(long)]
+    #[arg(long, help = provider_help())]
     pub provider: String,
     /// Mark as a favourite.
     #[arg(long)]
@@ -274,4 +273,12 @@ pub fn command() -> clap::Command {
                 .after_long_help(crate::core::provider::form::settings_reference())
         })
     })
+}
+
+/// The `--provider` help: the registered providers' ids.
+fn provider_help() -> String {
+    let ids: Vec<&str> = crate::core::account::ProviderId::all()
+        .map(crate::core::account::ProviderId::id)
+        .collect();
+    format!("{} (their settings: --help).", ids.join(", "))
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::args::DiscoverArgs;
 use super::output::Output;
 use super::report::CliError;
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::Account;
 use crate::core::engine::{Engine, EngineError};
 use crate::core::provider::ProviderError;
 
@@ -13,7 +13,7 @@ pub async fn run(args: DiscoverArgs, engine: &Engine, out: &Output) -> Result<()
     let account = match (&args.name, &args.base_url) {
         (Some(name), _) => engine.find_account(name)?,
         (None, Some(base_url)) => {
-            let mut account = Account::new("(discovery)", ProviderKind::Ags);
+            let mut account = Account::new("(discovery)", crate::core::provider::ags::ID);
             account.settings.insert("base_url".into(), base_url.clone());
             if let Some(tenant) = &args.tenant_id {
                 account.settings.insert("tenant_id".into(), tenant.clone());

@@ -35,64 +35,70 @@ impl FromStr for AccountId {
     }
 }
 
-/// The five supported providers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    Assuresign,
-    Ags,
-    Licensespring,
-    Signnow,
-    Sovos,
-}
+/// A provider, known by its id ("assuresign"): one of those registered in
+/// [`crate::core::provider::registry`], which says everything else about it (name, badge,
+/// fields, flow). Only a provider module declares one; files and the command line are read
+/// through the registry, so an id in hand is always a registered provider.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProviderId(&'static str);
 
-impl ProviderKind {
-    pub const ALL: [ProviderKind; 5] = [
-        Self::Assuresign,
-        Self::Ags,
-        Self::Licensespring,
-        Self::Signnow,
-        Self::Sovos,
-    ];
+impl ProviderId {
+    /// A provider module's own id; it must be registered to be used.
+    pub const fn declare(id: &'static str) -> Self {
+        Self(id)
+    }
 
     /// The identifier used in files and on the command line.
     pub fn id(self) -> &'static str {
-        match self {
-            Self::Assuresign => "assuresign",
-            Self::Ags => "ags",
-            Self::Licensespring => "licensespring",
-            Self::Signnow => "signnow",
-            Self::Sovos => "sovos",
-        }
+        self.0
     }
 
     pub fn display_name(self) -> &'static str {
-        match self {
-            Self::Assuresign => "AssureSign",
-            Self::Ags => "AGS",
-            Self::Licensespring => "LicenseSpring",
-            Self::Signnow => "signNow",
-            Self::Sovos => "Sovos Signer",
-        }
+        crate::core::provider::registry::get(self)
+            .spec()
+            .display_name
+    }
+
+    /// Every registered provider, in the registry's order.
+    pub fn all() -> impl Iterator<Item = ProviderId> {
+        crate::core::provider::registry::all().map(|provider| provider.spec().id)
     }
 }
 
-impl fmt::Display for ProviderKind {
+impl fmt::Debug for ProviderId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
+        f.write_str(self.0)
     }
 }
 
-impl FromStr for ProviderKind {
+impl fmt::Display for ProviderId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl FromStr for ProviderId {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|kind| kind.id().eq_ignore_ascii_case(s))
+        Self::all()
+            .find(|id| id.0.eq_ignore_ascii_case(s))
             .ok_or_else(|| {
-                let known: Vec<_> = Self::ALL.iter().map(|k| k.id()).collect();
+                let known: Vec<_> = Self::all().map(ProviderId::id).collect();
                 format!("unknown provider '{s}'; use one of: {}", known.join(", "))
             })
+    }
+}
+
+impl Serialize for ProviderId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ProviderId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -102,7 +108,7 @@ impl FromStr for ProviderKind {
 pub struct Account {
     pub id: AccountId,
     pub name: String,
-    pub provider: ProviderKind,
+    pub provider: ProviderId,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     #[serde(default)]
@@ -115,7 +121,7 @@ pub struct Account {
 }
 
 impl Account {
-    pub fn new(name: impl Into<String>, provider: ProviderKind) -> Self {
+    pub fn new(name: impl Into<String>, provider: ProviderId) -> Self {
         Self {
             id: AccountId::new_random(),
             name: name.into(),

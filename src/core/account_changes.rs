@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::core::account::{Account, AccountId, ProviderKind};
+use crate::core::account::{Account, AccountId, ProviderId};
 use crate::core::blocking::blocking;
 use crate::core::engine::{Engine, EngineError};
 use crate::core::provider::{COMMON_SETTINGS, require_provider};
@@ -330,7 +330,7 @@ pub fn check_account(account: &Account) -> Result<(), EngineError> {
 }
 
 fn check_secret_names(
-    kind: ProviderKind,
+    kind: ProviderId,
     secrets: &[(String, SecretString)],
 ) -> Result<(), EngineError> {
     let provider = require_provider(kind);
@@ -352,7 +352,7 @@ mod tests {
 
     #[test]
     fn an_edit_holds_only_what_changed() {
-        let mut before = Account::new("Acme", ProviderKind::Assuresign);
+        let mut before = Account::new("Acme", crate::core::provider::assuresign::ID);
         before.settings.insert("environment".into(), "sb".into());
         before.settings.insert("envelope_id".into(), "e1".into());
         before.tags = vec!["a".into()];

@@ -4,11 +4,14 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::*;
-use crate::core::account::{Account, AccountId, ProviderKind};
+use crate::core::account::{Account, AccountId};
 use crate::core::audit::Via;
 
 fn record(number: u32) -> AuditRecord {
-    let mut account = Account::new(format!("Account {number}"), ProviderKind::Assuresign);
+    let mut account = Account::new(
+        format!("Account {number}"),
+        crate::core::provider::assuresign::ID,
+    );
     account.id = AccountId::nil();
     AuditRecord::new(
         &account,

@@ -295,7 +295,7 @@ mod tests {
     }
 
     fn account_with(settings: &[(&str, &str)]) -> Account {
-        let mut account = Account::new("a", crate::core::account::ProviderKind::Assuresign);
+        let mut account = Account::new("a", crate::core::provider::assuresign::ID);
         for (key, value) in settings {
             account.settings.insert(key.to_string(), value.to_string());
         }

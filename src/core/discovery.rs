@@ -1,6 +1,6 @@
 //! Asking an AGS gateway which services it offers, to set up an account.
 
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::Account;
 use crate::core::engine::{Engine, EngineError};
 use crate::core::provider::ags::{self, AuthService};
 
@@ -11,7 +11,7 @@ impl Engine {
         &self,
         account: &Account,
     ) -> Result<Vec<AuthService>, EngineError> {
-        if account.provider != ProviderKind::Ags {
+        if account.provider != crate::core::provider::ags::ID {
             return Err(EngineError::Usage(format!(
                 "'{}' is a {} account; service discovery is for AGS accounts",
                 account.name,
@@ -19,6 +19,11 @@ impl Engine {
             )));
         }
         let (origin, tenant) = ags::discovery_target(account)?;
-        Ok(ags::discover(&self.http[&ProviderKind::Ags], &origin, tenant.as_deref()).await?)
+        Ok(ags::discover(
+            &self.http[&crate::core::provider::ags::ID],
+            &origin,
+            tenant.as_deref(),
+        )
+        .await?)
     }
 }

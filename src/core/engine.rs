@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::core::account::{Account, AccountId, ProviderKind};
+use crate::core::account::{Account, AccountId, ProviderId};
 use crate::core::audit::{AuditLog, Via};
 use crate::core::browser::BrowserError;
 use crate::core::clock::{Clock, SystemClock};
@@ -87,7 +87,7 @@ pub struct Engine {
     vault_selection: Option<VaultSelection>,
     passphrase_relay: Arc<PassphraseRelay>,
     /// One client per provider, each naming its provider in its errors.
-    pub(crate) http: BTreeMap<ProviderKind, HttpClient>,
+    pub(crate) http: BTreeMap<ProviderId, HttpClient>,
     pub(crate) tokens: TokenCache,
     pub(crate) audit: AuditLog,
     pub(crate) clock: Arc<dyn Clock>,
@@ -117,9 +117,8 @@ impl Engine {
             ca_file: settings.ca_file.clone(),
             ..HttpOptions::default()
         })?;
-        let http = ProviderKind::ALL
-            .iter()
-            .map(|kind| (*kind, http.for_service(kind.display_name())))
+        let http = ProviderId::all()
+            .map(|provider| (provider, http.for_service(provider.display_name())))
             .collect();
         let vault_switch = Arc::new(SwitchableVault::new(options.vault));
         let vault: Arc<dyn SecretVault> = vault_switch.clone();

@@ -1,7 +1,6 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
-use crate::core::account::ProviderKind;
 use crate::core::secret::SecretString;
 use crate::core::store::vault::{MemoryVault, SecretKey, VaultBackend};
 
@@ -14,7 +13,7 @@ fn engine_in(config_dir: std::path::PathBuf, vault: Arc<dyn SecretVault>) -> Eng
 }
 
 fn assuresign_account(name: &str) -> Account {
-    let mut account = Account::new(name, ProviderKind::Assuresign);
+    let mut account = Account::new(name, crate::core::provider::assuresign::ID);
     for (key, value) in [
         ("environment", "sb"),
         ("api_username", "u"),
@@ -119,7 +118,10 @@ fn unsupported_provider_and_unknown_settings_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine_in(dir.path().join("config"), Arc::new(MemoryVault::new()));
     let err = engine
-        .add_account(Account::new("G", ProviderKind::Ags), Vec::new())
+        .add_account(
+            Account::new("G", crate::core::provider::ags::ID),
+            Vec::new(),
+        )
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
     assert!(err.to_string().contains("AGS"), "{err}");

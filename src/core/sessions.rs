@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::{Account, ProviderId};
 use crate::core::engine::{Engine, EngineError};
 use crate::core::provider::{
     Provider, ProviderContext, ProviderError, ProviderState, Secrets, SessionToken,
@@ -273,7 +273,7 @@ impl Engine {
     }
 
     /// What a provider needs for one call, with an HTTP client that names the provider.
-    pub(crate) fn context(&self, provider: ProviderKind) -> ProviderContext<'_> {
+    pub(crate) fn context(&self, provider: ProviderId) -> ProviderContext<'_> {
         ProviderContext {
             http: &self.http[&provider],
             clock: self.clock.as_ref(),

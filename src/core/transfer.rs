@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::account::{Account, AccountId, ProviderKind};
+use crate::core::account::{Account, AccountId, ProviderId};
 use crate::core::clock::rfc3339;
 use crate::core::engine::{Engine, EngineError, check_account};
 
@@ -30,7 +30,7 @@ struct ExportedAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<AccountId>,
     name: String,
-    provider: ProviderKind,
+    provider: ProviderId,
     #[serde(default)]
     tags: Vec<String>,
     #[serde(default)]

@@ -1,7 +1,7 @@
 //! The eframe app: folds worker events into the state each frame, draws the views, and turns
 //! their actions into state changes and worker commands. It never blocks.
 
-use crate::core::account::ProviderKind;
+use crate::core::account::ProviderId;
 use crate::core::protocol::{Command, LaunchHow, Via};
 use crate::core::store::settings::{Settings, TEXT_SCALE_RANGE, Theme};
 use crate::core::store::settings_change::SettingsChange;
@@ -158,7 +158,9 @@ impl SsoApp {
                 }
             }
             Action::NewAccount => {
-                state.editor = Some(Editor::new_account(ProviderKind::Assuresign));
+                // The registry's first provider, as the form's provider list shows first.
+                let first = ProviderId::all().next().expect("providers are registered");
+                state.editor = Some(Editor::new_account(first));
             }
             Action::EditAccount(id) => {
                 if let Some(account) = state.account(id) {

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::core::account::{Account, AccountId, ProviderKind};
+use crate::core::account::{Account, AccountId, ProviderId};
 use crate::core::engine::AccountEdit;
 use crate::core::protocol::{Command, Failure};
 use crate::core::provider::ags::AuthService;
@@ -60,7 +60,7 @@ pub struct Editor {
 static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Editor {
-    pub fn new_account(provider: ProviderKind) -> Self {
+    pub fn new_account(provider: ProviderId) -> Self {
         Self::from_draft(None, Account::new("", provider))
     }
 
@@ -141,7 +141,7 @@ impl Editor {
     }
 
     /// A new account may still change provider; the settings start over.
-    pub fn set_provider(&mut self, provider: ProviderKind) {
+    pub fn set_provider(&mut self, provider: ProviderId) {
         if self.original.is_none() && provider != self.draft.provider {
             self.draft.provider = provider;
             self.draft.settings.clear();
@@ -303,7 +303,7 @@ mod tests {
 
     #[test]
     fn a_draft_lists_what_is_missing_until_it_can_be_saved() {
-        let mut editor = Editor::new_account(ProviderKind::Signnow);
+        let mut editor = Editor::new_account(crate::core::provider::signnow::ID);
         let problems = editor.problems();
         assert!(
             problems.iter().any(|p| p.contains("Name is required")),
@@ -342,7 +342,7 @@ mod tests {
 
     #[test]
     fn an_edit_saves_only_what_was_changed_in_the_form() {
-        let mut account = Account::new("Acme", ProviderKind::Assuresign);
+        let mut account = Account::new("Acme", crate::core::provider::assuresign::ID);
         for (key, value) in [
             ("environment", "sb"),
             ("api_username", "u"),
@@ -371,7 +371,7 @@ mod tests {
 
     #[test]
     fn hidden_fields_are_not_saved_and_duplicates_get_a_free_name() {
-        let mut account = Account::new("Acme", ProviderKind::Assuresign);
+        let mut account = Account::new("Acme", crate::core::provider::assuresign::ID);
         account
             .settings
             .insert("auth_mode".into(), "credentials".into());
@@ -388,7 +388,7 @@ mod tests {
 
     #[test]
     fn a_browser_command_set_from_the_cli_is_kept_through_the_editor() {
-        let mut account = Account::new("Acme", ProviderKind::Assuresign);
+        let mut account = Account::new("Acme", crate::core::provider::assuresign::ID);
         account
             .settings
             .insert("browser_command".into(), "firefox {url}".into());

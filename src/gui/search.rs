@@ -104,9 +104,9 @@ pub fn arrange(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::account::ProviderKind;
+    use crate::core::account::ProviderId;
 
-    fn account(name: &str, provider: ProviderKind, tags: &[&str], notes: &str) -> Account {
+    fn account(name: &str, provider: ProviderId, tags: &[&str], notes: &str) -> Account {
         let mut account = Account::new(name, provider);
         account.tags = tags.iter().map(|tag| tag.to_string()).collect();
         account.notes = notes.into();
@@ -120,9 +120,9 @@ mod tests {
     #[test]
     fn favourites_first_then_alphabetical_or_recent() {
         let mut accounts = vec![
-            account("charlie", ProviderKind::Ags, &[], ""),
-            account("Alpha", ProviderKind::Sovos, &[], ""),
-            account("bravo", ProviderKind::Signnow, &[], ""),
+            account("charlie", crate::core::provider::ags::ID, &[], ""),
+            account("Alpha", crate::core::provider::sovos::ID, &[], ""),
+            account("bravo", crate::core::provider::signnow::ID, &[], ""),
         ];
         accounts[0].favourite = true;
         let none = HashMap::new();
@@ -136,11 +136,26 @@ mod tests {
     #[test]
     fn a_query_ranks_by_match_quality_across_fields() {
         let accounts = vec![
-            account("Globex billing", ProviderKind::Assuresign, &["acme"], ""),
-            account("Acme", ProviderKind::Signnow, &[], ""),
-            account("Acme Europe", ProviderKind::Sovos, &[], ""),
-            account("Initech", ProviderKind::Ags, &[], "Acme's sister company"),
-            account("Umbrella", ProviderKind::Licensespring, &[], ""),
+            account(
+                "Globex billing",
+                crate::core::provider::assuresign::ID,
+                &["acme"],
+                "",
+            ),
+            account("Acme", crate::core::provider::signnow::ID, &[], ""),
+            account("Acme Europe", crate::core::provider::sovos::ID, &[], ""),
+            account(
+                "Initech",
+                crate::core::provider::ags::ID,
+                &[],
+                "Acme's sister company",
+            ),
+            account(
+                "Umbrella",
+                crate::core::provider::licensespring::ID,
+                &[],
+                "",
+            ),
         ];
         let order = arrange(
             &accounts,
@@ -180,8 +195,13 @@ mod tests {
     #[test]
     fn letters_in_order_match_names_but_not_notes() {
         let accounts = vec![
-            account("Acme Production", ProviderKind::Ags, &[], ""),
-            account("Other", ProviderKind::Ags, &[], "a c p scattered"),
+            account("Acme Production", crate::core::provider::ags::ID, &[], ""),
+            account(
+                "Other",
+                crate::core::provider::ags::ID,
+                &[],
+                "a c p scattered",
+            ),
         ];
         let order = arrange(
             &accounts,

@@ -249,7 +249,7 @@ fn via_words(via: Via) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::account::{Account, ProviderKind};
+    use crate::core::account::Account;
     use crate::core::audit::AuditRecord;
     use crate::core::error::ErrorKind;
     use crate::core::protocol::{Event, Failure};
@@ -260,7 +260,7 @@ mod tests {
         let accounts = names
             .iter()
             .map(|(name, favourite)| {
-                let mut account = Account::new(*name, ProviderKind::Assuresign);
+                let mut account = Account::new(*name, crate::core::provider::assuresign::ID);
                 account.favourite = *favourite;
                 account
             })

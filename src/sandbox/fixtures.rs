@@ -1,7 +1,7 @@
 //! The sandbox's fixed credentials and the demo accounts that use them. These are test
 //! values for a local fake, published on purpose; they open nothing real.
 
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::Account;
 use crate::core::secret::SecretString;
 
 pub mod assuresign {
@@ -101,7 +101,7 @@ pub fn demo_accounts(
     sandbox: &crate::sandbox::Sandbox,
 ) -> Vec<(Account, Vec<(String, SecretString)>)> {
     let assuresign_origin = sandbox.assuresign_origin();
-    let mut account = Account::new(ASSURESIGN_DEMO, ProviderKind::Assuresign);
+    let mut account = Account::new(ASSURESIGN_DEMO, crate::core::provider::assuresign::ID);
     account.tags = vec!["demo".into()];
     account.favourite = true;
     account.notes = "Signs in to the built-in sandbox; nothing leaves this computer.".into();
@@ -119,7 +119,7 @@ pub fn demo_accounts(
     );
 
     let sovos_demo = {
-        let mut account = Account::new(SOVOS_DEMO, ProviderKind::Sovos);
+        let mut account = Account::new(SOVOS_DEMO, crate::core::provider::sovos::ID);
         account.tags = vec!["demo".into()];
         account.notes = "Signs in through your browser on the sandbox's Sovos login page.".into();
         account
@@ -131,7 +131,7 @@ pub fn demo_accounts(
         (account, Vec::new())
     };
     let sovos_api_demo = {
-        let mut account = Account::new(SOVOS_API_DEMO, ProviderKind::Sovos);
+        let mut account = Account::new(SOVOS_API_DEMO, crate::core::provider::sovos::ID);
         account.tags = vec!["demo".into()];
         account.notes = "An API token for the sandbox's Sovos Signer (client_credentials).".into();
         for (key, value) in [
@@ -148,7 +148,7 @@ pub fn demo_accounts(
         (account, vec![secret])
     };
     let signnow_demo = {
-        let mut account = Account::new(SIGNNOW_DEMO, ProviderKind::Signnow);
+        let mut account = Account::new(SIGNNOW_DEMO, crate::core::provider::signnow::ID);
         account.tags = vec!["demo".into()];
         account.notes = "A signNow token (password grant) from the sandbox.".into();
         for (key, value) in [
@@ -168,7 +168,7 @@ pub fn demo_accounts(
         (account, secrets)
     };
     let ags_demo = {
-        let mut account = Account::new(AGS_DEMO, ProviderKind::Ags);
+        let mut account = Account::new(AGS_DEMO, crate::core::provider::ags::ID);
         account.tags = vec!["demo".into()];
         account.notes = "An AGS session kept fresh with access and refresh tokens.".into();
         for (key, value) in [
@@ -185,7 +185,8 @@ pub fn demo_accounts(
         (account, vec![secret])
     };
     let licensespring_demo = {
-        let mut account = Account::new(LICENSESPRING_DEMO, ProviderKind::Licensespring);
+        let mut account =
+            Account::new(LICENSESPRING_DEMO, crate::core::provider::licensespring::ID);
         account.tags = vec!["demo".into()];
         account.notes =
             "Signs in on the sandbox's license page, then activates the license here.".into();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
-use sso_launcher::core::account::{Account, ProviderKind};
+use sso_launcher::core::account::Account;
 use sso_launcher::core::clock::ManualClock;
 use sso_launcher::core::engine::{Engine, EngineOptions};
 use sso_launcher::core::paths::AppPaths;
@@ -38,7 +38,7 @@ impl Schedule {
         let mut options = EngineOptions::new(paths, Arc::new(MemoryVault::new()));
         options.clock = clock.clone();
         let engine = Engine::open(options).unwrap();
-        let mut account = Account::new("Gateway", ProviderKind::Ags);
+        let mut account = Account::new("Gateway", sso_launcher::core::provider::ags::ID);
         for (key, value) in [
             ("base_url", env.sandbox.sandbox().ags_origin()),
             ("tenant_id", fx::TENANT),

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::support::*;
 use serde_json::Value;
-use sso_launcher::core::account::{Account, ProviderKind};
+use sso_launcher::core::account::Account;
 use sso_launcher::core::clock::ManualClock;
 use sso_launcher::core::engine::{Engine, EngineOptions};
 use sso_launcher::core::paths::AppPaths;
@@ -125,7 +125,7 @@ fn signs_in_with_a_real_provider_and_browser_then_refreshes() {
         Engine::open(options).unwrap()
     };
     let signing_in = engine_with(browser("allow"));
-    let mut account = Account::new("OP", ProviderKind::Sovos);
+    let mut account = Account::new("OP", sso_launcher::core::provider::sovos::ID);
     for (key, value) in [
         ("issuer", provider.issuer.as_str()),
         ("client_id", CLIENT_ID),

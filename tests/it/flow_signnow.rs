@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::support::*;
 use serde_json::{Value, json};
-use sso_launcher::core::account::{Account, ProviderKind};
+use sso_launcher::core::account::Account;
 use sso_launcher::core::clock::ManualClock;
 use sso_launcher::core::engine::{Engine, EngineOptions};
 use sso_launcher::core::paths::AppPaths;
@@ -170,7 +170,7 @@ fn single_use_refresh_tokens_are_refreshed_once_even_when_asked_twice_at_once() 
     );
     options.clock = clock.clone();
     let engine = Arc::new(Engine::open(options).unwrap());
-    let mut account = Account::new("Sign", ProviderKind::Signnow);
+    let mut account = Account::new("Sign", sso_launcher::core::provider::signnow::ID);
     for (key, value) in [
         ("api_base_url", origin(&env)),
         ("app_base_url", origin(&env)),

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::support::*;
 use serde_json::Value;
-use sso_launcher::core::account::{Account, ProviderKind};
+use sso_launcher::core::account::Account;
 use sso_launcher::core::clock::ManualClock;
 use sso_launcher::core::engine::{Engine, EngineOptions};
 use sso_launcher::core::error::{ErrorKind, UserFacing};
@@ -68,7 +68,7 @@ pub fn in_process_engine(
     options.browser_override = Some(browser);
     adjust(&mut options);
     let engine = Engine::open(options).unwrap();
-    let mut account = Account::new("Signer", ProviderKind::Sovos);
+    let mut account = Account::new("Signer", sso_launcher::core::provider::sovos::ID);
     account
         .settings
         .insert("issuer".into(), env.sandbox.sandbox().sovos_issuer().into());

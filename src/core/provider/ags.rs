@@ -15,11 +15,13 @@ use super::ags_wire::{
     ACCOUNT_CHOICE, AccountMatch, Answer, CLIENT_ID, Call, NAME, error, raw_authorization,
     read_account_matches, read_tokens, sign_on_body,
 };
+use super::form::FieldKind::{Choice, Text};
+use super::form::{FieldKind, FormField, field, labelled, required};
 use super::{
-    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
+    Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
     SessionToken, SettingSpec, SignOn, landing_setting, landing_sign_on, parse_origin,
 };
-use crate::core::account::Account;
+use crate::core::account::{Account, ProviderId};
 
 const SETTINGS: &[SettingSpec] = &[
     SettingSpec {
@@ -63,7 +65,37 @@ const SECRETS: &[SecretSpec] = &[
     },
 ];
 
+/// The editor's fields, in order (their help is in `SETTINGS`).
+const FORM: &[FormField] = &[
+    required(field("base_url", "Gateway", FieldKind::Url)),
+    field("tenant_id", "Tenant id", Text),
+    required(field("auth_service_id", "Service", Text)),
+    labelled(
+        field(
+            "sign_on",
+            "Sign on with",
+            Choice(&["session_token", "password"]),
+        ),
+        &[
+            ("session_token", "Session token"),
+            ("password", "The service's sign-on parameters"),
+        ],
+    ),
+    field("client_id", "Client id", Text),
+    field("landing_url", "Landing page", FieldKind::Url),
+];
+
+/// This provider in files and on the command line.
+pub const ID: ProviderId = ProviderId::declare("ags");
+
 const SPEC: ProviderSpec = ProviderSpec {
+    form: FORM,
+    id: ID,
+    display_name: "AGS",
+    badge: Badge {
+        text: "AGS",
+        rgb: [0x6b, 0x46, 0xc1],
+    },
     settings: SETTINGS,
     secrets: SECRETS,
     round_trip: false,

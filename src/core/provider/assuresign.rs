@@ -8,12 +8,14 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::{Value, json};
 use url::Url;
 
+use super::form::FieldKind::{Choice, Email, Number, Text};
+use super::form::{FieldKind, FormField, field, labelled, no_default, required, when};
 use super::json::{body_as_json, string_at};
 use super::{
-    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
+    Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
     SessionToken, SettingSpec, SignOn, parse_origin,
 };
-use crate::core::account::Account;
+use crate::core::account::{Account, ProviderId};
 use crate::core::http::HttpResponse;
 use crate::core::secret::{AccessToken, OneTimeUrl};
 use crate::core::server_text::{EXCERPT_CHARS, excerpt};
@@ -77,7 +79,68 @@ const SETTINGS: &[SettingSpec] = &[
     },
 ];
 
+/// The editor's fields, in order (their help is in `SETTINGS`).
+const FORM: &[FormField] = &[
+    labelled(
+        // The data centre is the customer's: no region is assumed.
+        no_default(field(
+            "environment",
+            "Environment",
+            Choice(&["www", "na1", "sb", "ca1", "au"]),
+        )),
+        &[
+            ("www", "US West (www)"),
+            ("na1", "US East (na1)"),
+            ("sb", "Sandbox (sb)"),
+            ("ca1", "Canada (ca1)"),
+            ("au", "Australia (au)"),
+        ],
+    ),
+    labelled(
+        field("auth_mode", "Sign-in", Choice(&["api_user", "credentials"])),
+        &[
+            ("api_user", "API user"),
+            ("credentials", "Credentials (deprecated)"),
+        ],
+    ),
+    when(
+        required(field("api_username", "API user name", Text)),
+        "auth_mode",
+        &["api_user"],
+    ),
+    when(
+        required(field("context_username", "Act as (e-mail)", Email)),
+        "auth_mode",
+        &["api_user"],
+    ),
+    when(
+        required(field("username", "User name", Text)),
+        "auth_mode",
+        &["credentials"],
+    ),
+    field(
+        "session_minutes",
+        "Session length (minutes)",
+        Number { min: 1, max: 1440 },
+    ),
+    field("envelope_id", "Envelope id", Text),
+    field("user_context", "User context header", Text),
+    field("auth_base_url", "Authentication host", FieldKind::Url),
+    field("api_base_url", "DocumentNOW host", FieldKind::Url),
+    field("landing_url", "Landing page", FieldKind::Url),
+];
+
+/// This provider in files and on the command line.
+pub const ID: ProviderId = ProviderId::declare("assuresign");
+
 const SPEC: ProviderSpec = ProviderSpec {
+    form: FORM,
+    id: ID,
+    display_name: "AssureSign",
+    badge: Badge {
+        text: "AS",
+        rgb: [0x2b, 0x6c, 0xb0],
+    },
     settings: SETTINGS,
     secrets: SECRETS,
     round_trip: false,

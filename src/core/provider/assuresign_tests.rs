@@ -1,8 +1,7 @@
 use super::*;
-use crate::core::account::ProviderKind;
 
 fn account(settings: &[(&str, &str)]) -> Account {
-    let mut account = Account::new("test", ProviderKind::Assuresign);
+    let mut account = Account::new("test", crate::core::provider::assuresign::ID);
     for (key, value) in settings {
         account.settings.insert(key.to_string(), value.to_string());
     }

@@ -2,7 +2,7 @@
 //! applies, and the redirect URI to register. Field checks run as the user types; the
 //! provider's own `validate` gives the final word on the whole account.
 
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::{Account, ProviderId};
 use crate::core::browser::BrowserMode;
 use crate::core::provider::{COMMON_SETTINGS, require_provider};
 
@@ -43,7 +43,7 @@ pub struct FormField {
 
 impl FormField {
     /// The field's help line, from the provider's settings list.
-    pub fn help(&self, provider: ProviderKind) -> &'static str {
+    pub fn help(&self, provider: ProviderId) -> &'static str {
         require_provider(provider)
             .spec()
             .settings
@@ -54,7 +54,7 @@ impl FormField {
     }
 }
 
-const fn field(key: &'static str, label: &'static str, kind: FieldKind) -> FormField {
+pub(super) const fn field(key: &'static str, label: &'static str, kind: FieldKind) -> FormField {
     FormField {
         key,
         label,
@@ -66,12 +66,12 @@ const fn field(key: &'static str, label: &'static str, kind: FieldKind) -> FormF
     }
 }
 
-const fn no_default(mut field: FormField) -> FormField {
+pub(super) const fn no_default(mut field: FormField) -> FormField {
     field.no_default = true;
     field
 }
 
-const fn labelled(
+pub(super) const fn labelled(
     mut field: FormField,
     labels: &'static [(&'static str, &'static str)],
 ) -> FormField {
@@ -79,12 +79,12 @@ const fn labelled(
     field
 }
 
-const fn required(mut field: FormField) -> FormField {
+pub(super) const fn required(mut field: FormField) -> FormField {
     field.required = true;
     field
 }
 
-const fn when(
+pub(super) const fn when(
     mut field: FormField,
     key: &'static str,
     values: &'static [&'static str],
@@ -94,206 +94,6 @@ const fn when(
 }
 
 use FieldKind::{Choice, Email, Flag, Number, Text, Url};
-
-const ASSURESIGN: &[FormField] = &[
-    labelled(
-        // The data centre is the customer's: no region is assumed.
-        no_default(field(
-            "environment",
-            "Environment",
-            Choice(&["www", "na1", "sb", "ca1", "au"]),
-        )),
-        &[
-            ("www", "US West (www)"),
-            ("na1", "US East (na1)"),
-            ("sb", "Sandbox (sb)"),
-            ("ca1", "Canada (ca1)"),
-            ("au", "Australia (au)"),
-        ],
-    ),
-    labelled(
-        field("auth_mode", "Sign-in", Choice(&["api_user", "credentials"])),
-        &[
-            ("api_user", "API user"),
-            ("credentials", "Credentials (deprecated)"),
-        ],
-    ),
-    when(
-        required(field("api_username", "API user name", Text)),
-        "auth_mode",
-        &["api_user"],
-    ),
-    when(
-        required(field("context_username", "Act as (e-mail)", Email)),
-        "auth_mode",
-        &["api_user"],
-    ),
-    when(
-        required(field("username", "User name", Text)),
-        "auth_mode",
-        &["credentials"],
-    ),
-    field(
-        "session_minutes",
-        "Session length (minutes)",
-        Number { min: 1, max: 1440 },
-    ),
-    field("envelope_id", "Envelope id", Text),
-    field("user_context", "User context header", Text),
-    field("auth_base_url", "Authentication host", Url),
-    field("api_base_url", "DocumentNOW host", Url),
-    field("landing_url", "Landing page", Url),
-];
-
-const AGS: &[FormField] = &[
-    required(field("base_url", "Gateway", Url)),
-    field("tenant_id", "Tenant id", Text),
-    required(field("auth_service_id", "Service", Text)),
-    labelled(
-        field(
-            "sign_on",
-            "Sign on with",
-            Choice(&["session_token", "password"]),
-        ),
-        &[
-            ("session_token", "Session token"),
-            ("password", "The service's sign-on parameters"),
-        ],
-    ),
-    field("client_id", "Client id", Text),
-    field("landing_url", "Landing page", Url),
-];
-
-const LICENSESPRING: &[FormField] = &[
-    field("api_base_url", "License API", Url),
-    required(field("product", "Product code", Text)),
-    required(field("customer_account_code", "Customer account", Text)),
-    labelled(
-        field("response_type", "Response", Choice(&["code", "token"])),
-        &[("code", "Authorization code"), ("token", "ID token")],
-    ),
-    field("activate", "Activate on this machine", Flag),
-    when(
-        field("hardware_id", "Hardware id", Text),
-        "activate",
-        &["true"],
-    ),
-    when(
-        field("vendor_public_key", "Vendor public key", Text),
-        "activate",
-        &["true"],
-    ),
-];
-
-const SIGNNOW: &[FormField] = &[
-    labelled(
-        field(
-            "environment",
-            "Environment",
-            Choice(&["production", "eval"]),
-        ),
-        &[("production", "Production"), ("eval", "Evaluation")],
-    ),
-    labelled(
-        field(
-            "grant",
-            "Sign-in",
-            Choice(&["password", "authorization_code"]),
-        ),
-        &[
-            ("password", "E-mail and password"),
-            ("authorization_code", "In the browser"),
-        ],
-    ),
-    when(
-        required(field("username", "E-mail", Email)),
-        "grant",
-        &["password"],
-    ),
-    field("client_id", "Client id", Text),
-    when(
-        required(field(
-            "redirect_port",
-            "Redirect port",
-            Number { min: 1, max: 65535 },
-        )),
-        "grant",
-        &["authorization_code"],
-    ),
-    when(
-        field("redirect_path", "Redirect path", Text),
-        "grant",
-        &["authorization_code"],
-    ),
-    field("api_base_url", "API host", Url),
-    field("app_base_url", "Web app host", Url),
-    field("landing_url", "Landing page", Url),
-];
-
-const SOVOS: &[FormField] = &[
-    field("issuer", "Issuer", Url),
-    required(field("client_id", "Client id", Text)),
-    labelled(
-        field(
-            "grant",
-            "Sign-in",
-            Choice(&["authorization_code", "client_credentials"]),
-        ),
-        &[
-            ("authorization_code", "In the browser"),
-            ("client_credentials", "API token (client credentials)"),
-        ],
-    ),
-    when(
-        field("scopes", "Scopes", Text),
-        "grant",
-        &["authorization_code"],
-    ),
-    when(
-        field("acr_values", "ACR values", Text),
-        "grant",
-        &["authorization_code"],
-    ),
-    when(
-        field("prompt", "Prompt", Text),
-        "grant",
-        &["authorization_code"],
-    ),
-    when(
-        field("ui_locales", "Languages", Text),
-        "grant",
-        &["authorization_code"],
-    ),
-    when(
-        field("audience", "Audience", Text),
-        "grant",
-        &["client_credentials"],
-    ),
-    when(
-        field(
-            "redirect_host",
-            "Redirect host",
-            Choice(&["127.0.0.1", "::1", "localhost"]),
-        ),
-        "grant",
-        &["authorization_code"],
-    ),
-    when(
-        field(
-            "redirect_port",
-            "Redirect port",
-            Number { min: 0, max: 65535 },
-        ),
-        "grant",
-        &["authorization_code"],
-    ),
-    when(
-        field("redirect_path", "Redirect path", Text),
-        "grant",
-        &["authorization_code"],
-    ),
-    field("landing_url", "Landing page", Url),
-];
 
 const BROWSER: &[FormField] = &[
     field("browser", "Browser", Choice(BrowserMode::VALUES)),
@@ -318,15 +118,8 @@ pub fn choice_label<'a>(field: &FormField, value: &'a str) -> &'a str {
 pub use super::form_words::{in_form_words, secret_label, settings_reference, signs_in_as};
 
 /// The provider's fields, then the fields every account has.
-pub fn form_fields(provider: ProviderKind) -> impl Iterator<Item = &'static FormField> {
-    let own = match provider {
-        ProviderKind::Assuresign => ASSURESIGN,
-        ProviderKind::Ags => AGS,
-        ProviderKind::Licensespring => LICENSESPRING,
-        ProviderKind::Signnow => SIGNNOW,
-        ProviderKind::Sovos => SOVOS,
-    };
-    own.iter().chain(BROWSER)
+pub fn form_fields(provider: ProviderId) -> impl Iterator<Item = &'static FormField> {
+    require_provider(provider).spec().form.iter().chain(BROWSER)
 }
 
 /// Whether the field applies to the account as it stands.
@@ -344,7 +137,7 @@ pub fn is_shown(field: &FormField, account: &Account) -> bool {
 }
 
 /// The value an empty choice stands for.
-fn default_of(provider: ProviderKind, key: &str) -> &'static str {
+fn default_of(provider: ProviderId, key: &str) -> &'static str {
     form_fields(provider)
         .find(|field| field.key == key)
         .and_then(|field| match field.kind {
@@ -397,12 +190,14 @@ pub fn redirect_uri_to_register(account: &Account) -> Option<String> {
     let setting = |key: &str| account.setting(key).filter(|value| !value.is_empty());
     let path = || setting("redirect_path").unwrap_or("/callback").to_string();
     match account.provider {
-        ProviderKind::Signnow if setting("grant") == Some("authorization_code") => Some(format!(
-            "http://127.0.0.1:{}{}",
-            setting("redirect_port").unwrap_or("PORT"),
-            path()
-        )),
-        ProviderKind::Sovos if setting("grant") != Some("client_credentials") => {
+        crate::core::provider::signnow::ID if setting("grant") == Some("authorization_code") => {
+            Some(format!(
+                "http://127.0.0.1:{}{}",
+                setting("redirect_port").unwrap_or("PORT"),
+                path()
+            ))
+        }
+        crate::core::provider::sovos::ID if setting("grant") != Some("client_credentials") => {
             let host = match setting("redirect_host").unwrap_or("127.0.0.1") {
                 "::1" => "[::1]",
                 host => host,
@@ -414,7 +209,7 @@ pub fn redirect_uri_to_register(account: &Account) -> Option<String> {
             })
         }
         // The customer account's redirect URI is set with the vendor; this port is free here.
-        ProviderKind::Licensespring => Some("http://127.0.0.1:53682/callback".into()),
+        crate::core::provider::licensespring::ID => Some("http://127.0.0.1:53682/callback".into()),
         _ => None,
     }
 }
@@ -425,7 +220,7 @@ mod tests {
 
     #[test]
     fn every_form_field_is_a_setting_the_provider_knows() {
-        for provider in ProviderKind::ALL {
+        for provider in ProviderId::all() {
             for field in form_fields(provider) {
                 assert!(
                     !field.help(provider).is_empty(),
@@ -438,19 +233,19 @@ mod tests {
 
     #[test]
     fn fields_check_what_is_typed() {
-        let url = form_fields(ProviderKind::Ags)
+        let url = form_fields(crate::core::provider::ags::ID)
             .find(|f| f.key == "base_url")
             .unwrap();
         assert!(check_field(url, "").unwrap_err().contains("required"));
         assert!(check_field(url, "gateway").is_err());
         assert!(check_field(url, "ftp://gateway.example").is_err());
         assert!(check_field(url, "https://gateway.example").is_ok());
-        let email = form_fields(ProviderKind::Signnow)
+        let email = form_fields(crate::core::provider::signnow::ID)
             .find(|f| f.key == "username")
             .unwrap();
         assert!(check_field(email, "alice").is_err());
         assert!(check_field(email, "alice@example.com").is_ok());
-        let minutes = form_fields(ProviderKind::Assuresign)
+        let minutes = form_fields(crate::core::provider::assuresign::ID)
             .find(|f| f.key == "session_minutes")
             .unwrap();
         assert!(check_field(minutes, "0").is_err());
@@ -459,11 +254,11 @@ mod tests {
 
     #[test]
     fn fields_follow_the_mode_chosen() {
-        let mut account = Account::new("A", ProviderKind::Assuresign);
-        let username = form_fields(ProviderKind::Assuresign)
+        let mut account = Account::new("A", crate::core::provider::assuresign::ID);
+        let username = form_fields(crate::core::provider::assuresign::ID)
             .find(|f| f.key == "username")
             .unwrap();
-        let api_user = form_fields(ProviderKind::Assuresign)
+        let api_user = form_fields(crate::core::provider::assuresign::ID)
             .find(|f| f.key == "api_username")
             .unwrap();
         assert!(is_shown(api_user, &account) && !is_shown(username, &account));
@@ -475,7 +270,7 @@ mod tests {
 
     #[test]
     fn redirect_uris_to_register() {
-        let mut account = Account::new("S", ProviderKind::Signnow);
+        let mut account = Account::new("S", crate::core::provider::signnow::ID);
         assert_eq!(redirect_uri_to_register(&account), None);
         account
             .settings
@@ -487,7 +282,7 @@ mod tests {
             redirect_uri_to_register(&account).unwrap(),
             "http://127.0.0.1:8765/callback"
         );
-        let mut sovos = Account::new("V", ProviderKind::Sovos);
+        let mut sovos = Account::new("V", crate::core::provider::sovos::ID);
         sovos.settings.insert("redirect_port".into(), "9000".into());
         assert_eq!(
             redirect_uri_to_register(&sovos).unwrap(),

@@ -2,7 +2,7 @@
 //! messages, and whom an account signs in as.
 
 use super::form::{FormField, form_fields};
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::{Account, ProviderId};
 
 /// What the form calls a secret ("API key" for `api_key`).
 pub fn secret_label(name: &str) -> &str {
@@ -20,7 +20,7 @@ pub fn secret_label(name: &str) -> &str {
 
 /// A provider's message about the settings, in the form's words: each setting key it names
 /// becomes the field's label ("api_base_url" becomes "DocumentNOW host").
-pub fn in_form_words(provider: ProviderKind, message: &str) -> String {
+pub fn in_form_words(provider: ProviderId, message: &str) -> String {
     let mut fields: Vec<&FormField> = form_fields(provider).collect();
     // Longer keys first, so `api_base_url` is replaced before a key it contains.
     fields.sort_by_key(|field| std::cmp::Reverse(field.key.len()));
@@ -76,7 +76,7 @@ pub fn settings_reference() -> String {
     use super::form::{FieldKind, choice_label, form_fields};
     use std::fmt::Write as _;
     let mut text = String::from("Provider settings (--set KEY=VALUE) and secrets:\n");
-    for provider in ProviderKind::ALL {
+    for provider in ProviderId::all() {
         let _ = write!(
             text,
             "\n{} (--provider {}):\n",
@@ -146,7 +146,7 @@ mod tests {
     #[test]
     fn setting_keys_in_messages_become_the_form_labels() {
         let words = in_form_words(
-            ProviderKind::Assuresign,
+            crate::core::provider::assuresign::ID,
             "choose the environment (www, na1) or set api_base_url; auth_base_url_x stays",
         );
         assert_eq!(
@@ -159,7 +159,7 @@ mod tests {
     #[test]
     fn the_reference_lists_every_provider_setting_and_secret() {
         let text = settings_reference();
-        for provider in ProviderKind::ALL {
+        for provider in ProviderId::all() {
             assert!(text.contains(&format!("--provider {}", provider.id())));
             for setting in super::super::require_provider(provider).spec().settings {
                 let key = setting.key.trim_end_matches("NAME").trim_end_matches('.');

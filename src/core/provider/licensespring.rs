@@ -11,14 +11,16 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, DATE};
 use serde_json::Value;
 use url::Url;
 
+use super::form::FieldKind::{Choice, Flag, Text};
+use super::form::{FieldKind, FormField, field, labelled, required, when};
 use super::json::{body_as_json, string_at};
 use super::licensespring_auth::{authorization, imf_fixdate};
 use super::licensespring_license::{activate, hardware_id, read_vendor_key};
 use super::{
-    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, RedirectOutcome, SecretSpec,
-    Secrets, SessionToken, SettingSpec, SignOn, parse_origin,
+    Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, RedirectOutcome,
+    SecretSpec, Secrets, SessionToken, SettingSpec, SignOn, parse_origin,
 };
-use crate::core::account::Account;
+use crate::core::account::{Account, ProviderId};
 use crate::core::http::HttpResponse;
 use crate::core::loopback::{ListenerOptions, LoopbackError, LoopbackListener, ResponseMode};
 use crate::core::secret::{OneTimeUrl, SecretString};
@@ -72,7 +74,39 @@ const SECRETS: &[SecretSpec] = &[
     },
 ];
 
+/// The editor's fields, in order (their help is in `SETTINGS`).
+const FORM: &[FormField] = &[
+    field("api_base_url", "License API", FieldKind::Url),
+    required(field("product", "Product code", Text)),
+    required(field("customer_account_code", "Customer account", Text)),
+    labelled(
+        field("response_type", "Response", Choice(&["code", "token"])),
+        &[("code", "Authorization code"), ("token", "ID token")],
+    ),
+    field("activate", "Activate on this machine", Flag),
+    when(
+        field("hardware_id", "Hardware id", Text),
+        "activate",
+        &["true"],
+    ),
+    when(
+        field("vendor_public_key", "Vendor public key", Text),
+        "activate",
+        &["true"],
+    ),
+];
+
+/// This provider in files and on the command line.
+pub const ID: ProviderId = ProviderId::declare("licensespring");
+
 const SPEC: ProviderSpec = ProviderSpec {
+    form: FORM,
+    id: ID,
+    display_name: "LicenseSpring",
+    badge: Badge {
+        text: "LS",
+        rgb: [0x2f, 0x85, 0x5a],
+    },
     settings: SETTINGS,
     secrets: SECRETS,
     round_trip: true,

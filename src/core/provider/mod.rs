@@ -16,6 +16,7 @@ pub mod licensespring;
 pub mod licensespring_auth;
 mod licensespring_license;
 mod oauth;
+pub mod registry;
 pub mod signnow;
 mod signnow_wire;
 pub mod sovos;
@@ -31,7 +32,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::{Account, ProviderId};
 use crate::core::clock::Clock;
 use crate::core::error::{ErrorKind, UserFacing};
 use crate::core::http::{HttpClient, HttpError};
@@ -117,6 +118,12 @@ pub struct SecretSpec {
 /// What a provider's accounts may hold: setting keys and secret names.
 #[derive(Debug)]
 pub struct ProviderSpec {
+    pub id: ProviderId,
+    /// The name users know it by ("Sovos Signer").
+    pub display_name: &'static str,
+    pub badge: Badge,
+    /// The editor's fields, in order (the fields every account has follow them).
+    pub form: &'static [form::FormField],
     /// Setting keys this provider understands (besides [`COMMON_SETTINGS`]).
     pub settings: &'static [SettingSpec],
     /// Secrets this provider understands (kept in the vault).
@@ -124,6 +131,13 @@ pub struct ProviderSpec {
     /// Whether a launch is one browser round trip with no session (see
     /// [`Provider::redirect_launch`]).
     pub round_trip: bool,
+}
+
+/// How a provider is marked in lists: a short text on its colour.
+#[derive(Debug, Clone, Copy)]
+pub struct Badge {
+    pub text: &'static str,
+    pub rgb: [u8; 3],
 }
 
 /// Settings every account accepts, whatever its provider.
@@ -342,21 +356,9 @@ pub struct RedirectOutcome {
     pub note: Option<String>,
 }
 
-static ASSURESIGN: assuresign::AssureSign = assuresign::AssureSign;
-static AGS: ags::Ags = ags::Ags;
-static LICENSESPRING: licensespring::LicenseSpring = licensespring::LicenseSpring;
-static SOVOS: sovos::Sovos = sovos::Sovos;
-static SIGNNOW: signnow::SignNow = signnow::SignNow;
-
-/// The provider of a kind.
-pub fn require_provider(kind: ProviderKind) -> &'static dyn Provider {
-    match kind {
-        ProviderKind::Assuresign => &ASSURESIGN,
-        ProviderKind::Ags => &AGS,
-        ProviderKind::Licensespring => &LICENSESPRING,
-        ProviderKind::Sovos => &SOVOS,
-        ProviderKind::Signnow => &SIGNNOW,
-    }
+/// The provider with this id (see [`registry`]).
+pub fn require_provider(id: ProviderId) -> &'static dyn Provider {
+    registry::get(id)
 }
 
 #[derive(Debug, thiserror::Error)]

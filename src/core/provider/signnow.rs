@@ -12,13 +12,15 @@ use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION};
 use url::Url;
 
+use super::form::FieldKind::{Choice, Email, Number, Text};
+use super::form::{FieldKind, FormField, field, labelled, required, when};
 use super::json::string_at;
 use super::signnow_wire::{expires_at, read_answer};
 use super::{
-    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
+    Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
     SessionToken, SettingSpec, SignOn, landing_setting, landing_sign_on, parse_origin,
 };
-use crate::core::account::Account;
+use crate::core::account::{Account, ProviderId};
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackListener};
 use crate::core::secret::{AccessToken, OneTimeUrl, SecretString};
 
@@ -63,7 +65,63 @@ const SETTINGS: &[SettingSpec] = &[
     },
 ];
 
+/// The editor's fields, in order (their help is in `SETTINGS`).
+const FORM: &[FormField] = &[
+    labelled(
+        field(
+            "environment",
+            "Environment",
+            Choice(&["production", "eval"]),
+        ),
+        &[("production", "Production"), ("eval", "Evaluation")],
+    ),
+    labelled(
+        field(
+            "grant",
+            "Sign-in",
+            Choice(&["password", "authorization_code"]),
+        ),
+        &[
+            ("password", "E-mail and password"),
+            ("authorization_code", "In the browser"),
+        ],
+    ),
+    when(
+        required(field("username", "E-mail", Email)),
+        "grant",
+        &["password"],
+    ),
+    field("client_id", "Client id", Text),
+    when(
+        required(field(
+            "redirect_port",
+            "Redirect port",
+            Number { min: 1, max: 65535 },
+        )),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("redirect_path", "Redirect path", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    field("api_base_url", "API host", FieldKind::Url),
+    field("app_base_url", "Web app host", FieldKind::Url),
+    field("landing_url", "Landing page", FieldKind::Url),
+];
+
+/// This provider in files and on the command line.
+pub const ID: ProviderId = ProviderId::declare("signnow");
+
 const SPEC: ProviderSpec = ProviderSpec {
+    form: FORM,
+    id: ID,
+    display_name: "signNow",
+    badge: Badge {
+        text: "SN",
+        rgb: [0xc0, 0x56, 0x21],
+    },
     settings: SETTINGS,
     secrets: SECRETS,
     round_trip: false,

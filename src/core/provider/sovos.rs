@@ -10,12 +10,14 @@ use openidconnect::IssuerUrl;
 use openidconnect::core::CoreProviderMetadata;
 use url::Url;
 
+use super::form::FieldKind::{Choice, Number, Text};
+use super::form::{FieldKind, FormField, field, labelled, required, when};
 use super::oauth::{discovery_error, token_error};
 use super::{
-    BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
+    Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
     SessionToken, SettingSpec, SignOn, landing_sign_on,
 };
-use crate::core::account::Account;
+use crate::core::account::{Account, ProviderId};
 use crate::core::http::ensure_url_allowed;
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackHost};
 use crate::core::secret::AccessToken;
@@ -78,7 +80,83 @@ const SETTINGS: &[SettingSpec] = &[
     },
 ];
 
+/// The editor's fields, in order (their help is in `SETTINGS`).
+const FORM: &[FormField] = &[
+    field("issuer", "Issuer", FieldKind::Url),
+    required(field("client_id", "Client id", Text)),
+    labelled(
+        field(
+            "grant",
+            "Sign-in",
+            Choice(&["authorization_code", "client_credentials"]),
+        ),
+        &[
+            ("authorization_code", "In the browser"),
+            ("client_credentials", "API token (client credentials)"),
+        ],
+    ),
+    when(
+        field("scopes", "Scopes", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("acr_values", "ACR values", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("prompt", "Prompt", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("ui_locales", "Languages", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("audience", "Audience", Text),
+        "grant",
+        &["client_credentials"],
+    ),
+    when(
+        field(
+            "redirect_host",
+            "Redirect host",
+            Choice(&["127.0.0.1", "::1", "localhost"]),
+        ),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field(
+            "redirect_port",
+            "Redirect port",
+            Number { min: 0, max: 65535 },
+        ),
+        "grant",
+        &["authorization_code"],
+    ),
+    when(
+        field("redirect_path", "Redirect path", Text),
+        "grant",
+        &["authorization_code"],
+    ),
+    field("landing_url", "Landing page", FieldKind::Url),
+];
+
+/// This provider in files and on the command line.
+pub const ID: ProviderId = ProviderId::declare("sovos");
+
 const SPEC: ProviderSpec = ProviderSpec {
+    form: FORM,
+    id: ID,
+    display_name: "Sovos Signer",
+    badge: Badge {
+        text: "SV",
+        rgb: [0xb8, 0x32, 0x80],
+    },
     settings: SETTINGS,
     secrets: SECRETS,
     round_trip: false,

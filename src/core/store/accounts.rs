@@ -146,7 +146,6 @@ fn validate(path: &Path, accounts: &[Account]) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::account::ProviderKind;
 
     fn store_in(dir: &Path) -> AccountStore {
         AccountStore::new(dir.join("accounts.toml"))
@@ -156,7 +155,7 @@ mod tests {
     fn round_trips_accounts_through_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let store = store_in(dir.path());
-        let mut account = Account::new("Acme prod", ProviderKind::Assuresign);
+        let mut account = Account::new("Acme prod", crate::core::provider::assuresign::ID);
         account.tags = vec!["customer".into()];
         account.settings.insert("environment".into(), "sb".into());
         let expected = account.clone();
@@ -221,8 +220,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = store_in(dir.path());
         let result = store.update(|accounts| {
-            accounts.push(Account::new("Same", ProviderKind::Ags));
-            accounts.push(Account::new("same", ProviderKind::Sovos));
+            accounts.push(Account::new("Same", crate::core::provider::ags::ID));
+            accounts.push(Account::new("same", crate::core::provider::sovos::ID));
             Ok::<_, StoreError>(())
         });
         assert!(matches!(result, Err(StoreError::Invalid { .. })));
@@ -235,9 +234,9 @@ mod tests {
     #[test]
     fn find_by_id_exact_name_and_unique_prefix() {
         let accounts = vec![
-            Account::new("Acme prod", ProviderKind::Assuresign),
-            Account::new("Acme", ProviderKind::Assuresign),
-            Account::new("Beta test", ProviderKind::Ags),
+            Account::new("Acme prod", crate::core::provider::assuresign::ID),
+            Account::new("Acme", crate::core::provider::assuresign::ID),
+            Account::new("Beta test", crate::core::provider::ags::ID),
         ];
         let id = accounts[2].id.to_string();
         assert_eq!(find_account(&accounts, &id).unwrap().name, "Beta test");

@@ -4,7 +4,7 @@
 use egui::{Align, Color32, Layout, Rect, RichText, ScrollArea, Sense, TextEdit, Ui, pos2, vec2};
 use time::OffsetDateTime;
 
-use crate::core::account::{Account, ProviderKind};
+use crate::core::account::{Account, ProviderId};
 use crate::core::human_time;
 use crate::core::protocol::TokenStatus;
 use crate::gui::commands::{Action, action_button, primary_button};
@@ -17,18 +17,16 @@ pub fn search_id() -> egui::Id {
 }
 
 /// A provider's badge: its short name and colour.
-pub fn provider_badge(provider: ProviderKind) -> (&'static str, Color32) {
-    match provider {
-        ProviderKind::Assuresign => ("AS", Color32::from_rgb(0x2b, 0x6c, 0xb0)),
-        ProviderKind::Ags => ("AGS", Color32::from_rgb(0x6b, 0x46, 0xc1)),
-        ProviderKind::Licensespring => ("LS", Color32::from_rgb(0x2f, 0x85, 0x5a)),
-        ProviderKind::Signnow => ("SN", Color32::from_rgb(0xc0, 0x56, 0x21)),
-        ProviderKind::Sovos => ("SV", Color32::from_rgb(0xb8, 0x32, 0x80)),
-    }
+pub fn provider_badge(provider: ProviderId) -> (&'static str, Color32) {
+    let badge = crate::core::provider::require_provider(provider)
+        .spec()
+        .badge;
+    let [red, green, blue] = badge.rgb;
+    (badge.text, Color32::from_rgb(red, green, blue))
 }
 
 /// Draws a provider badge of one width for every provider, so names line up after it.
-pub fn badge(ui: &mut Ui, provider: ProviderKind) -> egui::Response {
+pub fn badge(ui: &mut Ui, provider: ProviderId) -> egui::Response {
     let (text, colour) = provider_badge(provider);
     let height = ui.text_style_height(&egui::TextStyle::Small) + 4.0;
     let (rect, response) = ui.allocate_exact_size(vec2(34.0, height), Sense::hover());

@@ -4,7 +4,7 @@ use egui::{RichText, TextEdit, Ui};
 use egui_extras::{Column, TableBuilder};
 use time::OffsetDateTime;
 
-use crate::core::account::ProviderKind;
+use crate::core::account::ProviderId;
 use crate::core::human_time;
 use crate::gui::state::AppState;
 use crate::gui::views::accounts::badge;
@@ -94,7 +94,7 @@ pub fn show(ui: &mut Ui, state: &mut AppState) {
                         .on_hover_text(at.map_or_else(|| record.time.clone(), human_time::exact));
                 });
                 table_row.col(|ui| {
-                    if let Ok(provider) = record.provider.parse::<ProviderKind>() {
+                    if let Ok(provider) = record.provider.parse::<ProviderId>() {
                         badge(ui, provider);
                     }
                     ui.add(egui::Label::new(RichText::new(&record.account).strong()).truncate())

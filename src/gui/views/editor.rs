@@ -4,7 +4,7 @@
 
 use egui::{ComboBox, Id, Modal, RichText, ScrollArea, TextEdit, Ui};
 
-use crate::core::account::ProviderKind;
+use crate::core::account::ProviderId;
 use crate::core::provider::form::{
     FieldKind, FormField, choice_label, form_fields, is_shown, redirect_uri_to_register,
     secret_label,
@@ -129,7 +129,7 @@ fn form(
         }
         secret_rows(ui, editor, secrets_place, value_width);
     });
-    if provider == ProviderKind::Ags {
+    if provider == crate::core::provider::ags::ID {
         discovery(ui, editor, actions);
     }
     if let Some(uri) = redirect_uri_to_register(&editor.account()) {
@@ -210,7 +210,7 @@ fn account_rows(ui: &mut Ui, editor: &mut Editor, value_width: f32) {
             .selected_text(provider.display_name())
             .width(value_width)
             .show_ui(ui, |ui| {
-                for kind in ProviderKind::ALL {
+                for kind in ProviderId::all() {
                     ui.selectable_value(&mut provider, kind, kind.display_name());
                 }
             })
