@@ -5,15 +5,19 @@ use serde_json::json;
 use super::args::DiscoverArgs;
 use super::output::Output;
 use super::report::CliError;
-use crate::core::account::Account;
+use crate::core::account::{Account, ProviderId};
 use crate::core::engine::{Engine, EngineError};
-use crate::core::provider::ProviderError;
+use crate::core::provider::{ProviderError, require_provider};
 
 pub async fn run(args: DiscoverArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
     let account = match (&args.name, &args.base_url) {
         (Some(name), _) => engine.find_account(name)?,
         (None, Some(base_url)) => {
-            let mut account = Account::new("(discovery)", crate::core::provider::ags::ID);
+            // --base-url and --tenant-id are the settings of the provider that discovers.
+            let provider = ProviderId::all()
+                .find(|id| require_provider(*id).spec().discovery.is_some())
+                .ok_or_else(|| CliError::usage("no provider offers discovery"))?;
+            let mut account = Account::new("(discovery)", provider);
             account.settings.insert("base_url".into(), base_url.clone());
             if let Some(tenant) = &args.tenant_id {
                 account.settings.insert("tenant_id".into(), tenant.clone());
@@ -63,11 +67,17 @@ pub async fn run(args: DiscoverArgs, engine: &Engine, out: &Output) -> Result<()
                         "  {} {}: {}\n",
                         endpoint.name,
                         endpoint.path,
-                        if parameters.is_empty() { "no parameters".into() } else { parameters.join(", ") }
+                        if parameters.is_empty() {
+                            "no parameters".into()
+                        } else {
+                            parameters.join(", ")
+                        }
                     ));
                 }
             }
-            text.push_str("Set one with --set auth_service_id=NAME; secret parameters go to the keyring as session_token or password, the others as --set param.NAME=VALUE.");
+            if let Some(spec) = require_provider(account.provider).spec().discovery {
+                text.push_str(spec.next_step);
+            }
             text
         },
         || json!({"services": services}),

@@ -1,29 +1,26 @@
-//! Asking an AGS gateway which services it offers, to set up an account.
+//! Asking a provider's server which choices it offers, to set up an account (the editor's
+//! Discover button, `sso-launcher discover`).
 
 use crate::core::account::Account;
 use crate::core::engine::{Engine, EngineError};
-use crate::core::provider::ags::{self, AuthService};
+use crate::core::provider::discovery::DiscoveredChoice;
+use crate::core::provider::require_provider;
 
 impl Engine {
-    /// The services of the gateway named by an AGS account's `base_url` and `tenant_id`
-    /// (the account need not be saved, nor have its service chosen yet).
+    /// The choices the server named by the account's settings offers (the account need not
+    /// be saved, nor have its choice made yet).
     pub async fn discover_services(
         &self,
         account: &Account,
-    ) -> Result<Vec<AuthService>, EngineError> {
-        if account.provider != crate::core::provider::ags::ID {
+    ) -> Result<Vec<DiscoveredChoice>, EngineError> {
+        let provider = require_provider(account.provider);
+        let Some(found) = provider.discover(self.context(account.provider), account) else {
             return Err(EngineError::Usage(format!(
-                "'{}' is a {} account; service discovery is for AGS accounts",
+                "'{}' is a {} account, which has no discovery",
                 account.name,
                 account.provider.display_name()
             )));
-        }
-        let (origin, tenant) = ags::discovery_target(account)?;
-        Ok(ags::discover(
-            &self.http[&crate::core::provider::ags::ID],
-            &origin,
-            tenant.as_deref(),
-        )
-        .await?)
+        };
+        Ok(found.await?)
     }
 }

@@ -12,7 +12,7 @@ pub use crate::core::audit::Via;
 use crate::core::engine::AccountEdit;
 use crate::core::error::{ErrorKind, UserFacing};
 use crate::core::launch::LaunchStep;
-use crate::core::provider::ags::AuthService;
+use crate::core::provider::discovery::DiscoveredChoice;
 use crate::core::secret::SecretString;
 use crate::core::store::settings::Settings;
 use crate::core::store::settings_change::SettingsChange;
@@ -173,7 +173,7 @@ pub enum Event {
     },
     Discovered {
         request: u64,
-        result: Result<Vec<AuthService>, Failure>,
+        result: Result<Vec<DiscoveredChoice>, Failure>,
     },
     /// A token action (refresh, sign out) ended; the new status follows as [`Event::Tokens`].
     TokenAction {

@@ -5,18 +5,18 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::core::account::{Account, AccountId, ProviderId};
 use crate::core::engine::AccountEdit;
 use crate::core::protocol::{Command, Failure};
-use crate::core::provider::ags::AuthService;
+use crate::core::provider::discovery::{DiscoveredChoice, DiscoveredSetting};
 use crate::core::provider::form::{
     check_field, form_fields, in_form_words, is_shown, secret_label,
 };
 use crate::core::provider::{ProviderError, require_provider};
 use crate::core::secret::SecretString;
 
-/// What discovery of an AGS gateway found for the editor.
+/// What the provider's discovery found, for the editor.
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub request: Option<u64>,
-    pub result: Option<Result<Vec<AuthService>, Failure>>,
+    pub result: Option<Result<Vec<DiscoveredChoice>, Failure>>,
 }
 
 #[derive(Debug)]
@@ -268,32 +268,20 @@ impl Editor {
         }
     }
 
-    pub fn discovered(&mut self, request: u64, result: Result<Vec<AuthService>, Failure>) {
+    pub fn discovered(&mut self, request: u64, result: Result<Vec<DiscoveredChoice>, Failure>) {
         if self.discovery.request == Some(request) {
             self.discovery.request = None;
             self.discovery.result = Some(result);
         }
     }
 
-    /// The non-secret parameters the chosen AGS service's sign-on takes, from discovery.
-    pub fn service_parameters(&self) -> Vec<(String, bool)> {
-        let Some(Ok(services)) = &self.discovery.result else {
+    /// The settings the discovered choice adds to the form (AGS: the chosen service's
+    /// non-secret sign-on parameters), with whether each is required.
+    pub fn service_parameters(&self) -> Vec<DiscoveredSetting> {
+        let Some(Ok(choices)) = &self.discovery.result else {
             return Vec::new();
         };
-        // Only a sign-on with the service's own parameters sends them.
-        if self.draft.setting("sign_on") != Some("password") {
-            return Vec::new();
-        }
-        let chosen = self.draft.setting("auth_service_id").unwrap_or("");
-        services
-            .iter()
-            .filter(|service| service.id == chosen)
-            .flat_map(|service| &service.endpoints)
-            .filter(|endpoint| endpoint.name.eq_ignore_ascii_case("SIGNON"))
-            .flat_map(|endpoint| &endpoint.parameters)
-            .filter(|parameter| !parameter.is_password)
-            .map(|parameter| (parameter.name.clone(), parameter.mandatory))
-            .collect()
+        require_provider(self.draft.provider).discovered_settings(&self.draft, choices)
     }
 }
 

@@ -8,13 +8,12 @@ use reqwest::Method;
 use serde_json::json;
 use url::Url;
 
-pub use super::ags_discovery::{
-    AuthService, ParameterSpec, ServiceEndpoint, discover, discovery_target,
-};
+use super::ags_discovery::{discover, discovery_target};
 use super::ags_wire::{
     ACCOUNT_CHOICE, AccountMatch, Answer, CLIENT_ID, Call, NAME, error, raw_authorization,
     read_account_matches, read_tokens, sign_on_body,
 };
+use super::discovery::{DiscoveredChoice, DiscoveredSetting, DiscoverySpec};
 use super::form::FieldKind::{Choice, Text};
 use super::form::{FieldKind, FormField, field, labelled, required};
 use super::{
@@ -89,6 +88,12 @@ const FORM: &[FormField] = &[
 pub const ID: ProviderId = ProviderId::declare("ags");
 
 const SPEC: ProviderSpec = ProviderSpec {
+    discovery: Some(DiscoverySpec {
+        needs: &["base_url"],
+        fills: "auth_service_id",
+        choices_are: "services",
+        next_step: "Set auth_service_id to one of these. A sign-on's secret parameter is kept as the secret session_token or password; the others are settings named param.NAME.",
+    }),
     form: FORM,
     id: ID,
     display_name: "AGS",
@@ -169,6 +174,42 @@ pub struct Ags;
 impl Provider for Ags {
     fn spec(&self) -> &'static ProviderSpec {
         &SPEC
+    }
+
+    fn discover<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+    ) -> Option<BoxFuture<'a, Result<Vec<DiscoveredChoice>, ProviderError>>> {
+        Some(Box::pin(async move {
+            let (origin, tenant) = discovery_target(account)?;
+            discover(ctx, &origin, tenant.as_deref()).await
+        }))
+    }
+
+    fn discovered_settings(
+        &self,
+        account: &Account,
+        choices: &[DiscoveredChoice],
+    ) -> Vec<DiscoveredSetting> {
+        // Only a sign-on with the service's own parameters sends them.
+        if account.setting("sign_on") != Some("password") {
+            return Vec::new();
+        }
+        let chosen = account.setting("auth_service_id").unwrap_or("");
+        choices
+            .iter()
+            .filter(|service| service.id == chosen)
+            .flat_map(|service| &service.endpoints)
+            .filter(|endpoint| endpoint.name.eq_ignore_ascii_case("SIGNON"))
+            .flat_map(|endpoint| &endpoint.parameters)
+            .filter(|parameter| !parameter.is_password)
+            .map(|parameter| DiscoveredSetting {
+                key: format!("param.{}", parameter.name),
+                label: parameter.name.clone(),
+                required: parameter.mandatory,
+            })
+            .collect()
     }
 
     fn validate(&self, account: &Account) -> Result<(), ProviderError> {
@@ -347,7 +388,7 @@ async fn password_sign_on(
     config: &Config,
     secrets: &Secrets,
 ) -> Result<(String, Vec<(String, String)>), ProviderError> {
-    let services = discover(ctx.http, &config.origin, config.tenant_id.as_deref()).await?;
+    let services = discover(ctx, &config.origin, config.tenant_id.as_deref()).await?;
     let service = services
         .iter()
         .find(|service| service.id == config.auth_service_id)

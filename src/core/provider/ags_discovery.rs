@@ -5,48 +5,17 @@ use serde_json::Value;
 use url::Url;
 
 use super::ags_wire::{Call, NAME, error, malformed};
+use super::discovery::{DiscoveredCall, DiscoveredChoice, DiscoveredParameter};
 use super::json::{body_as_json, string_at};
 use super::{ProviderContext, ProviderError, parse_origin};
 use crate::core::account::Account;
-use crate::core::http::HttpClient;
-
-/// A service the gateway offers, as discovery describes it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct AuthService {
-    /// The `authServiceName`: the value for `auth_service_id`.
-    pub id: String,
-    pub display_name: Option<String>,
-    pub endpoints: Vec<ServiceEndpoint>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ServiceEndpoint {
-    pub name: String,
-    pub path: String,
-    pub parameters: Vec<ParameterSpec>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ParameterSpec {
-    pub name: String,
-    pub mandatory: bool,
-    pub is_password: bool,
-}
 
 /// `GET /ags/servicediscovery`: the services and the parameters each sign-on needs.
 pub async fn discover(
-    http: &HttpClient,
+    ctx: ProviderContext<'_>,
     origin: &Url,
     tenant_id: Option<&str>,
-) -> Result<Vec<AuthService>, ProviderError> {
-    let clock = crate::core::clock::SystemClock;
-    let ctx = ProviderContext {
-        http,
-        clock: &clock,
-        browser: None,
-        chooser: None,
-        remembered: &super::NOTHING_REMEMBERED,
-    };
+) -> Result<Vec<DiscoveredChoice>, ProviderError> {
     let call = Call {
         origin,
         tenant_id,
@@ -66,7 +35,7 @@ pub async fn discover(
     services.iter().map(read_service).collect()
 }
 
-fn read_service(service: &Value) -> Result<AuthService, ProviderError> {
+fn read_service(service: &Value) -> Result<DiscoveredChoice, ProviderError> {
     let id = string_at(service, &["authServiceName"])
         .ok_or_else(|| malformed("a discovered service has no authServiceName".into()))?;
     let endpoints = service
@@ -76,7 +45,7 @@ fn read_service(service: &Value) -> Result<AuthService, ProviderError> {
         .unwrap_or_default()
         .iter()
         .filter_map(|endpoint| {
-            Some(ServiceEndpoint {
+            Some(DiscoveredCall {
                 name: string_at(endpoint, &["name"])?.to_string(),
                 path: string_at(endpoint, &["path"])?.to_string(),
                 parameters: endpoint
@@ -86,7 +55,7 @@ fn read_service(service: &Value) -> Result<AuthService, ProviderError> {
                     .unwrap_or_default()
                     .iter()
                     .filter_map(|spec| {
-                        Some(ParameterSpec {
+                        Some(DiscoveredParameter {
                             name: string_at(spec, &["name"])?.to_string(),
                             mandatory: spec.get("mandatory").and_then(Value::as_bool) == Some(true),
                             is_password: spec.get("isPassword").and_then(Value::as_bool)
@@ -98,7 +67,7 @@ fn read_service(service: &Value) -> Result<AuthService, ProviderError> {
         })
         .filter(|endpoint| endpoint.path.starts_with('/'))
         .collect();
-    Ok(AuthService {
+    Ok(DiscoveredChoice {
         id: id.to_string(),
         display_name: string_at(service, &["displayAttributes", "name"]).map(str::to_string),
         endpoints,

@@ -134,6 +134,7 @@ const FORM: &[FormField] = &[
 pub const ID: ProviderId = ProviderId::declare("assuresign");
 
 const SPEC: ProviderSpec = ProviderSpec {
+    discovery: None,
     form: FORM,
     id: ID,
     display_name: "AssureSign",

@@ -100,6 +100,7 @@ const FORM: &[FormField] = &[
 pub const ID: ProviderId = ProviderId::declare("licensespring");
 
 const SPEC: ProviderSpec = ProviderSpec {
+    discovery: None,
     form: FORM,
     id: ID,
     display_name: "LicenseSpring",

@@ -7,6 +7,7 @@ pub mod ags;
 mod ags_discovery;
 mod ags_wire;
 pub mod assuresign;
+pub mod discovery;
 mod lifetime;
 pub use lifetime::{MAX_SERVER_LIFETIME, server_expiry};
 pub mod form;
@@ -124,6 +125,8 @@ pub struct ProviderSpec {
     pub badge: Badge,
     /// The editor's fields, in order (the fields every account has follow them).
     pub form: &'static [form::FormField],
+    /// Its discovery, where its server can list choices while an account is set up.
+    pub discovery: Option<discovery::DiscoverySpec>,
     /// Setting keys this provider understands (besides [`COMMON_SETTINGS`]).
     pub settings: &'static [SettingSpec],
     /// Secrets this provider understands (kept in the vault).
@@ -330,6 +333,26 @@ pub trait Provider: Send + Sync {
         _secrets: &'a Secrets,
     ) -> Option<BoxFuture<'a, Result<Vec<String>, ProviderError>>> {
         None
+    }
+
+    /// Asks the server which choices it offers for [`ProviderSpec::discovery`]'s setting;
+    /// `None` for a provider without discovery. The account need not be saved.
+    fn discover<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        _account: &'a Account,
+    ) -> Option<BoxFuture<'a, Result<Vec<discovery::DiscoveredChoice>, ProviderError>>> {
+        None
+    }
+
+    /// The settings a discovered choice adds to the account's form, given the account as it
+    /// is being edited.
+    fn discovered_settings(
+        &self,
+        _account: &Account,
+        _choices: &[discovery::DiscoveredChoice],
+    ) -> Vec<discovery::DiscoveredSetting> {
+        Vec::new()
     }
 
     /// The page to open for a session: a fresh one-time sign-on URL, a plain landing page, or

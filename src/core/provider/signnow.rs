@@ -115,6 +115,7 @@ const FORM: &[FormField] = &[
 pub const ID: ProviderId = ProviderId::declare("signnow");
 
 const SPEC: ProviderSpec = ProviderSpec {
+    discovery: None,
     form: FORM,
     id: ID,
     display_name: "signNow",

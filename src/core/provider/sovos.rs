@@ -150,6 +150,7 @@ const FORM: &[FormField] = &[
 pub const ID: ProviderId = ProviderId::declare("sovos");
 
 const SPEC: ProviderSpec = ProviderSpec {
+    discovery: None,
     form: FORM,
     id: ID,
     display_name: "Sovos Signer",

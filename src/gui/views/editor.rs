@@ -5,10 +5,12 @@
 use egui::{ComboBox, Id, Modal, RichText, ScrollArea, TextEdit, Ui};
 
 use crate::core::account::ProviderId;
+use crate::core::provider::discovery::DiscoverySpec;
 use crate::core::provider::form::{
     FieldKind, FormField, choice_label, form_fields, is_shown, redirect_uri_to_register,
     secret_label,
 };
+use crate::core::provider::require_provider;
 use crate::gui::commands::{Action, action_button, primary_button};
 use crate::gui::editor::Editor;
 
@@ -119,18 +121,18 @@ fn form(
         for (field, problem) in &basic {
             setting_row(ui, editor, field, problem.clone(), value_width);
         }
-        for (name, mandatory) in editor.service_parameters() {
-            let key = format!("param.{name}");
-            let label = label_cell(ui, &name, mandatory, &format!("Setting: {key}"));
-            let value = editor.draft.settings.entry(key).or_default();
+        for added in editor.service_parameters() {
+            let hover = format!("Setting: {}", added.key);
+            let label = label_cell(ui, &added.label, added.required, &hover);
+            let value = editor.draft.settings.entry(added.key).or_default();
             ui.add(TextEdit::singleline(value).desired_width(value_width))
                 .labelled_by(label.id);
             ui.end_row();
         }
         secret_rows(ui, editor, secrets_place, value_width);
     });
-    if provider == crate::core::provider::ags::ID {
-        discovery(ui, editor, actions);
+    if let Some(spec) = require_provider(provider).spec().discovery {
+        discovery(ui, editor, spec, actions);
     }
     if let Some(uri) = redirect_uri_to_register(&editor.account()) {
         ui.horizontal(|ui| {
@@ -340,42 +342,37 @@ fn setting_row(
     ui.end_row();
 }
 
-fn discovery(ui: &mut Ui, editor: &mut Editor, actions: &mut Vec<Action>) {
+fn discovery(ui: &mut Ui, editor: &mut Editor, spec: DiscoverySpec, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let busy = editor.discovery.request.is_some();
-        let ready = Editor::field_problem(&editor.account(), "base_url").is_none()
-            && editor
-                .draft
-                .setting("base_url")
-                .is_some_and(|url| !url.is_empty());
+        let account = editor.account();
+        let ready = spec.needs.iter().all(|key| {
+            Editor::field_problem(&account, key).is_none()
+                && account.setting(key).is_some_and(|value| !value.is_empty())
+        });
         action_button(ui, Action::DiscoverServices, None, ready && !busy, actions);
         if busy {
             ui.spinner();
         }
     });
     match &editor.discovery.result {
-        Some(Ok(services)) if services.is_empty() => {
-            ui.label("The gateway offers no services.");
+        Some(Ok(choices)) if choices.is_empty() => {
+            ui.label(format!("The server offers no {}.", spec.choices_are));
         }
-        Some(Ok(services)) => {
-            ui.label("Services (choose one):");
-            let chosen = editor
-                .draft
-                .setting("auth_service_id")
-                .unwrap_or("")
-                .to_string();
+        Some(Ok(choices)) => {
+            ui.label(format!("{} (choose one):", capitalised(spec.choices_are)));
+            let chosen = editor.draft.setting(spec.fills).unwrap_or("").to_string();
             let mut picked = None;
-            for service in services {
-                let text = match &service.display_name {
-                    Some(display) => format!("{} ({display})", service.id),
-                    None => service.id.clone(),
-                };
-                if ui.selectable_label(service.id == chosen, text).clicked() {
-                    picked = Some(service.id.clone());
+            for choice in choices {
+                if ui
+                    .selectable_label(choice.id == chosen, choice.label())
+                    .clicked()
+                {
+                    picked = Some(choice.id.clone());
                 }
             }
             if let Some(id) = picked {
-                editor.draft.settings.insert("auth_service_id".into(), id);
+                editor.draft.settings.insert(spec.fills.into(), id);
             }
         }
         Some(Err(failure)) => {
@@ -433,4 +430,12 @@ fn secret_rows(ui: &mut Ui, editor: &mut Editor, secrets_place: &str, value_widt
         });
         ui.end_row();
     }
+}
+
+/// "services" as the start of a line: "Services".
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
