@@ -24,7 +24,7 @@ pub async fn run(args: DiscoverArgs, engine: &Engine, out: &Output) -> Result<()
             }
             account
         }
-        (None, None) => return Err(CliError::usage("give an AGS account name or --base-url")),
+        (None, None) => return Err(CliError::usage("give an account name or --base-url")),
     };
     let from_flag = args.name.is_none();
     let services = engine

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use crate::core::account::{Account, AccountId, ProviderId};
 use crate::core::blocking::blocking;
 use crate::core::engine::{Engine, EngineError};
-use crate::core::provider::{COMMON_SETTINGS, require_provider};
+use crate::core::provider::form::setting_fields;
+use crate::core::provider::require_provider;
 use crate::core::secret::SecretString;
 use crate::core::store::StoreError;
 use crate::core::store::accounts::{AccountStore, find_account};
@@ -303,19 +304,10 @@ pub fn check_account(account: &Account) -> Result<(), EngineError> {
                 secret_names(provider)
             )));
         }
-        let known = provider
-            .spec()
-            .settings
-            .iter()
-            .chain(COMMON_SETTINGS)
-            .any(|spec| spec.matches(key));
+        let known = setting_fields(account.provider).any(|field| field.matches(key));
         if !known {
-            let names: Vec<_> = provider
-                .spec()
-                .settings
-                .iter()
-                .chain(COMMON_SETTINGS)
-                .map(|spec| spec.key)
+            let names: Vec<_> = setting_fields(account.provider)
+                .map(|field| field.key)
                 .collect();
             return Err(EngineError::Usage(format!(
                 "{} accounts have no setting '{key}'; known settings: {}",

@@ -15,43 +15,12 @@ use super::ags_wire::{
 };
 use super::discovery::{DiscoveredChoice, DiscoveredSetting, DiscoverySpec};
 use super::form::FieldKind::{Choice, Text};
-use super::form::{FieldKind, FormField, field, labelled, required};
+use super::form::{FieldKind, FormField, field, labelled, required, unlisted};
 use super::{
     Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SettingSpec, SignOn, landing_setting, landing_sign_on, parse_origin,
+    SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
-
-const SETTINGS: &[SettingSpec] = &[
-    SettingSpec {
-        key: "base_url",
-        help: "Origin of the operator's gateway, https://host[:port] (/ags/... is added).",
-    },
-    SettingSpec {
-        key: "tenant_id",
-        help: "The tenant id, sent as nv-tenant-id.",
-    },
-    SettingSpec {
-        key: "auth_service_id",
-        help: "The service to sign on with: an authServiceName from discovery (Discover in the editor, `sso-launcher discover` on the command line).",
-    },
-    SettingSpec {
-        key: "sign_on",
-        help: "session_token (default: signOnWithSessionToken) or password (the service's signOn with its parameters).",
-    },
-    SettingSpec {
-        key: "client_id",
-        help: "A client id to sign on as (default: the one AGS returned at the first sign-on).",
-    },
-    SettingSpec {
-        key: "param.NAME",
-        help: "A non-secret sign-on parameter, e.g. param.Username=alice.",
-    },
-    SettingSpec {
-        key: "landing_url",
-        help: "A page to open once a token is held.",
-    },
-];
 
 const SECRETS: &[SecretSpec] = &[
     SecretSpec {
@@ -64,24 +33,56 @@ const SECRETS: &[SecretSpec] = &[
     },
 ];
 
-/// The editor's fields, in order (their help is in `SETTINGS`).
+/// The account's settings, in the editor's order, with their help.
 const FORM: &[FormField] = &[
-    required(field("base_url", "Gateway", FieldKind::Url)),
-    field("tenant_id", "Tenant id", Text),
-    required(field("auth_service_id", "Service", Text)),
+    required(field(
+        "base_url",
+        "Gateway",
+        FieldKind::Url,
+        "Origin of the operator's gateway, https://host[:port] (/ags/... is added).",
+    )),
+    field(
+        "tenant_id",
+        "Tenant id",
+        Text,
+        "The tenant id, sent as nv-tenant-id.",
+    ),
+    required(field(
+        "auth_service_id",
+        "Service",
+        Text,
+        "The service to sign on with: an authServiceName from discovery (Discover in the editor, `sso-launcher discover` on the command line).",
+    )),
     labelled(
         field(
             "sign_on",
             "Sign on with",
             Choice(&["session_token", "password"]),
+            "session_token (default: signOnWithSessionToken) or password (the service's signOn with its parameters).",
         ),
         &[
             ("session_token", "Session token"),
             ("password", "The service's sign-on parameters"),
         ],
     ),
-    field("client_id", "Client id", Text),
-    field("landing_url", "Landing page", FieldKind::Url),
+    field(
+        "client_id",
+        "Client id",
+        Text,
+        "A client id to sign on as (default: the one AGS returned at the first sign-on).",
+    ),
+    field(
+        "landing_url",
+        "Landing page",
+        FieldKind::Url,
+        "A page to open once a token is held.",
+    ),
+    unlisted(field(
+        "param.NAME",
+        "param.NAME",
+        Text,
+        "A non-secret sign-on parameter, e.g. param.Username=alice.",
+    )),
 ];
 
 /// This provider in files and on the command line.
@@ -101,7 +102,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         text: "AGS",
         rgb: [0x6b, 0x46, 0xc1],
     },
-    settings: SETTINGS,
     secrets: SECRETS,
     round_trip: false,
 };

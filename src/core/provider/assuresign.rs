@@ -13,7 +13,7 @@ use super::form::{FieldKind, FormField, field, labelled, no_default, required, w
 use super::json::{body_as_json, string_at};
 use super::{
     Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SettingSpec, SignOn, parse_origin,
+    SessionToken, SignOn, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::http::HttpResponse;
@@ -32,53 +32,6 @@ pub const AUTH_CREDENTIALS_PATH: &str = "/api/documentnow/v3.0/authentication/cr
 pub const SSO_PATH: &str = "/api/documentnow/v3.5/authentication/sso";
 pub const SIMPLE_SETUP_PATH: &str = "/ui/simpleSetup";
 
-const SETTINGS: &[SettingSpec] = &[
-    SettingSpec {
-        key: "environment",
-        help: "www (US West), na1 (US East), sb (sandbox), ca1 (Canada) or au (Australia).",
-    },
-    SettingSpec {
-        key: "auth_base_url",
-        help: "Origin of the authentication host (default https://account.assuresign.net, au-account for au).",
-    },
-    SettingSpec {
-        key: "api_base_url",
-        help: "Origin of the DocumentNOW host (default https://{environment}.assuresign.net).",
-    },
-    SettingSpec {
-        key: "auth_mode",
-        help: "api_user (default) or credentials (the deprecated username/password login).",
-    },
-    SettingSpec {
-        key: "api_username",
-        help: "The API user's name (api_user mode).",
-    },
-    SettingSpec {
-        key: "context_username",
-        help: "E-mail of the AssureSign user to act as (api_user mode).",
-    },
-    SettingSpec {
-        key: "username",
-        help: "AssureSign user name (credentials mode).",
-    },
-    SettingSpec {
-        key: "session_minutes",
-        help: "Session length requested, 1 to 1440 minutes (default 60).",
-    },
-    SettingSpec {
-        key: "user_context",
-        help: "Optional X-AS-UserContext header, {username}:{contextId}.",
-    },
-    SettingSpec {
-        key: "envelope_id",
-        help: "A prepared envelope id to open in Simple Setup.",
-    },
-    SettingSpec {
-        key: "landing_url",
-        help: "Another page to open, on the API origin; the ssoToken is appended.",
-    },
-];
-
 /// The editor's fields, in order (their help is in `SETTINGS`).
 const FORM: &[FormField] = &[
     labelled(
@@ -87,6 +40,7 @@ const FORM: &[FormField] = &[
             "environment",
             "Environment",
             Choice(&["www", "na1", "sb", "ca1", "au"]),
+            "www (US West), na1 (US East), sb (sandbox), ca1 (Canada) or au (Australia).",
         )),
         &[
             ("www", "US West (www)"),
@@ -97,24 +51,44 @@ const FORM: &[FormField] = &[
         ],
     ),
     labelled(
-        field("auth_mode", "Sign-in", Choice(&["api_user", "credentials"])),
+        field(
+            "auth_mode",
+            "Sign-in",
+            Choice(&["api_user", "credentials"]),
+            "api_user (default) or credentials (the deprecated username/password login).",
+        ),
         &[
             ("api_user", "API user"),
             ("credentials", "Credentials (deprecated)"),
         ],
     ),
     when(
-        required(field("api_username", "API user name", Text)),
+        required(field(
+            "api_username",
+            "API user name",
+            Text,
+            "The API user's name (api_user mode).",
+        )),
         "auth_mode",
         &["api_user"],
     ),
     when(
-        required(field("context_username", "Act as (e-mail)", Email)),
+        required(field(
+            "context_username",
+            "Act as (e-mail)",
+            Email,
+            "E-mail of the AssureSign user to act as (api_user mode).",
+        )),
         "auth_mode",
         &["api_user"],
     ),
     when(
-        required(field("username", "User name", Text)),
+        required(field(
+            "username",
+            "User name",
+            Text,
+            "AssureSign user name (credentials mode).",
+        )),
         "auth_mode",
         &["credentials"],
     ),
@@ -122,12 +96,38 @@ const FORM: &[FormField] = &[
         "session_minutes",
         "Session length (minutes)",
         Number { min: 1, max: 1440 },
+        "Session length requested, 1 to 1440 minutes (default 60).",
     ),
-    field("envelope_id", "Envelope id", Text),
-    field("user_context", "User context header", Text),
-    field("auth_base_url", "Authentication host", FieldKind::Url),
-    field("api_base_url", "DocumentNOW host", FieldKind::Url),
-    field("landing_url", "Landing page", FieldKind::Url),
+    field(
+        "envelope_id",
+        "Envelope id",
+        Text,
+        "A prepared envelope id to open in Simple Setup.",
+    ),
+    field(
+        "user_context",
+        "User context header",
+        Text,
+        "Optional X-AS-UserContext header, {username}:{contextId}.",
+    ),
+    field(
+        "auth_base_url",
+        "Authentication host",
+        FieldKind::Url,
+        "Origin of the authentication host (default https://account.assuresign.net, au-account for au).",
+    ),
+    field(
+        "api_base_url",
+        "DocumentNOW host",
+        FieldKind::Url,
+        "Origin of the DocumentNOW host (default https://{environment}.assuresign.net).",
+    ),
+    field(
+        "landing_url",
+        "Landing page",
+        FieldKind::Url,
+        "Another page to open, on the API origin; the ssoToken is appended.",
+    ),
 ];
 
 /// This provider in files and on the command line.
@@ -142,7 +142,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         text: "AS",
         rgb: [0x2b, 0x6c, 0xb0],
     },
-    settings: SETTINGS,
     secrets: SECRETS,
     round_trip: false,
 };

@@ -4,7 +4,7 @@
 
 use crate::core::account::{Account, ProviderId};
 use crate::core::browser::BrowserMode;
-use crate::core::provider::{COMMON_SETTINGS, require_provider};
+use crate::core::provider::require_provider;
 
 /// What a field accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,31 +39,49 @@ pub struct FormField {
     pub choice_labels: &'static [(&'static str, &'static str)],
     /// A choice with no default: until one is picked, the form says "Choose…".
     pub no_default: bool,
+    /// What it is for, as the editor's hover and the settings reference say it.
+    pub help: &'static str,
+    /// Drawn by the editor as a row of its own (a family of keys such as AGS's `param.NAME`
+    /// is filled in another way).
+    pub listed: bool,
 }
 
 impl FormField {
-    /// The field's help line, from the provider's settings list.
-    pub fn help(&self, provider: ProviderId) -> &'static str {
-        require_provider(provider)
-            .spec()
-            .settings
-            .iter()
-            .chain(COMMON_SETTINGS)
-            .find(|spec| spec.key == self.key)
-            .map_or("", |spec| spec.help)
+    /// Whether a setting key is this one or, for a key ending in `.NAME`, one of its family
+    /// (`param.NAME` covers `param.Username`, `param.Region` ...).
+    pub fn matches(&self, key: &str) -> bool {
+        match self.key.strip_suffix("NAME") {
+            Some(prefix) if prefix.ends_with('.') => key
+                .strip_prefix(prefix)
+                .is_some_and(|rest| !rest.is_empty()),
+            _ => self.key == key,
+        }
     }
 }
 
-pub(super) const fn field(key: &'static str, label: &'static str, kind: FieldKind) -> FormField {
+pub(super) const fn field(
+    key: &'static str,
+    label: &'static str,
+    kind: FieldKind,
+    help: &'static str,
+) -> FormField {
     FormField {
         key,
         label,
         kind,
+        help,
+        listed: true,
         required: false,
         shown_when: None,
         choice_labels: &[],
         no_default: false,
     }
+}
+
+/// A setting the editor does not draw as a row of its own.
+pub(super) const fn unlisted(mut field: FormField) -> FormField {
+    field.listed = false;
+    field
 }
 
 pub(super) const fn no_default(mut field: FormField) -> FormField {
@@ -96,9 +114,19 @@ pub(super) const fn when(
 use FieldKind::{Choice, Email, Flag, Number, Text, Url};
 
 const BROWSER: &[FormField] = &[
-    field("browser", "Browser", Choice(BrowserMode::VALUES)),
+    field(
+        "browser",
+        "Browser",
+        Choice(BrowserMode::VALUES),
+        "How links open: default (browser_command, else settings.toml, else the system browser), system, command, private (a private window of Firefox or Chromium) or copy (copy the link, open nothing).",
+    ),
     when(
-        required(field("browser_command", "Browser command", Text)),
+        required(field(
+            "browser_command",
+            "Browser command",
+            Text,
+            "Browser command for this account, with {url} where the URL goes.",
+        )),
         "browser",
         &["command"],
     ),
@@ -117,9 +145,15 @@ pub fn choice_label<'a>(field: &FormField, value: &'a str) -> &'a str {
 
 pub use super::form_words::{in_form_words, secret_label, settings_reference, signs_in_as};
 
-/// The provider's fields, then the fields every account has.
-pub fn form_fields(provider: ProviderId) -> impl Iterator<Item = &'static FormField> {
+/// Every setting an account of the provider may have: its own, then those every account
+/// has.
+pub fn setting_fields(provider: ProviderId) -> impl Iterator<Item = &'static FormField> {
     require_provider(provider).spec().form.iter().chain(BROWSER)
+}
+
+/// The settings the editor draws as rows, in order.
+pub fn form_fields(provider: ProviderId) -> impl Iterator<Item = &'static FormField> {
+    setting_fields(provider).filter(|field| field.listed)
 }
 
 /// Whether the field applies to the account as it stands.
@@ -219,14 +253,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_form_field_is_a_setting_the_provider_knows() {
+    fn every_setting_has_its_help() {
         for provider in ProviderId::all() {
-            for field in form_fields(provider) {
-                assert!(
-                    !field.help(provider).is_empty(),
-                    "{provider}: {}",
-                    field.key
-                );
+            for field in setting_fields(provider) {
+                assert!(!field.help.is_empty(), "{provider}: {}", field.key);
             }
         }
     }

@@ -110,19 +110,12 @@ pub fn settings_reference() -> String {
             let _ = writeln!(
                 text,
                 "  {:<20} {}{notes}\n  {:<20} {}",
-                field.key,
-                field.label,
-                "",
-                field.help(provider)
+                field.key, field.label, "", field.help
             );
         }
         let spec = super::require_provider(provider).spec();
         // Settings the form fills in another way (AGS's discovered `param.NAME`).
-        for setting in spec
-            .settings
-            .iter()
-            .filter(|setting| !form_fields(provider).any(|field| field.key == setting.key))
-        {
+        for setting in super::form::setting_fields(provider).filter(|field| !field.listed) {
             let _ = writeln!(text, "  {:<20} {}", setting.key, setting.help);
         }
         for secret in spec.secrets {
@@ -161,7 +154,7 @@ mod tests {
         let text = settings_reference();
         for provider in ProviderId::all() {
             assert!(text.contains(&format!("--provider {}", provider.id())));
-            for setting in super::super::require_provider(provider).spec().settings {
+            for setting in super::super::form::setting_fields(provider) {
                 let key = setting.key.trim_end_matches("NAME").trim_end_matches('.');
                 assert!(text.contains(key), "{}: {key} missing", provider.id());
             }

@@ -18,7 +18,7 @@ use super::licensespring_auth::{authorization, imf_fixdate};
 use super::licensespring_license::{activate, hardware_id, read_vendor_key};
 use super::{
     Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, RedirectOutcome,
-    SecretSpec, Secrets, SessionToken, SettingSpec, SignOn, parse_origin,
+    SecretSpec, Secrets, SessionToken, SignOn, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::http::HttpResponse;
@@ -27,37 +27,6 @@ use crate::core::secret::{OneTimeUrl, SecretString};
 use crate::core::server_text::{EXCERPT_CHARS, excerpt};
 
 pub(super) const NAME: &str = "LicenseSpring";
-
-const SETTINGS: &[SettingSpec] = &[
-    SettingSpec {
-        key: "api_base_url",
-        help: "Origin of the License API (default https://api.licensespring.com; /api/v4/... is added).",
-    },
-    SettingSpec {
-        key: "product",
-        help: "The product short code.",
-    },
-    SettingSpec {
-        key: "customer_account_code",
-        help: "The customer account whose SSO is used.",
-    },
-    SettingSpec {
-        key: "response_type",
-        help: "code (default: a code comes back in the query) or token (an id_token in the fragment).",
-    },
-    SettingSpec {
-        key: "activate",
-        help: "true: activate the license on this machine after sign-in (default false).",
-    },
-    SettingSpec {
-        key: "hardware_id",
-        help: "The hardware id to activate with (default: derived from this machine's id).",
-    },
-    SettingSpec {
-        key: "vendor_public_key",
-        help: "The vendor's RSA public key (PEM file path, PEM text or base64 DER) to verify the LicenseSignature.",
-    },
-];
 
 const SECRETS: &[SecretSpec] = &[
     SecretSpec {
@@ -76,21 +45,56 @@ const SECRETS: &[SecretSpec] = &[
 
 /// The editor's fields, in order (their help is in `SETTINGS`).
 const FORM: &[FormField] = &[
-    field("api_base_url", "License API", FieldKind::Url),
-    required(field("product", "Product code", Text)),
-    required(field("customer_account_code", "Customer account", Text)),
+    field(
+        "api_base_url",
+        "License API",
+        FieldKind::Url,
+        "Origin of the License API (default https://api.licensespring.com; /api/v4/... is added).",
+    ),
+    required(field(
+        "product",
+        "Product code",
+        Text,
+        "The product short code.",
+    )),
+    required(field(
+        "customer_account_code",
+        "Customer account",
+        Text,
+        "The customer account whose SSO is used.",
+    )),
     labelled(
-        field("response_type", "Response", Choice(&["code", "token"])),
+        field(
+            "response_type",
+            "Response",
+            Choice(&["code", "token"]),
+            "code (default: a code comes back in the query) or token (an id_token in the fragment).",
+        ),
         &[("code", "Authorization code"), ("token", "ID token")],
     ),
-    field("activate", "Activate on this machine", Flag),
+    field(
+        "activate",
+        "Activate on this machine",
+        Flag,
+        "true: activate the license on this machine after sign-in (default false).",
+    ),
     when(
-        field("hardware_id", "Hardware id", Text),
+        field(
+            "hardware_id",
+            "Hardware id",
+            Text,
+            "The hardware id to activate with (default: derived from this machine's id).",
+        ),
         "activate",
         &["true"],
     ),
     when(
-        field("vendor_public_key", "Vendor public key", Text),
+        field(
+            "vendor_public_key",
+            "Vendor public key",
+            Text,
+            "The vendor's RSA public key (PEM file path, PEM text or base64 DER) to verify the LicenseSignature.",
+        ),
         "activate",
         &["true"],
     ),
@@ -108,7 +112,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         text: "LS",
         rgb: [0x2f, 0x85, 0x5a],
     },
-    settings: SETTINGS,
     secrets: SECRETS,
     round_trip: true,
 };

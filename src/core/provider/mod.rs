@@ -89,26 +89,6 @@ pub trait BrowserSignIn: Send + Sync {
     fn started(&self, cancel: CancelHandle);
 }
 
-/// A setting an account of this provider may have. A key ending in `.NAME` stands for a
-/// family of keys (`param.NAME` covers `param.Username`, `param.Region` ...).
-#[derive(Debug)]
-pub struct SettingSpec {
-    pub key: &'static str,
-    pub help: &'static str,
-}
-
-impl SettingSpec {
-    /// Whether a setting key is this one, or one of its family.
-    pub fn matches(&self, key: &str) -> bool {
-        match self.key.strip_suffix("NAME") {
-            Some(prefix) if prefix.ends_with('.') => key
-                .strip_prefix(prefix)
-                .is_some_and(|rest| !rest.is_empty()),
-            _ => self.key == key,
-        }
-    }
-}
-
 /// A secret an account of this provider may have (kept in the vault).
 #[derive(Debug)]
 pub struct SecretSpec {
@@ -123,12 +103,12 @@ pub struct ProviderSpec {
     /// The name users know it by ("Sovos Signer").
     pub display_name: &'static str,
     pub badge: Badge,
-    /// The editor's fields, in order (the fields every account has follow them).
+    /// Its settings, in the editor's order: key, label, help, what each accepts and when it
+    /// applies. The editor, the CLI's `--set` checks and the settings reference all read
+    /// this one list (the settings every account has follow it: [`form::setting_fields`]).
     pub form: &'static [form::FormField],
     /// Its discovery, where its server can list choices while an account is set up.
     pub discovery: Option<discovery::DiscoverySpec>,
-    /// Setting keys this provider understands (besides [`COMMON_SETTINGS`]).
-    pub settings: &'static [SettingSpec],
     /// Secrets this provider understands (kept in the vault).
     pub secrets: &'static [SecretSpec],
     /// Whether a launch is one browser round trip with no session (see
@@ -142,18 +122,6 @@ pub struct Badge {
     pub text: &'static str,
     pub rgb: [u8; 3],
 }
-
-/// Settings every account accepts, whatever its provider.
-pub const COMMON_SETTINGS: &[SettingSpec] = &[
-    SettingSpec {
-        key: "browser",
-        help: "How links open: default (browser_command, else settings.toml, else the system browser), system, command, private (a private window of Firefox or Chromium) or copy (copy the link, open nothing).",
-    },
-    SettingSpec {
-        key: "browser_command",
-        help: "Browser command for this account, with {url} where the URL goes.",
-    },
-];
 
 /// A session token that outlives one launch (AssureSign's bearer, an OAuth access token with
 /// its refresh token).

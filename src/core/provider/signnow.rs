@@ -18,52 +18,13 @@ use super::json::string_at;
 use super::signnow_wire::{expires_at, read_answer};
 use super::{
     Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SettingSpec, SignOn, landing_setting, landing_sign_on, parse_origin,
+    SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackListener};
 use crate::core::secret::{AccessToken, OneTimeUrl, SecretString};
 
 const NAME: &str = "signNow";
-
-const SETTINGS: &[SettingSpec] = &[
-    SettingSpec {
-        key: "environment",
-        help: "production (default) or eval.",
-    },
-    SettingSpec {
-        key: "api_base_url",
-        help: "Origin of the API (default https://api.signnow.com, eval https://api-eval.signnow.com).",
-    },
-    SettingSpec {
-        key: "app_base_url",
-        help: "Origin of the web app with the authorize page (default https://app.signnow.com, eval https://app-eval.signnow.com).",
-    },
-    SettingSpec {
-        key: "client_id",
-        help: "The application's client id (read from basic_token when absent).",
-    },
-    SettingSpec {
-        key: "grant",
-        help: "password (default) or authorization_code (sign in through the browser).",
-    },
-    SettingSpec {
-        key: "username",
-        help: "The user's e-mail (password grant).",
-    },
-    SettingSpec {
-        key: "redirect_port",
-        help: "Port of the registered redirect URI http://127.0.0.1:PORT/callback (authorization_code).",
-    },
-    SettingSpec {
-        key: "redirect_path",
-        help: "Path of the registered redirect URI (default /callback).",
-    },
-    SettingSpec {
-        key: "landing_url",
-        help: "A page to open once a token is held.",
-    },
-];
 
 /// The editor's fields, in order (their help is in `SETTINGS`).
 const FORM: &[FormField] = &[
@@ -72,6 +33,7 @@ const FORM: &[FormField] = &[
             "environment",
             "Environment",
             Choice(&["production", "eval"]),
+            "production (default) or eval.",
         ),
         &[("production", "Production"), ("eval", "Evaluation")],
     ),
@@ -80,6 +42,7 @@ const FORM: &[FormField] = &[
             "grant",
             "Sign-in",
             Choice(&["password", "authorization_code"]),
+            "password (default) or authorization_code (sign in through the browser).",
         ),
         &[
             ("password", "E-mail and password"),
@@ -87,28 +50,59 @@ const FORM: &[FormField] = &[
         ],
     ),
     when(
-        required(field("username", "E-mail", Email)),
+        required(field(
+            "username",
+            "E-mail",
+            Email,
+            "The user's e-mail (password grant).",
+        )),
         "grant",
         &["password"],
     ),
-    field("client_id", "Client id", Text),
+    field(
+        "client_id",
+        "Client id",
+        Text,
+        "The application's client id (read from basic_token when absent).",
+    ),
     when(
         required(field(
             "redirect_port",
             "Redirect port",
             Number { min: 1, max: 65535 },
+            "Port of the registered redirect URI http://127.0.0.1:PORT/callback (authorization_code).",
         )),
         "grant",
         &["authorization_code"],
     ),
     when(
-        field("redirect_path", "Redirect path", Text),
+        field(
+            "redirect_path",
+            "Redirect path",
+            Text,
+            "Path of the registered redirect URI (default /callback).",
+        ),
         "grant",
         &["authorization_code"],
     ),
-    field("api_base_url", "API host", FieldKind::Url),
-    field("app_base_url", "Web app host", FieldKind::Url),
-    field("landing_url", "Landing page", FieldKind::Url),
+    field(
+        "api_base_url",
+        "API host",
+        FieldKind::Url,
+        "Origin of the API (default https://api.signnow.com, eval https://api-eval.signnow.com).",
+    ),
+    field(
+        "app_base_url",
+        "Web app host",
+        FieldKind::Url,
+        "Origin of the web app with the authorize page (default https://app.signnow.com, eval https://app-eval.signnow.com).",
+    ),
+    field(
+        "landing_url",
+        "Landing page",
+        FieldKind::Url,
+        "A page to open once a token is held.",
+    ),
 ];
 
 /// This provider in files and on the command line.
@@ -123,7 +117,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         text: "SN",
         rgb: [0xc0, 0x56, 0x21],
     },
-    settings: SETTINGS,
     secrets: SECRETS,
     round_trip: false,
 };

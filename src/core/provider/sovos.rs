@@ -15,7 +15,7 @@ use super::form::{FieldKind, FormField, field, labelled, required, when};
 use super::oauth::{discovery_error, token_error};
 use super::{
     Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SettingSpec, SignOn, landing_sign_on,
+    SessionToken, SignOn, landing_sign_on,
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::http::ensure_url_allowed;
@@ -29,66 +29,26 @@ pub const DEFAULT_SCOPES: &str = "openid profile email phone offline_access";
 /// The docs: "OAuth tokens are valid for 60 minutes"; used when the answer has no expires_in.
 const DOCUMENTED_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
-const SETTINGS: &[SettingSpec] = &[
-    SettingSpec {
-        key: "issuer",
-        help: "The OpenID issuer (default https://accounts.trust.sovos.com); discovery is read from it.",
-    },
-    SettingSpec {
-        key: "client_id",
-        help: "The client id Sovos gave you.",
-    },
-    SettingSpec {
-        key: "grant",
-        help: "authorization_code (sign in through the browser, the default) or client_credentials (an API token).",
-    },
-    SettingSpec {
-        key: "scopes",
-        help: "Space-separated scopes for the browser sign-in (default: openid profile email phone offline_access).",
-    },
-    SettingSpec {
-        key: "acr_values",
-        help: "Optional, e.g. urn:acr:face, urn:acr:fpt or urn:acr:moc-fpt.",
-    },
-    SettingSpec {
-        key: "prompt",
-        help: "Optional OpenID prompt (login, consent ...).",
-    },
-    SettingSpec {
-        key: "ui_locales",
-        help: "Optional preferred languages, e.g. \"es en\".",
-    },
-    SettingSpec {
-        key: "audience",
-        help: "Audience for client_credentials (default signer.trust.sovos.com).",
-    },
-    SettingSpec {
-        key: "redirect_host",
-        help: "Loopback host of the redirect URI: 127.0.0.1 (default), ::1 or localhost.",
-    },
-    SettingSpec {
-        key: "redirect_port",
-        help: "Port of the redirect URI; 0 (default) picks a free one.",
-    },
-    SettingSpec {
-        key: "redirect_path",
-        help: "Path of the redirect URI (default /callback).",
-    },
-    SettingSpec {
-        key: "landing_url",
-        help: "A page to open after signing in; without it, launch reports the token held.",
-    },
-];
-
 /// The editor's fields, in order (their help is in `SETTINGS`).
 const FORM: &[FormField] = &[
-    field("issuer", "Issuer", FieldKind::Url),
-    required(field("client_id", "Client id", Text)),
+    field(
+        "issuer",
+        "Issuer",
+        FieldKind::Url,
+        "The OpenID issuer (default https://accounts.trust.sovos.com); discovery is read from it.",
+    ),
+    required(field(
+        "client_id",
+        "Client id",
+        Text,
+        "The client id Sovos gave you.",
+    )),
     labelled(
         field(
             "grant",
             "Sign-in",
             Choice(&["authorization_code", "client_credentials"]),
+            "authorization_code (sign in through the browser, the default) or client_credentials (an API token).",
         ),
         &[
             ("authorization_code", "In the browser"),
@@ -96,27 +56,52 @@ const FORM: &[FormField] = &[
         ],
     ),
     when(
-        field("scopes", "Scopes", Text),
+        field(
+            "scopes",
+            "Scopes",
+            Text,
+            "Space-separated scopes for the browser sign-in (default: openid profile email phone offline_access).",
+        ),
         "grant",
         &["authorization_code"],
     ),
     when(
-        field("acr_values", "ACR values", Text),
+        field(
+            "acr_values",
+            "ACR values",
+            Text,
+            "Optional, e.g. urn:acr:face, urn:acr:fpt or urn:acr:moc-fpt.",
+        ),
         "grant",
         &["authorization_code"],
     ),
     when(
-        field("prompt", "Prompt", Text),
+        field(
+            "prompt",
+            "Prompt",
+            Text,
+            "Optional OpenID prompt (login, consent ...).",
+        ),
         "grant",
         &["authorization_code"],
     ),
     when(
-        field("ui_locales", "Languages", Text),
+        field(
+            "ui_locales",
+            "Languages",
+            Text,
+            "Optional preferred languages, e.g. \"es en\".",
+        ),
         "grant",
         &["authorization_code"],
     ),
     when(
-        field("audience", "Audience", Text),
+        field(
+            "audience",
+            "Audience",
+            Text,
+            "Audience for client_credentials (default signer.trust.sovos.com).",
+        ),
         "grant",
         &["client_credentials"],
     ),
@@ -125,6 +110,7 @@ const FORM: &[FormField] = &[
             "redirect_host",
             "Redirect host",
             Choice(&["127.0.0.1", "::1", "localhost"]),
+            "Loopback host of the redirect URI: 127.0.0.1 (default), ::1 or localhost.",
         ),
         "grant",
         &["authorization_code"],
@@ -134,16 +120,27 @@ const FORM: &[FormField] = &[
             "redirect_port",
             "Redirect port",
             Number { min: 0, max: 65535 },
+            "Port of the redirect URI; 0 (default) picks a free one.",
         ),
         "grant",
         &["authorization_code"],
     ),
     when(
-        field("redirect_path", "Redirect path", Text),
+        field(
+            "redirect_path",
+            "Redirect path",
+            Text,
+            "Path of the redirect URI (default /callback).",
+        ),
         "grant",
         &["authorization_code"],
     ),
-    field("landing_url", "Landing page", FieldKind::Url),
+    field(
+        "landing_url",
+        "Landing page",
+        FieldKind::Url,
+        "A page to open after signing in; without it, launch reports the token held.",
+    ),
 ];
 
 /// This provider in files and on the command line.
@@ -158,7 +155,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         text: "SV",
         rgb: [0xb8, 0x32, 0x80],
     },
-    settings: SETTINGS,
     secrets: SECRETS,
     round_trip: false,
 };

@@ -274,8 +274,7 @@ fn setting_row(
     problem: Option<String>,
     value_width: f32,
 ) {
-    let provider = editor.draft.provider;
-    let hover = format!("{}\n\nSetting: {}", field.help(provider), field.key);
+    let hover = format!("{}\n\nSetting: {}", field.help, field.key);
     let label = label_cell(ui, field.label, field.required, &hover);
     let problem = editor.shown_problem(field.key, problem);
     let mut touched = false;
