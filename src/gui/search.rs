@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 
 use crate::core::account::{Account, AccountId};
+use crate::core::provider::form::setting_fields;
 use crate::core::store::settings::AccountOrder;
 
 /// How well a text matches one query term (higher is better; `None`: no match).
@@ -51,7 +52,19 @@ fn account_score(account: &Account, term: &str) -> Option<u32> {
         .map(|score| score * 2);
     // Only whole substrings count in notes: letters scattered through prose match anything.
     let notes = term_score(&account.notes, term).filter(|score| *score >= 40);
-    [name, tags, provider, notes].into_iter().flatten().max()
+    // The settings the provider marks as naming the customer (a customer code, a tenant, a
+    // context user): whole substrings too, since codes share letters.
+    let customer = setting_fields(account.provider)
+        .filter(|field| field.identifies)
+        .filter_map(|field| account.setting(field.key))
+        .filter_map(|value| term_score(value, term))
+        .filter(|score| *score >= 40)
+        .max()
+        .map(|score| score * 2);
+    [name, tags, provider, notes, customer]
+        .into_iter()
+        .flatten()
+        .max()
 }
 
 /// Scores an account against every term of the query (all must match).
@@ -115,6 +128,43 @@ mod tests {
 
     fn names(accounts: &[Account], order: &[usize]) -> Vec<String> {
         order.iter().map(|i| accounts[*i].name.clone()).collect()
+    }
+
+    /// The settings each provider marks as naming the customer are searched; others (a
+    /// base URL) are not.
+    #[test]
+    fn the_customer_named_in_a_providers_settings_is_found() {
+        let mut licensed = account(
+            "Umbrella",
+            crate::core::provider::licensespring::ID,
+            &[],
+            "",
+        );
+        licensed
+            .settings
+            .insert("customer_account_code".into(), "ACME-EU-1".into());
+        licensed
+            .settings
+            .insert("api_base_url".into(), "https://eu.example.com".into());
+        let mut context = account("Globex", crate::core::provider::assuresign::ID, &[], "");
+        context
+            .settings
+            .insert("context_username".into(), "billing@initech.example".into());
+        let accounts = vec![licensed, context];
+        let find = |query: &str| {
+            names(
+                &accounts,
+                &arrange(
+                    &accounts,
+                    query,
+                    AccountOrder::Alphabetical,
+                    &HashMap::new(),
+                ),
+            )
+        };
+        assert_eq!(find("acme-eu"), ["Umbrella"]);
+        assert_eq!(find("initech"), ["Globex"]);
+        assert!(find("example.com").is_empty(), "a base URL is not searched");
     }
 
     #[test]

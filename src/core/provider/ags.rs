@@ -15,7 +15,7 @@ use super::ags_wire::{
 };
 use super::discovery::{DiscoveredChoice, DiscoveredSetting, DiscoverySpec};
 use super::form::FieldKind::{Choice, Text};
-use super::form::{FieldKind, FormField, field, labelled, required, unlisted};
+use super::form::{FieldKind, FormField, field, identifies, labelled, required, unlisted};
 use super::{
     Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
     SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
@@ -26,10 +26,12 @@ const SECRETS: &[SecretSpec] = &[
     SecretSpec {
         name: "session_token",
         help: "The session token (sign_on=session_token).",
+        shareable: false,
     },
     SecretSpec {
         name: "password",
         help: "The value of the service's password parameter (sign_on=password).",
+        shareable: false,
     },
 ];
 
@@ -41,12 +43,12 @@ const FORM: &[FormField] = &[
         FieldKind::Url,
         "Origin of the operator's gateway, https://host[:port] (/ags/... is added).",
     )),
-    field(
+    identifies(field(
         "tenant_id",
         "Tenant id",
         Text,
         "The tenant id, sent as nv-tenant-id.",
-    ),
+    )),
     required(field(
         "auth_service_id",
         "Service",

@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 use url::Url;
 
 use super::form::FieldKind::{Choice, Email, Number, Text};
-use super::form::{FieldKind, FormField, field, labelled, no_default, required, when};
+use super::form::{
+    FieldKind, FormField, field, identifies, labelled, no_default, required, shareable, when,
+};
 use super::json::{body_as_json, string_at};
 use super::{
     Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
@@ -63,22 +65,22 @@ const FORM: &[FormField] = &[
         ],
     ),
     when(
-        required(field(
+        required(shareable(field(
             "api_username",
             "API user name",
             Text,
             "The API user's name (api_user mode).",
-        )),
+        ))),
         "auth_mode",
         &["api_user"],
     ),
     when(
-        required(field(
+        required(identifies(field(
             "context_username",
             "Act as (e-mail)",
             Email,
             "E-mail of the AssureSign user to act as (api_user mode).",
-        )),
+        ))),
         "auth_mode",
         &["api_user"],
     ),
@@ -98,12 +100,12 @@ const FORM: &[FormField] = &[
         Number { min: 1, max: 1440 },
         "Session length requested, 1 to 1440 minutes (default 60).",
     ),
-    field(
+    identifies(field(
         "envelope_id",
         "Envelope id",
         Text,
         "A prepared envelope id to open in Simple Setup.",
-    ),
+    )),
     field(
         "user_context",
         "User context header",
@@ -150,10 +152,12 @@ const SECRETS: &[SecretSpec] = &[
     SecretSpec {
         name: "api_key",
         help: "The API user's key (api_user mode).",
+        shareable: true,
     },
     SecretSpec {
         name: "password",
         help: "The user's password (credentials mode).",
+        shareable: false,
     },
 ];
 

@@ -41,6 +41,11 @@ pub struct FormField {
     pub no_default: bool,
     /// What it is for, as the editor's hover and the settings reference say it.
     pub help: &'static str,
+    /// Names the customer an account is for (a customer code, a tenant, a context user):
+    /// the account list's search matches it.
+    pub identifies: bool,
+    /// May be shared by many accounts, as one API user acts for many customers.
+    pub shareable: bool,
     /// Drawn by the editor as a row of its own (a family of keys such as AGS's `param.NAME`
     /// is filled in another way).
     pub listed: bool,
@@ -71,11 +76,25 @@ pub(super) const fn field(
         kind,
         help,
         listed: true,
+        identifies: false,
+        shareable: false,
         required: false,
         shown_when: None,
         choice_labels: &[],
         no_default: false,
     }
+}
+
+/// A setting that names the customer (searched).
+pub(super) const fn identifies(mut field: FormField) -> FormField {
+    field.identifies = true;
+    field
+}
+
+/// A setting many accounts may share.
+pub(super) const fn shareable(mut field: FormField) -> FormField {
+    field.shareable = true;
+    field
 }
 
 /// A setting the editor does not draw as a row of its own.

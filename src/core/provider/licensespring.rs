@@ -12,7 +12,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::form::FieldKind::{Choice, Flag, Text};
-use super::form::{FieldKind, FormField, field, labelled, required, when};
+use super::form::{FieldKind, FormField, field, identifies, labelled, required, when};
 use super::json::{body_as_json, string_at};
 use super::licensespring_auth::{authorization, imf_fixdate};
 use super::licensespring_license::{activate, hardware_id, read_vendor_key};
@@ -32,14 +32,17 @@ const SECRETS: &[SecretSpec] = &[
     SecretSpec {
         name: "api_key",
         help: "The License API key (sent with each request).",
+        shareable: true,
     },
     SecretSpec {
         name: "shared_key",
         help: "The shared key that signs requests (never sent).",
+        shareable: true,
     },
     SecretSpec {
         name: "oauth_token",
         help: "An OAuth bearer token, instead of api_key and shared_key.",
+        shareable: true,
     },
 ];
 
@@ -57,12 +60,12 @@ const FORM: &[FormField] = &[
         Text,
         "The product short code.",
     )),
-    required(field(
+    required(identifies(field(
         "customer_account_code",
         "Customer account",
         Text,
         "The customer account whose SSO is used.",
-    )),
+    ))),
     labelled(
         field(
             "response_type",

@@ -94,6 +94,8 @@ pub trait BrowserSignIn: Send + Sync {
 pub struct SecretSpec {
     pub name: &'static str,
     pub help: &'static str,
+    /// May be shared by many accounts (one API user's key for a thousand customers).
+    pub shareable: bool,
 }
 
 /// What a provider's accounts may hold: setting keys and secret names.

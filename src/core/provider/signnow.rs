@@ -13,7 +13,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION};
 use url::Url;
 
 use super::form::FieldKind::{Choice, Email, Number, Text};
-use super::form::{FieldKind, FormField, field, labelled, required, when};
+use super::form::{FieldKind, FormField, field, identifies, labelled, required, when};
 use super::json::string_at;
 use super::signnow_wire::{expires_at, read_answer};
 use super::{
@@ -59,12 +59,12 @@ const FORM: &[FormField] = &[
         "grant",
         &["password"],
     ),
-    field(
+    identifies(field(
         "client_id",
         "Client id",
         Text,
         "The application's client id (read from basic_token when absent).",
-    ),
+    )),
     when(
         required(field(
             "redirect_port",
@@ -125,14 +125,17 @@ const SECRETS: &[SecretSpec] = &[
     SecretSpec {
         name: "basic_token",
         help: "The app's Basic token from the API dashboard (or give client_secret).",
+        shareable: true,
     },
     SecretSpec {
         name: "client_secret",
         help: "The app's client secret (or give basic_token).",
+        shareable: true,
     },
     SecretSpec {
         name: "password",
         help: "The user's password (password grant).",
+        shareable: false,
     },
 ];
 

@@ -11,7 +11,7 @@ use openidconnect::core::CoreProviderMetadata;
 use url::Url;
 
 use super::form::FieldKind::{Choice, Number, Text};
-use super::form::{FieldKind, FormField, field, labelled, required, when};
+use super::form::{FieldKind, FormField, field, identifies, labelled, required, when};
 use super::oauth::{discovery_error, token_error};
 use super::{
     Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
@@ -37,12 +37,12 @@ const FORM: &[FormField] = &[
         FieldKind::Url,
         "The OpenID issuer (default https://accounts.trust.sovos.com); discovery is read from it.",
     ),
-    required(field(
+    required(identifies(field(
         "client_id",
         "Client id",
         Text,
         "The client id Sovos gave you.",
-    )),
+    ))),
     labelled(
         field(
             "grant",
@@ -162,6 +162,7 @@ const SPEC: ProviderSpec = ProviderSpec {
 const SECRETS: &[SecretSpec] = &[SecretSpec {
     name: "client_secret",
     help: "The client secret (needed for client_credentials; optional for a public client).",
+    shareable: true,
 }];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
