@@ -41,7 +41,8 @@ fn kill_writers(kind: &str, folder: &Path, mut check: Check) -> usize {
     for run in 0..RUNS {
         let mut writer = Command::new(writer());
         writer.args([kind, folder.to_str().unwrap()]);
-        let after = Duration::from_micros(next_random(&mut seed) % 15_000);
+        let random = next_random(&mut seed);
+        let after = |_first| Duration::from_micros(random % 15_000);
         let written = kill_writer_after(writer, after, &format!("{kind} run {run}"));
         let found = check(folder).unwrap_or_else(|why| panic!("{kind} run {run}: {why}"));
         assert!(

@@ -458,16 +458,23 @@ pub fn next_random(seed: &mut u64) -> u64 {
 }
 
 /// Starts a writer that prints a number after each write, waits for the first, lets it run on
-/// for `after`, and kills it (SIGKILL). Returns the number it had reported.
-pub fn kill_writer_after(mut writer: Command, after: std::time::Duration, what: &str) -> u64 {
+/// for as long as `after` says (given how long the first write took, start-up included, so a
+/// loaded machine gets a longer window), and kills it (SIGKILL). Returns the number it had
+/// reported.
+pub fn kill_writer_after(
+    mut writer: Command,
+    after: impl FnOnce(std::time::Duration) -> std::time::Duration,
+    what: &str,
+) -> u64 {
     use std::io::BufRead;
+    let started = std::time::Instant::now();
     let mut child = writer.stdout(Stdio::piped()).spawn().unwrap();
     let mut said = String::new();
     // Kept open until the kill: the writer is to die of it, not of a closed pipe.
     let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
     reader.read_line(&mut said).unwrap();
     let written: u64 = said.trim().parse().expect("the writer says what it wrote");
-    std::thread::sleep(after);
+    std::thread::sleep(after(started.elapsed()));
     child.kill().unwrap();
     let status = child.wait().unwrap();
     drop(reader);

@@ -350,8 +350,14 @@ fn a_writer_killed_at_any_moment_leaves_a_vault_that_opens() {
         writer
             .args([path.to_str().unwrap(), "count"])
             .env("SSO_LAUNCHER_VAULT_PASSPHRASE_FILE", &passphrase);
-        // About one write's time: the kill lands anywhere in the next write.
-        let after = Duration::from_millis(next_random(&mut seed) % 200);
+        // About one write's time (half the first report's, which took an opening and a
+        // write; 200 ms at least): the kill lands anywhere in the next write, however loaded
+        // the machine is.
+        let random = next_random(&mut seed);
+        let after = |first: Duration| {
+            let window = (first.as_millis() / 2).max(200) as u64;
+            Duration::from_millis(random % window)
+        };
         let written = kill_writer_after(writer, after, &format!("run {run}"));
         let snapshot = (run, written, std::fs::read(&path).unwrap());
         if snapshots.send(snapshot).is_err() {
