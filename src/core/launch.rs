@@ -10,7 +10,8 @@ use crate::core::browser::{self, BrowserChoice, BrowserMode};
 use crate::core::engine::{Engine, EngineError};
 use crate::core::error::UserFacing;
 use crate::core::provider::{
-    Provider, ProviderContext, ProviderError, RedirectOutcome, SessionToken, require_provider,
+    Flow, Provider, ProviderContext, ProviderError, RedirectOutcome, RoundTripFlow, SessionToken,
+    require_provider,
 };
 use crate::core::secret::OneTimeUrl;
 use crate::core::sign_in::AccountBrowser;
@@ -153,21 +154,26 @@ impl Engine {
             _ => target,
         };
         let mut steps = Vec::new();
-        if provider.spec().round_trip {
-            on_step(LaunchStep::OpeningBrowser);
-            let timer = Instant::now();
-            let outcome = self.round_trip(provider, account, Some(target)).await?;
-            steps.push((LaunchStep::OpeningBrowser, timer.elapsed()));
-            return Ok(LaunchOutcome {
-                target,
-                delivery: Delivery::RoundTrip(outcome),
-                lifetime: None,
-                session: None,
-                steps,
-                session_source: TokenSource::Fresh,
-                reauthenticated: false,
-            });
-        }
+        let sessions = match provider.flow() {
+            Flow::Session(sessions) => sessions,
+            Flow::RoundTrip(round_trip) => {
+                on_step(LaunchStep::OpeningBrowser);
+                let timer = Instant::now();
+                let outcome = self
+                    .round_trip(provider, round_trip, account, Some(target))
+                    .await?;
+                steps.push((LaunchStep::OpeningBrowser, timer.elapsed()));
+                return Ok(LaunchOutcome {
+                    target,
+                    delivery: Delivery::RoundTrip(outcome),
+                    lifetime: None,
+                    session: None,
+                    steps,
+                    session_source: TokenSource::Fresh,
+                    reauthenticated: false,
+                });
+            }
+        };
 
         on_step(LaunchStep::Authenticating);
         let timer = Instant::now();
@@ -177,7 +183,7 @@ impl Engine {
         on_step(LaunchStep::FetchingSignOn);
         let timer = Instant::now();
         let mut reauthenticated = false;
-        let sign_on = match provider
+        let sign_on = match sessions
             .sign_on(self.context(account.provider), account, &session)
             .await
         {
@@ -187,7 +193,7 @@ impl Engine {
                 self.tokens.invalidate(account.id, &session).await?;
                 reauthenticated = true;
                 session = self.session(provider, account).await?.0;
-                provider
+                sessions
                     .sign_on(self.context(account.provider), account, &session)
                     .await?
             }
@@ -246,6 +252,7 @@ impl Engine {
     async fn round_trip(
         &self,
         provider: &'static dyn Provider,
+        round_trip: &'static dyn RoundTripFlow,
         account: &Account,
         target: Option<LaunchTarget>,
     ) -> Result<RedirectOutcome, EngineError> {
@@ -256,12 +263,9 @@ impl Engine {
             browser: target.map(|_| &browser as &dyn crate::core::provider::BrowserSignIn),
             ..self.context(account.provider)
         };
-        let launch = provider
-            .redirect_launch(context, account, &secrets, target.is_none())
-            .ok_or(ProviderError::NoSession {
-                provider: account.provider.display_name(),
-            })?;
-        Ok(launch.await?)
+        Ok(round_trip
+            .launch(context, account, &secrets, target.is_none())
+            .await?)
     }
 
     /// Signs in afresh and fetches a sign-on URL without opening it, to test a setup; where
@@ -270,20 +274,22 @@ impl Engine {
         let started = Instant::now();
         let result = async {
             let provider = require_provider(account.provider);
-            if provider.spec().round_trip {
-                provider.validate(account)?;
-                let probe = self.round_trip(provider, account, None).await?;
-                return Ok(CheckReport {
-                    round_trip: Some(probe),
-                    ..CheckReport::default()
-                });
-            }
             provider.validate(account)?;
+            let sessions = match provider.flow() {
+                Flow::Session(sessions) => sessions,
+                Flow::RoundTrip(round_trip) => {
+                    let probe = self.round_trip(provider, round_trip, account, None).await?;
+                    return Ok(CheckReport {
+                        round_trip: Some(probe),
+                        ..CheckReport::default()
+                    });
+                }
+            };
             let secrets = self.load_secrets(provider, account).await?;
             // A check never opens a browser: a browser sign-in is checked up to that point,
             // and a held session is renewed the way a launch would.
             if let Some(probe) =
-                provider.probe_browser_sign_in(self.context(account.provider), account, &secrets)
+                sessions.probe_browser_sign_in(self.context(account.provider), account, &secrets)
             {
                 let checks = probe.await?;
                 let held = self.tokens.stored(account.id).await?;
@@ -308,7 +314,7 @@ impl Engine {
                 .as_ref()
                 .expect("session launches hold a session");
             let verified_for =
-                match provider.verify(self.context(account.provider), account, session) {
+                match sessions.verify(self.context(account.provider), account, session) {
                     Some(verify) => Some(verify.await?),
                     None => None,
                 };

@@ -6,8 +6,8 @@ use std::time::Instant;
 use crate::core::account::{Account, ProviderId};
 use crate::core::engine::{Engine, EngineError};
 use crate::core::provider::{
-    Provider, ProviderContext, ProviderError, ProviderState, Secrets, SessionToken,
-    require_provider,
+    Flow, Provider, ProviderContext, ProviderError, ProviderState, Secrets, SessionFlow,
+    SessionToken, require_provider,
 };
 use crate::core::sign_in::AccountBrowser;
 use crate::core::store::vault::SecretKey;
@@ -25,13 +25,22 @@ pub struct LogoutReport {
 /// A provider that hands out sessions (not a browser round trip), or a clear error.
 fn session_provider(account: &Account) -> Result<&'static dyn Provider, EngineError> {
     let provider = require_provider(account.provider);
-    if provider.spec().round_trip {
-        return Err(ProviderError::NoSession {
+    sessions_of(provider, account)?;
+    Ok(provider)
+}
+
+/// The provider's session flow, or a clear error for a provider whose launch keeps none.
+pub(crate) fn sessions_of(
+    provider: &'static dyn Provider,
+    account: &Account,
+) -> Result<&'static dyn SessionFlow, EngineError> {
+    match provider.flow() {
+        Flow::Session(sessions) => Ok(sessions),
+        Flow::RoundTrip(_) => Err(ProviderError::NoSession {
             provider: account.provider.display_name(),
         }
-        .into());
+        .into()),
     }
-    Ok(provider)
 }
 
 /// When a held session is replaced.
@@ -89,11 +98,10 @@ impl Engine {
     pub async fn logout(&self, account: &Account) -> Result<LogoutReport, EngineError> {
         let started = Instant::now();
         let held = self.tokens.stored(account.id).await?;
-        let provider = require_provider(account.provider);
-        let remote = match held
-            .as_ref()
-            .and_then(|session| provider.sign_out(self.context(account.provider), account, session))
-        {
+        let sessions = sessions_of(require_provider(account.provider), account).ok();
+        let remote = match held.as_ref().zip(sessions).and_then(|(session, sessions)| {
+            sessions.sign_out(self.context(account.provider), account, session)
+        }) {
             Some(sign_out) => Some(sign_out.await.map_err(|err| err.to_string())),
             None => None,
         };
@@ -165,6 +173,7 @@ impl Engine {
         account: &Account,
         renewal: Renewal,
     ) -> Result<(SessionToken, TokenSource), EngineError> {
+        let sessions = sessions_of(provider, account)?;
         let authenticate = |stale: Option<SessionToken>| async move {
             let secrets = self.load_secrets(provider, account).await?;
             let remembered = self.remembered.load(account.id);
@@ -174,7 +183,7 @@ impl Engine {
             };
             // Past the refresh window (or the provider's fixed cap) only a new sign-in helps.
             if let Some(stale) = stale.filter(|token| token.can_refresh(self.clock.now()))
-                && let Some(refresh) = provider.refresh(context, account, &secrets, &stale)
+                && let Some(refresh) = sessions.refresh(context, account, &secrets, &stale)
             {
                 match refresh.await {
                     Ok(renewed) => return Ok(self.keep_state(account, &remembered, renewed)),
@@ -194,7 +203,7 @@ impl Engine {
                     ..context
                 },
             };
-            let session = provider.authenticate(context, account, &secrets).await?;
+            let session = sessions.authenticate(context, account, &secrets).await?;
             Ok::<_, EngineError>(self.keep_state(account, &remembered, session))
         };
         let result = if renewal != Renewal::WhenDue {

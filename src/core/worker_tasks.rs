@@ -322,7 +322,7 @@ impl Tasks {
         let emitter = self.emitter.clone();
         let on_step = move |step| emitter.emit(Event::LaunchStep { account: id, step });
         let outcome = self.engine.launch(&account, target, via, &on_step).await;
-        if require_provider(account.provider).spec().round_trip {
+        if require_provider(account.provider).flow().is_round_trip() {
             // Nothing to show in the token column.
         } else if let Ok(LaunchOutcome {
             session: Some(session),

@@ -41,7 +41,7 @@ impl Tasks {
     }
 
     async fn status_of(&self, account: &Account) -> TokenStatus {
-        if require_provider(account.provider).spec().round_trip {
+        if require_provider(account.provider).flow().is_round_trip() {
             return TokenStatus::NoSession;
         }
         match self.engine.held_session(account).await {
@@ -115,7 +115,7 @@ impl Tasks {
         let now = self.engine.clock.now();
         let mut due = Vec::new();
         for account in accounts {
-            if require_provider(account.provider).spec().round_trip {
+            if require_provider(account.provider).flow().is_round_trip() {
                 continue;
             }
             if let Ok(Some(session)) = self.engine.held_session(&account).await

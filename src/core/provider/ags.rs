@@ -17,8 +17,8 @@ use super::discovery::{DiscoveredChoice, DiscoveredSetting, DiscoverySpec};
 use super::form::FieldKind::{Choice, Text};
 use super::form::{FieldKind, FormField, field, identifies, labelled, required, unlisted};
 use super::{
-    Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
+    Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec,
+    Secrets, SessionFlow, SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
 
@@ -105,7 +105,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         rgb: [0x6b, 0x46, 0xc1],
     },
     secrets: SECRETS,
-    round_trip: false,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,6 +224,12 @@ impl Provider for Ags {
         }
     }
 
+    fn flow(&self) -> Flow<'_> {
+        Flow::Session(self)
+    }
+}
+
+impl SessionFlow for Ags {
     fn authenticate<'a>(
         &'a self,
         ctx: ProviderContext<'a>,

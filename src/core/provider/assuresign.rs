@@ -14,8 +14,8 @@ use super::form::{
 };
 use super::json::{body_as_json, string_at};
 use super::{
-    Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SignOn, parse_origin,
+    Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec,
+    Secrets, SessionFlow, SessionToken, SignOn, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::http::HttpResponse;
@@ -145,7 +145,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         rgb: [0x2b, 0x6c, 0xb0],
     },
     secrets: SECRETS,
-    round_trip: false,
 };
 
 const SECRETS: &[SecretSpec] = &[
@@ -199,6 +198,12 @@ impl Provider for AssureSign {
         }
     }
 
+    fn flow(&self) -> Flow<'_> {
+        Flow::Session(self)
+    }
+}
+
+impl SessionFlow for AssureSign {
     fn authenticate<'a>(
         &'a self,
         ctx: ProviderContext<'a>,

@@ -17,8 +17,8 @@ use super::json::{body_as_json, string_at};
 use super::licensespring_auth::{authorization, imf_fixdate};
 use super::licensespring_license::{activate, hardware_id, read_vendor_key};
 use super::{
-    Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, RedirectOutcome,
-    SecretSpec, Secrets, SessionToken, SignOn, parse_origin,
+    Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec,
+    RedirectOutcome, RoundTripFlow, SecretSpec, Secrets, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::http::HttpResponse;
@@ -116,7 +116,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         rgb: [0x2f, 0x85, 0x5a],
     },
     secrets: SECRETS,
-    round_trip: true,
 };
 
 pub(super) struct Config {
@@ -199,32 +198,20 @@ impl Provider for LicenseSpring {
         vec!["api_key", "shared_key", "oauth_token"]
     }
 
-    fn authenticate<'a>(
-        &'a self,
-        _ctx: ProviderContext<'a>,
-        _account: &'a Account,
-        _secrets: &'a Secrets,
-    ) -> BoxFuture<'a, Result<SessionToken, ProviderError>> {
-        Box::pin(async { Err(ProviderError::NoSession { provider: NAME }) })
+    fn flow(&self) -> Flow<'_> {
+        Flow::RoundTrip(self)
     }
+}
 
-    fn sign_on<'a>(
-        &'a self,
-        _ctx: ProviderContext<'a>,
-        _account: &'a Account,
-        _session: &'a SessionToken,
-    ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>> {
-        Box::pin(async { Err(ProviderError::NoSession { provider: NAME }) })
-    }
-
-    fn redirect_launch<'a>(
+impl RoundTripFlow for LicenseSpring {
+    fn launch<'a>(
         &'a self,
         ctx: ProviderContext<'a>,
         account: &'a Account,
         secrets: &'a Secrets,
         probe: bool,
-    ) -> Option<BoxFuture<'a, Result<RedirectOutcome, ProviderError>>> {
-        Some(Box::pin(async move {
+    ) -> BoxFuture<'a, Result<RedirectOutcome, ProviderError>> {
+        Box::pin(async move {
             let config = Config::parse(account)?;
             let (url, state) = fetch_sso_url(ctx, &config, secrets).await?;
             let redirect_uri = redirect_uri_of(&url)?;
@@ -306,7 +293,7 @@ impl Provider for LicenseSpring {
                     .push(("received".into(), grant.describe().to_string()));
             }
             Ok(outcome)
-        }))
+        })
     }
 }
 

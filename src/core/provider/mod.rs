@@ -113,9 +113,6 @@ pub struct ProviderSpec {
     pub discovery: Option<discovery::DiscoverySpec>,
     /// Secrets this provider understands (kept in the vault).
     pub secrets: &'static [SecretSpec],
-    /// Whether a launch is one browser round trip with no session (see
-    /// [`Provider::redirect_launch`]).
-    pub round_trip: bool,
 }
 
 /// How a provider is marked in lists: a short text on its colour.
@@ -229,6 +226,23 @@ impl Secrets {
     }
 }
 
+/// How a provider's accounts are launched.
+pub enum Flow<'p> {
+    /// It signs in to a session the app keeps and renews; a launch opens the page its
+    /// `sign_on` gives (a one-time sign-on URL, a landing page), or hands out the token when
+    /// it gives none.
+    Session(&'p dyn SessionFlow),
+    /// A launch is one browser round trip that ends in a result; no session is kept
+    /// (LicenseSpring).
+    RoundTrip(&'p dyn RoundTripFlow),
+}
+
+impl Flow<'_> {
+    pub fn is_round_trip(&self) -> bool {
+        matches!(self, Self::RoundTrip(_))
+    }
+}
+
 pub trait Provider: Send + Sync {
     /// The setting keys and secret names its accounts may hold.
     fn spec(&self) -> &'static ProviderSpec;
@@ -240,6 +254,33 @@ pub trait Provider: Send + Sync {
     fn optional_secrets(&self, _account: &Account) -> Vec<&'static str> {
         Vec::new()
     }
+
+    /// Asks the server which choices it offers for [`ProviderSpec::discovery`]'s setting;
+    /// `None` for a provider without discovery. The account need not be saved.
+    fn discover<'a>(
+        &'a self,
+        _ctx: ProviderContext<'a>,
+        _account: &'a Account,
+    ) -> Option<BoxFuture<'a, Result<Vec<discovery::DiscoveredChoice>, ProviderError>>> {
+        None
+    }
+
+    /// The settings a discovered choice adds to the account's form, given the account as it
+    /// is being edited.
+    fn discovered_settings(
+        &self,
+        _account: &Account,
+        _choices: &[discovery::DiscoveredChoice],
+    ) -> Vec<discovery::DiscoveredSetting> {
+        Vec::new()
+    }
+
+    /// How its accounts are launched.
+    fn flow(&self) -> Flow<'_>;
+}
+
+/// A provider that signs in to sessions the app keeps.
+pub trait SessionFlow: Send + Sync {
     /// Signs in and returns a session token that can be cached.
     fn authenticate<'a>(
         &'a self,
@@ -280,19 +321,6 @@ pub trait Provider: Send + Sync {
         None
     }
 
-    /// For providers whose launch is one browser round trip that ends in a result rather
-    /// than a session (LicenseSpring). `probe`: only check that the round trip can start
-    /// (signed request, redirect URI) without opening the browser.
-    fn redirect_launch<'a>(
-        &'a self,
-        _ctx: ProviderContext<'a>,
-        _account: &'a Account,
-        _secrets: &'a Secrets,
-        _probe: bool,
-    ) -> Option<BoxFuture<'a, Result<RedirectOutcome, ProviderError>>> {
-        None
-    }
-
     /// For an account that signs in through the browser: checks everything short of opening
     /// it (settings, discovery and keys, that the redirect port can be bound) and says what
     /// was checked. `None`: the account signs in without a browser.
@@ -305,26 +333,6 @@ pub trait Provider: Send + Sync {
         None
     }
 
-    /// Asks the server which choices it offers for [`ProviderSpec::discovery`]'s setting;
-    /// `None` for a provider without discovery. The account need not be saved.
-    fn discover<'a>(
-        &'a self,
-        _ctx: ProviderContext<'a>,
-        _account: &'a Account,
-    ) -> Option<BoxFuture<'a, Result<Vec<discovery::DiscoveredChoice>, ProviderError>>> {
-        None
-    }
-
-    /// The settings a discovered choice adds to the account's form, given the account as it
-    /// is being edited.
-    fn discovered_settings(
-        &self,
-        _account: &Account,
-        _choices: &[discovery::DiscoveredChoice],
-    ) -> Vec<discovery::DiscoveredSetting> {
-        Vec::new()
-    }
-
     /// The page to open for a session: a fresh one-time sign-on URL, a plain landing page, or
     /// `None` when the held token itself is what the user wants.
     fn sign_on<'a>(
@@ -333,6 +341,19 @@ pub trait Provider: Send + Sync {
         account: &'a Account,
         session: &'a SessionToken,
     ) -> BoxFuture<'a, Result<Option<SignOn>, ProviderError>>;
+}
+
+/// A provider whose launch is one browser round trip with no session.
+pub trait RoundTripFlow: Send + Sync {
+    /// The launch: one browser round trip that ends in a result. `probe`: only check that
+    /// the round trip can start (signed request, redirect URI) without opening the browser.
+    fn launch<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+        account: &'a Account,
+        secrets: &'a Secrets,
+        probe: bool,
+    ) -> BoxFuture<'a, Result<RedirectOutcome, ProviderError>>;
 }
 
 /// What a redirect launch ended with: what to show the user (nothing in it is secret).

@@ -17,8 +17,8 @@ use super::form::{FieldKind, FormField, field, identifies, labelled, required, w
 use super::json::string_at;
 use super::signnow_wire::{expires_at, read_answer};
 use super::{
-    Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
+    Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec,
+    Secrets, SessionFlow, SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackListener};
@@ -118,7 +118,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         rgb: [0xc0, 0x56, 0x21],
     },
     secrets: SECRETS,
-    round_trip: false,
 };
 
 const SECRETS: &[SecretSpec] = &[
@@ -177,6 +176,12 @@ impl Provider for SignNow {
         vec!["basic_token", "client_secret"]
     }
 
+    fn flow(&self) -> Flow<'_> {
+        Flow::Session(self)
+    }
+}
+
+impl SessionFlow for SignNow {
     fn authenticate<'a>(
         &'a self,
         ctx: ProviderContext<'a>,

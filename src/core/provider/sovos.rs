@@ -14,8 +14,8 @@ use super::form::FieldKind::{Choice, Number, Text};
 use super::form::{FieldKind, FormField, field, identifies, labelled, required, when};
 use super::oauth::{discovery_error, token_error};
 use super::{
-    Badge, BoxFuture, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec, Secrets,
-    SessionToken, SignOn, landing_sign_on,
+    Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec,
+    Secrets, SessionFlow, SessionToken, SignOn, landing_sign_on,
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::http::ensure_url_allowed;
@@ -156,7 +156,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         rgb: [0xb8, 0x32, 0x80],
     },
     secrets: SECRETS,
-    round_trip: false,
 };
 
 const SECRETS: &[SecretSpec] = &[SecretSpec {
@@ -213,6 +212,12 @@ impl Provider for Sovos {
         }
     }
 
+    fn flow(&self) -> Flow<'_> {
+        Flow::Session(self)
+    }
+}
+
+impl SessionFlow for Sovos {
     fn refresh<'a>(
         &'a self,
         ctx: ProviderContext<'a>,

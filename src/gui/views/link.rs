@@ -89,7 +89,7 @@ pub fn what_happens(account: &Account) -> String {
         BrowserMode::Command => "its browser command",
         BrowserMode::Private => "a private browser window",
     };
-    if require_provider(account.provider).spec().round_trip {
+    if require_provider(account.provider).flow().is_round_trip() {
         format!(
             "Opens {provider}'s sign-in page in {browser}; the sign-in comes back to sso-launcher."
         )
