@@ -16,7 +16,6 @@ use sso_launcher::core::paths::AppPaths;
 use sso_launcher::core::store::vault::MemoryVault;
 use sso_launcher::core::tokens::TokenSource;
 use sso_launcher::sandbox::SandboxHandle;
-use sso_launcher::sandbox::fixtures::demo_accounts;
 
 struct Fixture {
     runtime: tokio::runtime::Runtime,
@@ -46,7 +45,7 @@ fn fixture() -> Fixture {
     options.clock = clock.clone();
     let engine = Engine::open(options).unwrap();
     let mut saved = Vec::new();
-    for (account, secrets) in demo_accounts(sandbox.sandbox()) {
+    for (account, secrets) in sandbox.sandbox().demo_accounts() {
         saved.push(engine.add_account(account, secrets).unwrap());
     }
     let find = |kind: ProviderId| {

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use serde_json::json;
-
 use super::Done;
 use super::args::GlobalArgs;
 use super::output::Output;
@@ -13,7 +11,6 @@ use crate::core::engine::Engine;
 use crate::core::error::ErrorKind;
 use crate::sandbox::SandboxHandle;
 use crate::sandbox::demo::{DemoError, start_demo};
-use crate::sandbox::fixtures::{assuresign, signnow, sovos};
 
 /// How long a demo keeps its sandbox up for the browser to load the page.
 const LINGER: Duration = Duration::from_secs(60);
@@ -96,21 +93,7 @@ pub async fn serve_sandbox(port: u16, out: &Output) -> Result<(), CliError> {
         .with_hint("Pick another --port, or 0 for any free port.")
     })?;
     let mut urls = handle.sandbox().urls_json();
-    urls["demo_credentials"] = json!({"signnow": {
-        "basic_token": signnow::BASIC_TOKEN,
-        "client_id": signnow::CLIENT_ID,
-        "username": signnow::USER_EMAIL,
-        "password": signnow::USER_PASSWORD,
-    }, "sovos": {
-        "client_id": sovos::CLIENT_ID,
-        "client_secret": sovos::CLIENT_SECRET,
-    }, "assuresign": {
-        "api_username": assuresign::API_USERNAME,
-        "api_key": assuresign::API_KEY,
-        "context_usernames": assuresign::CONTEXT_USERS,
-        "username": assuresign::USERNAME,
-        "password": assuresign::PASSWORD,
-    }});
+    urls["demo_credentials"] = handle.sandbox().demo_credentials();
     println!("{urls}");
     out.status("The sandbox is serving on 127.0.0.1; press Ctrl-C to stop it.");
     wait_for_shutdown().await;

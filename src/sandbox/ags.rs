@@ -4,18 +4,18 @@
 //! within a refresh window and a fixed cap, sign-out, 300 for a user with two accounts, and
 //! 403 with any platform code on demand (`POST /__sandbox/ags/platform_error`).
 
+use super::fake::{DemoAccount, FakeService, Handled, demo_account};
+use crate::core::account::ProviderId;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
-use sha2::Sha256;
 use time::OffsetDateTime;
 
 use super::ags_discovery::{discovery, read_parameters};
+use super::ags_wire::{error, jwt, platform_error, raw_token};
 use super::faults::{FaultKind, after_fault_string_lifetime, fault_reply};
 use super::fixtures::ags as fx;
 use super::server::{Reply, Request};
@@ -406,51 +406,42 @@ impl AgsFake {
     }
 }
 
-/// `Authorization` holds the raw token; a `Bearer ` prefix is accepted too (the docs do not say).
-fn raw_token(request: &Request) -> &str {
-    let value = request.header("authorization").unwrap_or_default().trim();
-    value.strip_prefix("Bearer ").unwrap_or(value)
-}
+impl FakeService for AgsFake {
+    const PROVIDER: ProviderId = crate::core::provider::ags::ID;
+    const ENDPOINTS: &'static [&'static str] = &ENDPOINTS;
+    const VARIANTS: &'static [(&'static str, &'static [&'static str])] = &[
+        (ERRORS_ENDPOINT, &ERROR_VARIANTS),
+        (ACCOUNTS_ENDPOINT, &ACCOUNT_VARIANTS),
+        (SIGN_ON_SESSION, &SESSION_VARIANTS),
+    ];
 
-/// A 403 with a platform code, in the body shape the variant asks for.
-fn platform_error(state: &SandboxState, code: u32) -> Reply {
-    let message = "access refused by the platform";
-    match state.variant(ERRORS_ENDPOINT).as_deref() {
-        Some("nested") => Reply::json(
-            403,
-            &json!({"error": {"errorCode": code.to_string(), "description": message}}),
-        ),
-        Some("text") => Reply::raw(
-            403,
-            "text/plain; charset=utf-8",
-            format!("Forbidden: {message} ({code})").as_bytes(),
-        ),
-        _ => Reply::json(
-            403,
-            &json!({"status": 403, "code": code, "message": message}),
-        ),
+    fn new(_origin: &str) -> Self {
+        Self::default()
     }
-}
 
-fn error(status: u16, code: &str, message: &str) -> Reply {
-    Reply::json(
-        status,
-        &json!({"status": status, "code": code, "message": message}),
-    )
-}
+    async fn serve(&self, state: &SandboxState, request: &Request, _origin: &str) -> Handled {
+        self.handle(state, request).await.into()
+    }
 
-/// A JWT-shaped token (HS256 with the sandbox's key), as AGS issues.
-fn jwt(claims: &Value) -> String {
-    let encode =
-        |value: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string());
-    let signing_input = format!(
-        "{}.{}",
-        encode(&json!({"alg": "HS256", "typ": "JWT"})),
-        encode(claims)
-    );
-    let mut mac = Hmac::<Sha256>::new_from_slice(fx::JWT_KEY.as_bytes()).expect("any key length");
-    mac.update(signing_input.as_bytes());
-    let signature =
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-    format!("{signing_input}.{signature}")
+    fn settings(&self, origin: &str) -> Value {
+        json!({"base_url": origin})
+    }
+
+    fn demo_accounts(&self, origin: &str) -> Vec<DemoAccount> {
+        let account = demo_account(
+            super::fixtures::AGS_DEMO,
+            Self::PROVIDER,
+            "An AGS session kept fresh with access and refresh tokens.",
+            &[
+                ("base_url", origin),
+                ("tenant_id", fx::TENANT),
+                ("auth_service_id", fx::SERVICE_ID),
+            ],
+        );
+        let secret = (
+            "session_token".into(),
+            crate::core::secret::SecretString::new(fx::SESSION_TOKEN),
+        );
+        vec![(account, vec![secret])]
+    }
 }

@@ -1,5 +1,8 @@
 //! A strict fake of AssureSign DocumentNOW v3.5 (see `shared/providers.md` §1).
 
+use super::fake::{DemoAccount, FakeService, Handled, demo_account};
+use crate::core::account::ProviderId;
+use crate::core::secret::SecretString;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -348,4 +351,58 @@ fn error(status: u16, code: &str, summary: &str) -> Reply {
         status,
         &json!({"errorCode": code, "summary": summary, "details": []}),
     )
+}
+
+impl FakeService for AssureSignFake {
+    const PROVIDER: ProviderId = crate::core::provider::assuresign::ID;
+    const ENDPOINTS: &'static [&'static str] = &ENDPOINTS;
+    const VARIANTS: &'static [(&'static str, &'static [&'static str])] =
+        &[(API_USER, &API_USER_VARIANTS)];
+
+    fn new(_origin: &str) -> Self {
+        Self::default()
+    }
+
+    async fn serve(&self, state: &SandboxState, request: &Request, _origin: &str) -> Handled {
+        match self.handle(state, request).await {
+            Some((reply, page)) => Handled {
+                reply,
+                signed_in_page: matches!(page, Some(PageOutcome::SignedIn)),
+            },
+            None => error(404, "NOT_FOUND", &format!("No route for {}", request.path)).into(),
+        }
+    }
+
+    fn settings(&self, origin: &str) -> Value {
+        json!({"auth_base_url": origin, "api_base_url": origin})
+    }
+
+    fn demo_accounts(&self, origin: &str) -> Vec<DemoAccount> {
+        let mut account = demo_account(
+            super::fixtures::ASSURESIGN_DEMO,
+            Self::PROVIDER,
+            "Signs in to the built-in sandbox; nothing leaves this computer.",
+            &[
+                ("auth_base_url", origin),
+                ("api_base_url", origin),
+                ("api_username", fx::API_USERNAME),
+                ("context_username", fx::CONTEXT_USERS[0]),
+            ],
+        );
+        account.favourite = true;
+        vec![(
+            account,
+            vec![("api_key".into(), SecretString::new(fx::API_KEY))],
+        )]
+    }
+
+    fn demo_credentials(&self) -> Option<Value> {
+        Some(json!({
+            "api_username": fx::API_USERNAME,
+            "api_key": fx::API_KEY,
+            "context_usernames": fx::CONTEXT_USERS,
+            "username": fx::USERNAME,
+            "password": fx::PASSWORD,
+        }))
+    }
 }

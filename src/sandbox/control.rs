@@ -104,7 +104,9 @@ pub fn handle(sandbox: &Sandbox, request: &Request) -> Reply {
             if let Some(bad) = body.uris.iter().find(|uri| url::Url::parse(uri).is_err()) {
                 return Err(format!("'{bad}' is not a URL"));
             }
-            sandbox.signnow.register_redirect_uris(body.uris);
+            sandbox
+                .fake::<super::signnow::SignNowFake>()
+                .register_redirect_uris(body.uris);
             Ok(json!({"ok": true}))
         }),
         ("POST", "ags/platform_error") => with_body(request, |body: PlatformErrorRequest| {
@@ -114,18 +116,20 @@ pub fn handle(sandbox: &Sandbox, request: &Request) -> Reply {
                         .into(),
                 );
             }
-            sandbox.ags.queue_platform_error(body.code, body.times);
+            sandbox
+                .fake::<super::ags::AgsFake>()
+                .queue_platform_error(body.code, body.times);
             Ok(json!({"ok": true}))
         }),
         ("POST", "ags/delete_devices") => {
-            sandbox.ags.delete_devices();
+            sandbox.fake::<super::ags::AgsFake>().delete_devices();
             Reply::json(200, &json!({"ok": true}))
         }
         ("POST", "licensespring/redirect_uri") => with_body(request, |body: RedirectUriRequest| {
             url::Url::parse(&body.redirect_uri)
                 .map_err(|_| format!("'{}' is not a URL", body.redirect_uri))?;
             sandbox
-                .licensespring
+                .licensespring()
                 .sso
                 .set_redirect_uri(body.redirect_uri);
             Ok(json!({"ok": true}))

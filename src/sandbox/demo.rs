@@ -7,7 +7,6 @@ use crate::core::engine::{Engine, EngineError, EngineOptions};
 use crate::core::paths::AppPaths;
 use crate::core::store::vault::MemoryVault;
 use crate::sandbox::SandboxHandle;
-use crate::sandbox::fixtures::demo_accounts;
 
 pub struct Demo {
     pub engine: Engine,
@@ -54,10 +53,10 @@ pub async fn start_demo(configure: impl FnOnce(&mut EngineOptions)) -> Result<De
         .port();
     sandbox
         .sandbox()
-        .licensespring
+        .licensespring()
         .sso
         .set_redirect_uri(format!("http://127.0.0.1:{free_port}/callback"));
-    for (account, secrets) in demo_accounts(sandbox.sandbox()) {
+    for (account, secrets) in sandbox.sandbox().demo_accounts() {
         engine.add_account(account, secrets)?;
     }
     tracing::info!(

@@ -4,6 +4,8 @@
 //! HMAC-SHA256 signature over it with the shared key, the API key; or the OAuth bearer
 //! alternative), and the hosted sign-in page the SSO URL points at.
 
+use super::fake::{DemoAccount, FakeService, Handled, demo_account};
+use crate::core::account::ProviderId;
 use std::time::Duration;
 
 use serde_json::json;
@@ -219,4 +221,49 @@ fn check_authorization(state: &SandboxState, request: &Request) -> Result<(), Re
         ));
     }
     Ok(())
+}
+
+impl FakeService for LicenseSpringFake {
+    const PROVIDER: ProviderId = crate::core::provider::licensespring::ID;
+    const ENDPOINTS: &'static [&'static str] = &ENDPOINTS;
+    const VARIANTS: &'static [(&'static str, &'static [&'static str])] =
+        &[(SSO_URL, &SSO_URL_VARIANTS)];
+
+    fn new(_origin: &str) -> Self {
+        Self::default()
+    }
+
+    async fn serve(&self, state: &SandboxState, request: &Request, origin: &str) -> Handled {
+        self.handle(state, request, origin).await.into()
+    }
+
+    fn settings(&self, origin: &str) -> serde_json::Value {
+        json!({
+            "api_base_url": origin,
+            "redirect_uri": self.sso.redirect_uri(),
+            "vendor_public_key": self.sso.vendor_public_key(),
+        })
+    }
+
+    fn demo_accounts(&self, origin: &str) -> Vec<DemoAccount> {
+        let vendor_key = self.sso.vendor_public_key();
+        let account = demo_account(
+            super::fixtures::LICENSESPRING_DEMO,
+            Self::PROVIDER,
+            "Signs in on the sandbox's license page, then activates the license here.",
+            &[
+                ("api_base_url", origin),
+                ("product", fx::PRODUCT),
+                ("customer_account_code", fx::CUSTOMER),
+                ("response_type", "code"),
+                ("activate", "true"),
+                ("vendor_public_key", &vendor_key),
+            ],
+        );
+        let secrets = vec![
+            ("api_key".into(), SecretString::new(fx::API_KEY)),
+            ("shared_key".into(), SecretString::new(fx::SHARED_KEY)),
+        ];
+        vec![(account, secrets)]
+    }
 }

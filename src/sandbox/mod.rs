@@ -5,9 +5,11 @@
 
 pub mod ags;
 mod ags_discovery;
+mod ags_wire;
 pub mod assuresign;
 mod control;
 pub mod demo;
+pub mod fake;
 pub mod faults;
 pub mod fixtures;
 pub mod licensespring;
@@ -22,98 +24,129 @@ pub mod state;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use self::fake::{Fake, FakeService, Served};
 use self::server::{Reply, Request};
 use self::state::SandboxState;
+use crate::core::account::ProviderId;
 
-/// Which fake a sandbox port serves. Providers whose paths collide get ports of their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Site {
-    AssureSign,
-    Sovos,
-    SignNow,
-    LicenseSpring,
-    Ags,
-}
+/// Makes a provider's fake, given the origin it is served at.
+type MakeFake = fn(String) -> Arc<dyn Fake>;
+
+/// The fakes, one per provider, in port order: the first on the sandbox's port, each next
+/// one on the port after. A provider added later adds its line here.
+const FAKES: &[MakeFake] = &[
+    |origin| Arc::new(Served::<assuresign::AssureSignFake>::new(origin)),
+    |origin| Arc::new(Served::<sovos::SovosFake>::new(origin)),
+    |origin| Arc::new(Served::<signnow::SignNowFake>::new(origin)),
+    |origin| Arc::new(Served::<licensespring::LicenseSpringFake>::new(origin)),
+    |origin| Arc::new(Served::<ags::AgsFake>::new(origin)),
+];
 
 /// The shared fake services behind every sandbox port.
 pub struct Sandbox {
     pub state: SandboxState,
-    assuresign: assuresign::AssureSignFake,
-    assuresign_origin: String,
-    sovos: sovos::SovosFake,
-    sovos_issuer: String,
-    pub signnow: signnow::SignNowFake,
-    signnow_origin: String,
-    pub licensespring: licensespring::LicenseSpringFake,
-    licensespring_origin: String,
-    pub ags: ags::AgsFake,
-    ags_origin: String,
+    fakes: Vec<Arc<dyn Fake>>,
     /// Counts sign-on pages served to a browser with a valid token.
     signed_in_pages: watch::Sender<u64>,
 }
 
 impl Sandbox {
+    /// The fake of type `T` (each provider's fake has a type of its own), and its origin.
+    fn served<T: FakeService>(&self) -> &Served<T> {
+        self.fakes
+            .iter()
+            .find_map(|fake| fake.as_any().downcast_ref::<Served<T>>())
+            .expect("every fake type is registered")
+    }
+
+    /// The fake of type `T`.
+    pub fn fake<T: FakeService>(&self) -> &T {
+        &self.served::<T>().fake
+    }
+
+    /// Where the provider's fake is served.
+    pub fn origin(&self, provider: ProviderId) -> &str {
+        self.fakes
+            .iter()
+            .find(|fake| fake.provider() == provider)
+            .map(|fake| fake.origin())
+            .expect("every provider has a fake")
+    }
+
     pub fn assuresign_origin(&self) -> &str {
-        &self.assuresign_origin
+        self.served::<assuresign::AssureSignFake>().origin()
     }
 
     /// The LicenseSpring fake's origin (`/api/v4/...` is appended).
     pub fn licensespring_origin(&self) -> &str {
-        &self.licensespring_origin
+        self.served::<licensespring::LicenseSpringFake>().origin()
+    }
+
+    pub fn licensespring(&self) -> &licensespring::LicenseSpringFake {
+        self.fake()
     }
 
     /// The AGS fake's origin (`/ags/...` is appended).
     pub fn ags_origin(&self) -> &str {
-        &self.ags_origin
+        self.served::<ags::AgsFake>().origin()
     }
 
     /// The key that verifies the LicenseSpring fake's `LicenseSignature` (base64 DER).
     pub fn licensespring_vendor_key(&self) -> String {
-        self.licensespring.sso.vendor_public_key()
+        self.licensespring().sso.vendor_public_key()
     }
 
     /// The signNow fake's origin (API and web app on one origin here).
     pub fn signnow_origin(&self) -> &str {
-        &self.signnow_origin
+        self.served::<signnow::SignNowFake>().origin()
     }
 
     /// The Sovos fake's issuer (discovery at `/.well-known/openid-configuration`).
     pub fn sovos_issuer(&self) -> &str {
-        &self.sovos_issuer
+        self.served::<sovos::SovosFake>().origin()
     }
 
     /// The base URLs to put in account settings, as printed by `sso-launcher sandbox`.
     pub fn urls_json(&self) -> Value {
-        json!({
-            "assuresign": {
-                "auth_base_url": self.assuresign_origin,
-                "api_base_url": self.assuresign_origin,
-            },
-            "sovos": {"issuer": self.sovos_issuer},
-            "signnow": {"api_base_url": self.signnow_origin, "app_base_url": self.signnow_origin},
-            "licensespring": {
-                "api_base_url": self.licensespring_origin,
-                "redirect_uri": self.licensespring.sso.redirect_uri(),
-                "vendor_public_key": self.licensespring_vendor_key(),
-            },
-            "ags": {"base_url": self.ags_origin},
-            "control": format!("{}/__sandbox/", self.assuresign_origin),
-        })
+        let mut urls = serde_json::Map::new();
+        for fake in &self.fakes {
+            urls.insert(fake.provider().id().into(), fake.settings());
+        }
+        urls.insert(
+            "control".into(),
+            format!("{}/__sandbox/", self.fakes[0].origin()).into(),
+        );
+        Value::Object(urls)
+    }
+
+    /// The credentials to try each fake by hand with, by provider.
+    pub fn demo_credentials(&self) -> Value {
+        let mut credentials = serde_json::Map::new();
+        for fake in &self.fakes {
+            if let Some(values) = fake.demo_credentials() {
+                credentials.insert(fake.provider().id().into(), values);
+            }
+        }
+        Value::Object(credentials)
+    }
+
+    /// Every fake's demo accounts, in the fakes' order.
+    pub fn demo_accounts(&self) -> Vec<fake::DemoAccount> {
+        self.fakes
+            .iter()
+            .flat_map(|fake| fake.demo_accounts())
+            .collect()
     }
 
     pub fn endpoints(&self) -> Vec<&'static str> {
-        assuresign::ENDPOINTS
+        self.fakes
             .iter()
-            .chain(&sovos::ENDPOINTS)
-            .chain(&signnow::ENDPOINTS)
-            .chain(&licensespring::ENDPOINTS)
-            .chain(&ags::ENDPOINTS)
-            .copied()
+            .flat_map(|fake| fake.endpoints().iter().copied())
             .collect()
     }
 
@@ -122,46 +155,21 @@ impl Sandbox {
     }
 
     fn variants_of(&self, endpoint: &str) -> Vec<&'static str> {
-        match endpoint {
-            assuresign::API_USER => assuresign::API_USER_VARIANTS.to_vec(),
-            signnow::TOKEN => signnow::EXPIRES_VARIANTS.to_vec(),
-            signnow::ERRORS_ENDPOINT => signnow::ERROR_VARIANTS.to_vec(),
-            ags::ERRORS_ENDPOINT => ags::ERROR_VARIANTS.to_vec(),
-            ags::ACCOUNTS_ENDPOINT => ags::ACCOUNT_VARIANTS.to_vec(),
-            ags::SIGN_ON_SESSION => ags::SESSION_VARIANTS.to_vec(),
-            licensespring::SSO_URL => licensespring::SSO_URL_VARIANTS.to_vec(),
-            sovos::TOKEN => sovos::TOKEN_VARIANTS.to_vec(),
-            _ => Vec::new(),
-        }
+        self.fakes
+            .iter()
+            .flat_map(|fake| fake.variants(endpoint).iter().copied())
+            .collect()
     }
 
-    async fn handle(self: Arc<Self>, site: Site, request: Request) -> Reply {
+    async fn handle(self: Arc<Self>, site: usize, request: Request) -> Reply {
         if request.path.starts_with("/__sandbox/") {
             return control::handle(&self, &request);
         }
-        match site {
-            Site::Sovos => return self.sovos.handle(&self.state, &request).await,
-            Site::SignNow => return self.signnow.handle(&self.state, &request).await,
-            Site::LicenseSpring => {
-                let origin = self.licensespring_origin.clone();
-                return self
-                    .licensespring
-                    .handle(&self.state, &request, &origin)
-                    .await;
-            }
-            Site::Ags => return self.ags.handle(&self.state, &request).await,
-            Site::AssureSign => {}
+        let handled = self.fakes[site].handle(&self.state, &request).await;
+        if handled.signed_in_page {
+            self.signed_in_pages.send_modify(|count| *count += 1);
         }
-        if let Some((reply, page)) = self.assuresign.handle(&self.state, &request).await {
-            if let Some(assuresign::PageOutcome::SignedIn) = page {
-                self.signed_in_pages.send_modify(|count| *count += 1);
-            }
-            return reply;
-        }
-        Reply::json(
-            404,
-            &json!({"errorCode": "NOT_FOUND", "summary": format!("No route for {}", request.path), "details": []}),
-        )
+        handled.reply
     }
 }
 
@@ -172,66 +180,36 @@ pub struct SandboxHandle {
 }
 
 impl SandboxHandle {
-    /// Binds 127.0.0.1 and serves in the current runtime: AssureSign on `port`, then Sovos,
-    /// signNow, LicenseSpring and AGS on the next four ports (or free ports for 0).
+    /// Binds 127.0.0.1 and serves in the current runtime, one port per fake: the first on
+    /// `port`, each next one on the port after (free ports for 0): AssureSign, Sovos,
+    /// signNow, LicenseSpring and AGS.
     pub async fn start(port: u16) -> std::io::Result<Self> {
-        let assuresign_listener = TcpListener::bind(("127.0.0.1", port)).await?;
-        let sovos_port = if port == 0 {
-            0
-        } else {
-            port.checked_add(1).unwrap_or(0)
-        };
-        let sovos_listener = TcpListener::bind(("127.0.0.1", sovos_port)).await?;
-        let signnow_port = if port == 0 {
-            0
-        } else {
-            port.checked_add(2).unwrap_or(0)
-        };
-        let signnow_listener = TcpListener::bind(("127.0.0.1", signnow_port)).await?;
-        let licensespring_port = if port == 0 {
-            0
-        } else {
-            port.checked_add(3).unwrap_or(0)
-        };
-        let licensespring_listener = TcpListener::bind(("127.0.0.1", licensespring_port)).await?;
-        let ags_port = if port == 0 {
-            0
-        } else {
-            port.checked_add(4).unwrap_or(0)
-        };
-        let ags_listener = TcpListener::bind(("127.0.0.1", ags_port)).await?;
-        let origin = |listener: &TcpListener| {
-            listener
-                .local_addr()
-                .map(|address| format!("http://{address}"))
-        };
-        let sovos_issuer = origin(&sovos_listener)?;
+        let mut listeners = Vec::new();
+        let mut fakes = Vec::new();
+        for (index, make) in FAKES.iter().enumerate() {
+            let wanted = match port {
+                0 => 0,
+                port => port.checked_add(index as u16).unwrap_or(0),
+            };
+            let listener = TcpListener::bind(("127.0.0.1", wanted)).await?;
+            fakes.push(make(format!("http://{}", listener.local_addr()?)));
+            listeners.push(listener);
+        }
         let sandbox = Arc::new(Sandbox {
             state: SandboxState::default(),
-            assuresign: assuresign::AssureSignFake::default(),
-            assuresign_origin: origin(&assuresign_listener)?,
-            sovos: sovos::SovosFake::new(sovos_issuer.clone()),
-            sovos_issuer,
-            signnow: signnow::SignNowFake::default(),
-            signnow_origin: origin(&signnow_listener)?,
-            licensespring: licensespring::LicenseSpringFake::default(),
-            licensespring_origin: origin(&licensespring_listener)?,
-            ags: ags::AgsFake::default(),
-            ags_origin: origin(&ags_listener)?,
+            fakes,
             signed_in_pages: watch::channel(0).0,
         });
-        let serve_site = |listener, site| {
-            let sandbox = sandbox.clone();
-            let handler = Arc::new(move |request: Request| sandbox.clone().handle(site, request));
-            tokio::spawn(server::serve(listener, handler))
-        };
-        let tasks = vec![
-            serve_site(assuresign_listener, Site::AssureSign),
-            serve_site(sovos_listener, Site::Sovos),
-            serve_site(signnow_listener, Site::SignNow),
-            serve_site(licensespring_listener, Site::LicenseSpring),
-            serve_site(ags_listener, Site::Ags),
-        ];
+        let tasks = listeners
+            .into_iter()
+            .enumerate()
+            .map(|(site, listener)| {
+                let sandbox = sandbox.clone();
+                let handler =
+                    Arc::new(move |request: Request| sandbox.clone().handle(site, request));
+                tokio::spawn(server::serve(listener, handler))
+            })
+            .collect();
         Ok(Self { sandbox, tasks })
     }
 

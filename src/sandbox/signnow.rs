@@ -3,6 +3,9 @@
 //! grant; urlencoded or multipart bodies), token verification, and the authorize page, which
 //! redirects only to exactly registered URIs (set through the control API).
 
+use super::fake::{DemoAccount, FakeService, Handled, demo_account};
+use crate::core::account::ProviderId;
+use crate::core::secret::SecretString;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -371,4 +374,52 @@ fn form_fields(request: &Request) -> Option<HashMap<String, String>> {
         }
     }
     Some(fields)
+}
+
+impl FakeService for SignNowFake {
+    const PROVIDER: ProviderId = crate::core::provider::signnow::ID;
+    const ENDPOINTS: &'static [&'static str] = &ENDPOINTS;
+    const VARIANTS: &'static [(&'static str, &'static [&'static str])] = &[
+        (TOKEN, &EXPIRES_VARIANTS),
+        (ERRORS_ENDPOINT, &ERROR_VARIANTS),
+    ];
+
+    fn new(_origin: &str) -> Self {
+        Self::default()
+    }
+
+    async fn serve(&self, state: &SandboxState, request: &Request, _origin: &str) -> Handled {
+        self.handle(state, request).await.into()
+    }
+
+    fn settings(&self, origin: &str) -> Value {
+        json!({"api_base_url": origin, "app_base_url": origin})
+    }
+
+    fn demo_accounts(&self, origin: &str) -> Vec<DemoAccount> {
+        let account = demo_account(
+            super::fixtures::SIGNNOW_DEMO,
+            Self::PROVIDER,
+            "A signNow token (password grant) from the sandbox.",
+            &[
+                ("api_base_url", origin),
+                ("app_base_url", origin),
+                ("username", fx::USER_EMAIL),
+            ],
+        );
+        let secrets = vec![
+            ("basic_token".into(), SecretString::new(fx::BASIC_TOKEN)),
+            ("password".into(), SecretString::new(fx::USER_PASSWORD)),
+        ];
+        vec![(account, secrets)]
+    }
+
+    fn demo_credentials(&self) -> Option<Value> {
+        Some(json!({
+            "basic_token": fx::BASIC_TOKEN,
+            "client_id": fx::CLIENT_ID,
+            "username": fx::USER_EMAIL,
+            "password": fx::USER_PASSWORD,
+        }))
+    }
 }

@@ -2,6 +2,9 @@
 //! OpenID provider on its own port. This step serves discovery, the signing keys and the
 //! token endpoint's `client_credentials` grant.
 
+use super::fake::{DemoAccount, FakeService, Handled, demo_account};
+use crate::core::account::ProviderId;
+use crate::core::secret::SecretString;
 use openidconnect::JsonWebKeyId;
 use openidconnect::core::CoreRsaPrivateSigningKey;
 use serde_json::json;
@@ -58,7 +61,7 @@ pub struct SovosFake {
 }
 
 impl SovosFake {
-    pub fn new(issuer: String) -> Self {
+    pub fn with_issuer(issuer: String) -> Self {
         let signing_key = CoreRsaPrivateSigningKey::from_pem(
             SIGNING_KEY_PEM,
             Some(JsonWebKeyId::new(SIGNING_KEY_ID.into())),
@@ -265,4 +268,48 @@ fn error(status: u16, code: &str, description: &str) -> Reply {
         status,
         &json!({"error": code, "error_description": description}),
     )
+}
+
+impl FakeService for SovosFake {
+    const PROVIDER: ProviderId = crate::core::provider::sovos::ID;
+    const ENDPOINTS: &'static [&'static str] = &ENDPOINTS;
+    const VARIANTS: &'static [(&'static str, &'static [&'static str])] =
+        &[(TOKEN, &TOKEN_VARIANTS)];
+
+    fn new(origin: &str) -> Self {
+        Self::with_issuer(origin.to_string())
+    }
+
+    async fn serve(&self, state: &SandboxState, request: &Request, _origin: &str) -> Handled {
+        self.handle(state, request).await.into()
+    }
+
+    fn settings(&self, origin: &str) -> serde_json::Value {
+        json!({"issuer": origin})
+    }
+
+    fn demo_accounts(&self, origin: &str) -> Vec<DemoAccount> {
+        let browser = demo_account(
+            super::fixtures::SOVOS_DEMO,
+            Self::PROVIDER,
+            "Signs in through your browser on the sandbox's Sovos login page.",
+            &[("issuer", origin), ("client_id", fx::PUBLIC_CLIENT_ID)],
+        );
+        let api = demo_account(
+            super::fixtures::SOVOS_API_DEMO,
+            Self::PROVIDER,
+            "An API token for the sandbox's Sovos Signer (client_credentials).",
+            &[
+                ("issuer", origin),
+                ("client_id", fx::CLIENT_ID),
+                ("grant", "client_credentials"),
+            ],
+        );
+        let secret = ("client_secret".into(), SecretString::new(fx::CLIENT_SECRET));
+        vec![(browser, Vec::new()), (api, vec![secret])]
+    }
+
+    fn demo_credentials(&self) -> Option<serde_json::Value> {
+        Some(json!({"client_id": fx::CLIENT_ID, "client_secret": fx::CLIENT_SECRET}))
+    }
 }

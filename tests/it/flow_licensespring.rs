@@ -325,7 +325,10 @@ fn checks_in_one_process_leave_the_redirect_port_free() {
         std::sync::Arc::new(MemoryVault::new()),
     ))
     .unwrap();
-    let (account, secrets) = sso_launcher::sandbox::fixtures::demo_accounts(env.sandbox.sandbox())
+    let (account, secrets) = env
+        .sandbox
+        .sandbox()
+        .demo_accounts()
         .into_iter()
         .find(|(account, _)| account.name == sso_launcher::sandbox::fixtures::LICENSESPRING_DEMO)
         .unwrap();
