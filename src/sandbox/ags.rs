@@ -4,6 +4,7 @@
 //! within a refresh window and a fixed cap, sign-out, 300 for a user with two accounts, and
 //! 403 with any platform code on demand (`POST /__sandbox/ags/platform_error`).
 
+use super::control::{one, with_body};
 use super::fake::{DemoAccount, FakeService, Handled, demo_account};
 use crate::core::account::ProviderId;
 use std::collections::{HashMap, HashSet};
@@ -443,5 +444,32 @@ impl FakeService for AgsFake {
             crate::core::secret::SecretString::new(fx::SESSION_TOKEN),
         );
         vec![(account, vec![secret])]
+    }
+
+    fn control(&self, method: &str, route: &str, request: &Request) -> Option<Reply> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct PlatformError {
+            code: u32,
+            #[serde(default = "one")]
+            times: u32,
+        }
+        match (method, route) {
+            ("POST", "platform_error") => Some(with_body(request, |body: PlatformError| {
+                if !(20000..=20099).contains(&body.code) {
+                    return Err(
+                        "platform codes run from 20000 to 20099 (20001 ... 20022 are documented)"
+                            .into(),
+                    );
+                }
+                self.queue_platform_error(body.code, body.times);
+                Ok(json!({"ok": true}))
+            })),
+            ("POST", "delete_devices") => {
+                self.delete_devices();
+                Some(Reply::json(200, &json!({"ok": true})))
+            }
+            _ => None,
+        }
     }
 }

@@ -20,7 +20,7 @@ struct FaultRequest {
     delay_ms: u64,
 }
 
-fn one() -> u32 {
+pub(super) fn one() -> u32 {
     1
 }
 
@@ -28,27 +28,6 @@ fn one() -> u32 {
 #[serde(deny_unknown_fields)]
 struct ClockRequest {
     advance_seconds: f64,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RedirectUrisRequest {
-    provider: String,
-    uris: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlatformErrorRequest {
-    code: u32,
-    #[serde(default = "one")]
-    times: u32,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RedirectUriRequest {
-    redirect_uri: String,
 }
 
 #[derive(Deserialize)]
@@ -97,43 +76,21 @@ pub fn handle(sandbox: &Sandbox, request: &Request) -> Reply {
                 .advance_clock(Duration::from_secs_f64(body.advance_seconds));
             Ok(json!({"ok": true, "now": crate::core::clock::rfc3339(sandbox.state.now())}))
         }),
-        ("POST", "redirect_uris") => with_body(request, |body: RedirectUrisRequest| {
-            if body.provider != "signnow" {
-                return Err("only signnow registers exact redirect URIs; the others accept any loopback port".into());
-            }
-            if let Some(bad) = body.uris.iter().find(|uri| url::Url::parse(uri).is_err()) {
-                return Err(format!("'{bad}' is not a URL"));
-            }
+        // `{"provider", "uris"}`: for the fake of a provider that registers exact URIs.
+        ("POST", "redirect_uris") => {
+            let provider = serde_json::from_slice::<serde_json::Value>(&request.body)
+                .ok()
+                .and_then(|body| Some(body.get("provider")?.as_str()?.to_string()))
+                .unwrap_or_default();
             sandbox
-                .fake::<super::signnow::SignNowFake>()
-                .register_redirect_uris(body.uris);
-            Ok(json!({"ok": true}))
-        }),
-        ("POST", "ags/platform_error") => with_body(request, |body: PlatformErrorRequest| {
-            if !(20000..=20099).contains(&body.code) {
-                return Err(
-                    "platform codes run from 20000 to 20099 (20001 ... 20022 are documented)"
-                        .into(),
-                );
-            }
-            sandbox
-                .fake::<super::ags::AgsFake>()
-                .queue_platform_error(body.code, body.times);
-            Ok(json!({"ok": true}))
-        }),
-        ("POST", "ags/delete_devices") => {
-            sandbox.fake::<super::ags::AgsFake>().delete_devices();
-            Reply::json(200, &json!({"ok": true}))
+                .control(&provider, "POST", "redirect_uris", request)
+                .unwrap_or_else(|| {
+                    Reply::json(
+                        400,
+                        &json!({"error": format!("'{provider}' registers no exact redirect URIs; its fake accepts any loopback port")}),
+                    )
+                })
         }
-        ("POST", "licensespring/redirect_uri") => with_body(request, |body: RedirectUriRequest| {
-            url::Url::parse(&body.redirect_uri)
-                .map_err(|_| format!("'{}' is not a URL", body.redirect_uri))?;
-            sandbox
-                .licensespring()
-                .sso
-                .set_redirect_uri(body.redirect_uri);
-            Ok(json!({"ok": true}))
-        }),
         ("POST", "variants") => with_body(request, |body: VariantRequest| {
             let allowed = sandbox.variants_of(&body.endpoint);
             if !allowed.contains(&body.variant.as_str()) {
@@ -146,14 +103,20 @@ pub fn handle(sandbox: &Sandbox, request: &Request) -> Reply {
             sandbox.state.set_variant(&body.endpoint, &body.variant);
             Ok(json!({"ok": true}))
         }),
-        _ => Reply::json(
-            404,
-            &json!({"error": format!("no control route {} {}", request.method, request.path)}),
-        ),
+        // `PROVIDER/ROUTE`: a route of that provider's fake.
+        (method, route) => route
+            .split_once('/')
+            .and_then(|(provider, route)| sandbox.control(provider, method, route, request))
+            .unwrap_or_else(|| {
+                Reply::json(
+                    404,
+                    &json!({"error": format!("no control route {} {}", request.method, request.path)}),
+                )
+            }),
     }
 }
 
-fn with_body<T: for<'de> Deserialize<'de>>(
+pub(super) fn with_body<T: for<'de> Deserialize<'de>>(
     request: &Request,
     act: impl FnOnce(T) -> Result<serde_json::Value, String>,
 ) -> Reply {

@@ -57,6 +57,11 @@ pub trait FakeService: Send + Sync + 'static {
     fn demo_credentials(&self) -> Option<Value> {
         None
     }
+    /// Answers one of its own control routes (`POST /__sandbox/PROVIDER/ROUTE`); `None` for a
+    /// route it does not have.
+    fn control(&self, _method: &str, _route: &str, _request: &Request) -> Option<Reply> {
+        None
+    }
 }
 
 /// A fake on its port, as the sandbox holds every one.
@@ -73,6 +78,7 @@ pub trait Fake: Any + Send + Sync {
     fn settings(&self) -> Value;
     fn demo_accounts(&self) -> Vec<DemoAccount>;
     fn demo_credentials(&self) -> Option<Value>;
+    fn control(&self, method: &str, route: &str, request: &Request) -> Option<Reply>;
     fn as_any(&self) -> &dyn Any;
 }
 
@@ -129,6 +135,10 @@ impl<F: FakeService> Fake for Served<F> {
 
     fn demo_credentials(&self) -> Option<Value> {
         self.fake.demo_credentials()
+    }
+
+    fn control(&self, method: &str, route: &str, request: &Request) -> Option<Reply> {
+        self.fake.control(method, route, request)
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -4,6 +4,7 @@
 //! HMAC-SHA256 signature over it with the shared key, the API key; or the OAuth bearer
 //! alternative), and the hosted sign-in page the SSO URL points at.
 
+use super::control::with_body;
 use super::fake::{DemoAccount, FakeService, Handled, demo_account};
 use crate::core::account::ProviderId;
 use std::time::Duration;
@@ -265,5 +266,21 @@ impl FakeService for LicenseSpringFake {
             ("shared_key".into(), SecretString::new(fx::SHARED_KEY)),
         ];
         vec![(account, secrets)]
+    }
+
+    fn control(&self, method: &str, route: &str, request: &Request) -> Option<Reply> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct RedirectUri {
+            redirect_uri: String,
+        }
+        (method, route).eq(&("POST", "redirect_uri")).then(|| {
+            with_body(request, |body: RedirectUri| {
+                url::Url::parse(&body.redirect_uri)
+                    .map_err(|_| format!("'{}' is not a URL", body.redirect_uri))?;
+                self.sso.set_redirect_uri(body.redirect_uri);
+                Ok(json!({"ok": true}))
+            })
+        })
     }
 }

@@ -143,6 +143,20 @@ impl Sandbox {
             .collect()
     }
 
+    /// A control route of the fake of the provider with id `provider`.
+    fn control(
+        &self,
+        provider: &str,
+        method: &str,
+        route: &str,
+        request: &Request,
+    ) -> Option<Reply> {
+        self.fakes
+            .iter()
+            .find(|fake| fake.provider().id() == provider)?
+            .control(method, route, request)
+    }
+
     pub fn endpoints(&self) -> Vec<&'static str> {
         self.fakes
             .iter()

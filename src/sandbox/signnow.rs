@@ -3,6 +3,7 @@
 //! grant; urlencoded or multipart bodies), token verification, and the authorize page, which
 //! redirects only to exactly registered URIs (set through the control API).
 
+use super::control::with_body;
 use super::fake::{DemoAccount, FakeService, Handled, demo_account};
 use crate::core::account::ProviderId;
 use crate::core::secret::SecretString;
@@ -421,5 +422,24 @@ impl FakeService for SignNowFake {
             "username": fx::USER_EMAIL,
             "password": fx::USER_PASSWORD,
         }))
+    }
+
+    fn control(&self, method: &str, route: &str, request: &Request) -> Option<Reply> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct RedirectUris {
+            #[serde(rename = "provider")]
+            _provider: String,
+            uris: Vec<String>,
+        }
+        (method, route).eq(&("POST", "redirect_uris")).then(|| {
+            with_body(request, |body: RedirectUris| {
+                if let Some(bad) = body.uris.iter().find(|uri| Url::parse(uri).is_err()) {
+                    return Err(format!("'{bad}' is not a URL"));
+                }
+                self.register_redirect_uris(body.uris);
+                Ok(json!({"ok": true}))
+            })
+        })
     }
 }
