@@ -130,16 +130,20 @@ impl Config {
             .setting("auth_service_id")
             .filter(|id| !id.trim().is_empty())
             .ok_or_else(|| {
-                settings_error("auth_service_id is required; discovery lists the services".into())
+                ProviderError::settings(
+                    NAME,
+                    "auth_service_id is required; discovery lists the services",
+                )
             })?
             .to_string();
         let sign_on = match account.setting("sign_on") {
             None | Some("session_token") => SignOnWith::SessionToken,
             Some("password") => SignOnWith::Password,
             Some(other) => {
-                return Err(settings_error(format!(
-                    "sign_on '{other}' must be session_token or password"
-                )));
+                return Err(ProviderError::settings(
+                    NAME,
+                    format!("sign_on '{other}' must be session_token or password"),
+                ));
             }
         };
         let landing = landing_setting(NAME, account)?;
@@ -401,21 +405,27 @@ async fn password_sign_on(
         .find(|service| service.id == config.auth_service_id)
         .ok_or_else(|| {
             let known: Vec<_> = services.iter().map(|service| service.id.as_str()).collect();
-            settings_error(format!(
-                "auth_service_id '{}' is not offered here; the services are: {}",
-                config.auth_service_id,
-                known.join(", ")
-            ))
+            ProviderError::settings(
+                NAME,
+                format!(
+                    "auth_service_id '{}' is not offered here; the services are: {}",
+                    config.auth_service_id,
+                    known.join(", ")
+                ),
+            )
         })?;
     let endpoint = service
         .endpoints
         .iter()
         .find(|endpoint| endpoint.name.eq_ignore_ascii_case("SIGNON"))
         .ok_or_else(|| {
-            settings_error(format!(
-                "the service '{}' offers no SIGNON endpoint; use sign_on=session_token",
-                service.id
-            ))
+            ProviderError::settings(
+                NAME,
+                format!(
+                    "the service '{}' offers no SIGNON endpoint; use sign_on=session_token",
+                    service.id
+                ),
+            )
         })?;
     let mut parameters = Vec::new();
     for (name, _) in &config.parameters {
@@ -425,11 +435,14 @@ async fn password_sign_on(
                 .iter()
                 .map(|spec| spec.name.as_str())
                 .collect();
-            return Err(settings_error(format!(
-                "the service '{}' has no sign-on parameter '{name}'; it takes: {}",
-                service.id,
-                names.join(", ")
-            )));
+            return Err(ProviderError::settings(
+                NAME,
+                format!(
+                    "the service '{}' has no sign-on parameter '{name}'; it takes: {}",
+                    service.id,
+                    names.join(", ")
+                ),
+            ));
         }
     }
     for spec in &endpoint.parameters {
@@ -452,10 +465,13 @@ async fn password_sign_on(
                 });
             }
             None if spec.mandatory => {
-                return Err(settings_error(format!(
-                    "the service '{}' needs the parameter '{}': set param.{}=VALUE",
-                    service.id, spec.name, spec.name
-                )));
+                return Err(ProviderError::settings(
+                    NAME,
+                    format!(
+                        "the service '{}' needs the parameter '{}': set param.{}=VALUE",
+                        service.id, spec.name, spec.name
+                    ),
+                ));
             }
             None => {}
         }
@@ -497,11 +513,4 @@ async fn choose(
             .map(|(index, label)| format!("{}. {label}", index + 1))
             .collect(),
     })
-}
-
-fn settings_error(message: String) -> ProviderError {
-    ProviderError::Settings {
-        provider: NAME,
-        message,
-    }
 }

@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::Value;
 use url::Url;
 
-use super::ags_wire::{Call, NAME, error, malformed};
+use super::ags_wire::{Call, NAME, error};
 use super::discovery::{DiscoveredCall, DiscoveredChoice, DiscoveredParameter};
 use super::json::{body_as_json, string_at};
 use super::{ProviderContext, ProviderError, parse_origin};
@@ -31,13 +31,16 @@ pub async fn discover(
     let services = body
         .get("availableServices")
         .and_then(Value::as_array)
-        .ok_or_else(|| malformed("the discovery answer has no availableServices".into()))?;
+        .ok_or_else(|| {
+            ProviderError::malformed(NAME, "the discovery answer has no availableServices")
+        })?;
     services.iter().map(read_service).collect()
 }
 
 fn read_service(service: &Value) -> Result<DiscoveredChoice, ProviderError> {
-    let id = string_at(service, &["authServiceName"])
-        .ok_or_else(|| malformed("a discovered service has no authServiceName".into()))?;
+    let id = string_at(service, &["authServiceName"]).ok_or_else(|| {
+        ProviderError::malformed(NAME, "a discovered service has no authServiceName")
+    })?;
     let endpoints = service
         .get("endpoints")
         .and_then(Value::as_array)

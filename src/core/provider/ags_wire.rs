@@ -46,10 +46,12 @@ impl Call<'_> {
         headers: &[(&str, &str)],
         body: Option<Value>,
     ) -> Result<Answer, ProviderError> {
-        let url = self
-            .origin
-            .join(&format!("/ags{path}"))
-            .map_err(|err| malformed(format!("the endpoint path '{path}' is unusable: {err}")))?;
+        let url = self.origin.join(&format!("/ags{path}")).map_err(|err| {
+            ProviderError::malformed(
+                NAME,
+                format!("the endpoint path '{path}' is unusable: {err}"),
+            )
+        })?;
         let correlation_id = uuid::Uuid::new_v4().to_string();
         let mut request = ctx
             .http
@@ -87,9 +89,10 @@ pub fn read_tokens(
 ) -> Result<SessionToken, ProviderError> {
     let body = body_as_json(NAME, &answer.response)?;
     let missing = |field: &str| {
-        malformed(format!(
-            "the token answer has no usable {field} (it is missing or not text)"
-        ))
+        ProviderError::malformed(
+            NAME,
+            format!("the token answer has no usable {field} (it is missing or not text)"),
+        )
     };
     let access = string_at(&body, &["access_token"]).ok_or_else(|| missing("access_token"))?;
     let refresh = string_at(&body, &["refresh_token"]).ok_or_else(|| missing("refresh_token"))?;
@@ -153,13 +156,16 @@ pub fn read_account_matches(answer: &Answer) -> Result<Vec<AccountMatch>, Provid
         .get("accounts")
         .and_then(Value::as_array)
         .filter(|accounts| !accounts.is_empty())
-        .ok_or_else(|| malformed("the 300 answer lists no accounts".into()))?;
+        .ok_or_else(|| ProviderError::malformed(NAME, "the 300 answer lists no accounts"))?;
     accounts
         .iter()
         .enumerate()
         .map(|(index, entry)| {
             let user_token = string_at(entry, &["userAccountToken"]).ok_or_else(|| {
-                malformed(format!("account {} has no userAccountToken", index + 1))
+                ProviderError::malformed(
+                    NAME,
+                    format!("account {} has no userAccountToken", index + 1),
+                )
             })?;
             Ok(AccountMatch {
                 label: describe_account(entry.get("accountInformation"), index),
@@ -341,13 +347,6 @@ fn device_information() -> Value {
 /// `Authorization` as AGS takes it: the raw token (the docs show no scheme).
 pub fn raw_authorization(token: &str) -> (&'static str, &str) {
     (AUTHORIZATION.as_str(), token)
-}
-
-pub fn malformed(what: String) -> ProviderError {
-    ProviderError::Malformed {
-        provider: NAME,
-        what,
-    }
 }
 
 /// Every reader of AGS's answers, on any answer (the property tests' entry point).

@@ -380,10 +380,13 @@ impl Config {
         if let Some(env) = environment
             && !ENVIRONMENTS.contains(&env)
         {
-            return Err(settings_error(format!(
-                "environment '{env}' is not one of {}",
-                ENVIRONMENTS.join(", ")
-            )));
+            return Err(ProviderError::settings(
+                NAME,
+                format!(
+                    "environment '{env}' is not one of {}",
+                    ENVIRONMENTS.join(", ")
+                ),
+            ));
         }
         let api_origin = match (account.setting("api_base_url"), environment) {
             (Some(value), _) => parse_origin(NAME, "api_base_url", value)?,
@@ -391,8 +394,9 @@ impl Config {
                 Url::parse(&format!("https://{env}.assuresign.net")).expect("static URL")
             }
             (None, None) => {
-                return Err(settings_error(
-                    "choose the environment (www, na1, sb, ca1, au) or set api_base_url".into(),
+                return Err(ProviderError::settings(
+                    NAME,
+                    "choose the environment (www, na1, sb, ca1, au) or set api_base_url",
                 ));
             }
         };
@@ -408,24 +412,26 @@ impl Config {
             None | Some("api_user") => AuthMode::ApiUser,
             Some("credentials") => AuthMode::Credentials,
             Some(other) => {
-                return Err(settings_error(format!(
-                    "auth_mode '{other}' must be api_user or credentials"
-                )));
+                return Err(ProviderError::settings(
+                    NAME,
+                    format!("auth_mode '{other}' must be api_user or credentials"),
+                ));
             }
         };
         let required = |key: &str| {
             account
                 .setting(key)
                 .map(str::to_string)
-                .ok_or_else(|| settings_error(format!("{key} is required")))
+                .ok_or_else(|| ProviderError::settings(NAME, format!("{key} is required")))
         };
         let (api_username, context_username, username) = match mode {
             AuthMode::ApiUser => {
                 let context = required("context_username")?;
                 if !looks_like_email(&context) {
-                    return Err(settings_error(format!(
-                        "context_username '{context}' should be the user's e-mail address"
-                    )));
+                    return Err(ProviderError::settings(
+                        NAME,
+                        format!("context_username '{context}' should be the user's e-mail address"),
+                    ));
                 }
                 (required("api_username")?, context, String::new())
             }
@@ -437,7 +443,7 @@ impl Config {
                 .parse::<u32>()
                 .ok()
                 .filter(|minutes| (1..=MAX_SESSION_MINUTES).contains(minutes))
-                .ok_or_else(|| settings_error(format!("session_minutes '{text}' must be a whole number from 1 to {MAX_SESSION_MINUTES}")))?,
+                .ok_or_else(|| ProviderError::settings(NAME, format!("session_minutes '{text}' must be a whole number from 1 to {MAX_SESSION_MINUTES}")))?,
         };
         let user_context = account.setting("user_context").map(str::to_string);
         if let Some(context) = &user_context
@@ -445,9 +451,10 @@ impl Config {
                 .split_once(':')
                 .is_some_and(|(user, id)| !user.is_empty() && !id.is_empty())
         {
-            return Err(settings_error(format!(
-                "user_context '{context}' must look like username:contextId"
-            )));
+            return Err(ProviderError::settings(
+                NAME,
+                format!("user_context '{context}' must look like username:contextId"),
+            ));
         }
         let landing = landing_page(account, &api_origin)?;
         Ok(Self {
@@ -468,17 +475,22 @@ impl Config {
 /// can never be handed to another site.
 fn landing_page(account: &Account, api_origin: &Url) -> Result<Url, ProviderError> {
     if let Some(text) = account.setting("landing_url") {
-        let url = super::parse_address("landing_url", text).map_err(settings_error)?;
+        let url = super::parse_address("landing_url", text)
+            .map_err(|message| ProviderError::settings(NAME, message))?;
         if url.origin() != api_origin.origin() {
-            return Err(settings_error(format!(
-                "landing_url must be on the account's API origin {} (it is on {}), so the ssoToken is never sent elsewhere",
-                api_origin.origin().ascii_serialization(),
-                url.origin().ascii_serialization()
-            )));
+            return Err(ProviderError::settings(
+                NAME,
+                format!(
+                    "landing_url must be on the account's API origin {} (it is on {}), so the ssoToken is never sent elsewhere",
+                    api_origin.origin().ascii_serialization(),
+                    url.origin().ascii_serialization()
+                ),
+            ));
         }
         if url.fragment().is_some() {
-            return Err(settings_error(
-                "landing_url must not have a #fragment".into(),
+            return Err(ProviderError::settings(
+                NAME,
+                "landing_url must not have a #fragment",
             ));
         }
         return Ok(url);
@@ -496,13 +508,6 @@ fn looks_like_email(text: &str) -> bool {
     text.split_once('@').is_some_and(|(user, domain)| {
         !user.is_empty() && domain.contains('.') && !text.contains(char::is_whitespace)
     })
-}
-
-fn settings_error(message: String) -> ProviderError {
-    ProviderError::Settings {
-        provider: NAME,
-        message,
-    }
 }
 
 /// Every reader of AssureSign's answers, on any answer (the property tests' entry point).

@@ -142,24 +142,26 @@ impl Config {
                 .setting(key)
                 .filter(|value| !value.trim().is_empty())
                 .map(str::to_string)
-                .ok_or_else(|| settings_error(format!("{key} is required")))
+                .ok_or_else(|| ProviderError::settings(NAME, format!("{key} is required")))
         };
         let token_mode = match account.setting("response_type") {
             None | Some("code") => false,
             Some("token") => true,
             Some(other) => {
-                return Err(settings_error(format!(
-                    "response_type '{other}' must be code or token"
-                )));
+                return Err(ProviderError::settings(
+                    NAME,
+                    format!("response_type '{other}' must be code or token"),
+                ));
             }
         };
         let activate = match account.setting("activate") {
             None | Some("false") => false,
             Some("true") => true,
             Some(other) => {
-                return Err(settings_error(format!(
-                    "activate '{other}' must be true or false"
-                )));
+                return Err(ProviderError::settings(
+                    NAME,
+                    format!("activate '{other}' must be true or false"),
+                ));
             }
         };
         Ok(Self {
@@ -173,7 +175,7 @@ impl Config {
                 .setting("vendor_public_key")
                 .map(read_vendor_key)
                 .transpose()
-                .map_err(settings_error)?,
+                .map_err(|message| ProviderError::settings(NAME, message))?,
         })
     }
 }
@@ -264,25 +266,24 @@ impl RoundTripFlow for LicenseSpring {
             let answer = listener.wait_for_redirect_async(state).await?;
             outcome.came_back = true;
             let grant = if config.token_mode {
-                let id_token = answer
-                    .get("id_token")
-                    .ok_or_else(|| malformed("the sign-in came back without an id_token"))?;
+                let id_token = answer.get("id_token").ok_or_else(|| {
+                    ProviderError::malformed(NAME, "the sign-in came back without an id_token")
+                })?;
                 if let Some(who) = id_token_subject(id_token) {
                     outcome.facts.push(("signed in as".into(), who));
                 }
                 Grant::IdToken(id_token.clone())
             } else {
-                Grant::Code(
-                    answer
-                        .get("code")
-                        .cloned()
-                        .ok_or_else(|| malformed("the sign-in came back without a code"))?,
-                )
+                Grant::Code(answer.get("code").cloned().ok_or_else(|| {
+                    ProviderError::malformed(NAME, "the sign-in came back without a code")
+                })?)
             };
             if config.activate {
                 let hardware = match &config.hardware_id {
                     Some(id) => id.clone(),
-                    None => hardware_id().map_err(settings_error)?,
+                    None => {
+                        hardware_id().map_err(|message| ProviderError::settings(NAME, message))?
+                    }
                 };
                 let license =
                     activate(ctx, &config, secrets, &grant, &hardware, &redirect_uri).await?;
@@ -329,9 +330,14 @@ async fn fetch_sso_url(
         );
     let response = signed(ctx, Method::GET, &url, secrets, None).await?;
     let body = read_answer(&response)?;
-    let text = string_at(&body, &["url"])
-        .ok_or_else(|| malformed("the answer has no usable url (it is missing or not text)"))?;
-    let mut sso_url = Url::parse(text).map_err(|_| malformed("the answer's url is not a URL"))?;
+    let text = string_at(&body, &["url"]).ok_or_else(|| {
+        ProviderError::malformed(
+            NAME,
+            "the answer has no usable url (it is missing or not text)",
+        )
+    })?;
+    let mut sso_url = Url::parse(text)
+        .map_err(|_| ProviderError::malformed(NAME, "the answer's url is not a URL"))?;
     // Only a web page is opened: never javascript:, file: or an app's own scheme, and plain
     // http only on this machine (a sandbox, a test server).
     let loopback = matches!(
@@ -342,9 +348,12 @@ async fn fetch_sso_url(
         "https" => {}
         "http" if loopback => {}
         scheme => {
-            return Err(malformed(&format!(
-                "the SSO URL is a {scheme}: address, not an https web page, so it was not opened"
-            )));
+            return Err(ProviderError::malformed(
+                NAME,
+                format!(
+                    "the SSO URL is a {scheme}: address, not an https web page, so it was not opened"
+                ),
+            ));
         }
     }
     // The state is ours, whatever the server put there: a state it chose would let whoever
@@ -480,8 +489,9 @@ fn redirect_uri_of(url: &Url) -> Result<Url, ProviderError> {
         .query_pairs()
         .find(|(key, _)| key == "redirect_uri")
         .map(|(_, value)| value.into_owned())
-        .ok_or_else(|| malformed("the SSO URL names no redirect_uri"))?;
-    Url::parse(&text).map_err(|_| malformed("the SSO URL's redirect_uri is not a URL"))
+        .ok_or_else(|| ProviderError::malformed(NAME, "the SSO URL names no redirect_uri"))?;
+    Url::parse(&text)
+        .map_err(|_| ProviderError::malformed(NAME, "the SSO URL's redirect_uri is not a URL"))
 }
 
 fn not_loopback_note(redirect_uri: &Url) -> String {
@@ -502,20 +512,6 @@ fn id_token_subject(id_token: &SecretString) -> Option<String> {
     string_at(&claims, &["email"])
         .or_else(|| string_at(&claims, &["sub"]))
         .map(str::to_string)
-}
-
-pub(super) fn malformed(what: &str) -> ProviderError {
-    ProviderError::Malformed {
-        provider: NAME,
-        what: what.into(),
-    }
-}
-
-pub(super) fn settings_error(message: String) -> ProviderError {
-    ProviderError::Settings {
-        provider: NAME,
-        message,
-    }
 }
 
 /// Every reader of LicenseSpring's answers, on any answer (the property tests' entry point).

@@ -434,6 +434,24 @@ pub enum ProviderError {
     NoSession { provider: &'static str },
 }
 
+impl ProviderError {
+    /// The account's settings for `provider` are incomplete or wrong.
+    pub fn settings(provider: &'static str, message: impl Into<String>) -> Self {
+        Self::Settings {
+            provider,
+            message: message.into(),
+        }
+    }
+
+    /// `provider`'s answer was not what it documents.
+    pub fn malformed(provider: &'static str, what: impl Into<String>) -> Self {
+        Self::Malformed {
+            provider,
+            what: what.into(),
+        }
+    }
+}
+
 impl UserFacing for ProviderError {
     fn kind(&self) -> ErrorKind {
         match self {

@@ -278,8 +278,9 @@ impl SessionFlow for SignNow {
                 );
             let response = ctx.http.send(request).await?;
             let answer = read_answer(&response)?;
-            let expires_at = expires_at(&answer, ctx.clock.now())
-                .ok_or_else(|| malformed("the verify answer has no usable expires_in"))?;
+            let expires_at = expires_at(&answer, ctx.clock.now()).ok_or_else(|| {
+                ProviderError::malformed(NAME, "the verify answer has no usable expires_in")
+            })?;
             Ok((expires_at - ctx.clock.now())
                 .try_into()
                 .unwrap_or(Duration::ZERO))
@@ -332,7 +333,7 @@ async fn browser_code(
     let code = answer
         .get("code")
         .cloned()
-        .ok_or_else(|| malformed("the sign-in came back without a code"))?;
+        .ok_or_else(|| ProviderError::malformed(NAME, "the sign-in came back without a code"))?;
     Ok((code, redirect_uri))
 }
 
@@ -353,10 +354,14 @@ async fn token_request(
     let response = ctx.http.send(request).await?;
     let answer = read_answer(&response)?;
     let access = string_at(&answer, &["access_token"]).ok_or_else(|| {
-        malformed("the token answer has no usable access_token (it is missing or not text)")
+        ProviderError::malformed(
+            NAME,
+            "the token answer has no usable access_token (it is missing or not text)",
+        )
     })?;
-    let expires_at = expires_at(&answer, issued_at)
-        .ok_or_else(|| malformed("the token answer has no usable expires_in"))?;
+    let expires_at = expires_at(&answer, issued_at).ok_or_else(|| {
+        ProviderError::malformed(NAME, "the token answer has no usable expires_in")
+    })?;
     let mut session = SessionToken::new(
         AccessToken::new(access),
         "Bearer",
@@ -380,7 +385,7 @@ fn basic_token(config: &Config, secrets: &Secrets) -> Result<SecretString, Provi
     let client_id = config
         .client_id
         .as_deref()
-        .ok_or_else(|| settings_error("client_id is required with client_secret".into()))?;
+        .ok_or_else(|| ProviderError::settings(NAME, "client_id is required with client_secret"))?;
     Ok(SecretString::new(
         base64::engine::general_purpose::STANDARD
             .encode(format!("{client_id}:{}", secret.expose_secret())),
@@ -397,8 +402,9 @@ fn client_id_from_basic(basic: &SecretString) -> Result<String, ProviderError> {
         .and_then(|text| text.split_once(':').map(|(id, _)| id.to_string()))
         .filter(|id| !id.is_empty())
         .ok_or_else(|| {
-            settings_error(
-                "basic_token is not base64 of client_id:client_secret; set client_id".into(),
+            ProviderError::settings(
+                NAME,
+                "basic_token is not base64 of client_id:client_secret; set client_id",
             )
         })
 }
@@ -412,9 +418,10 @@ impl Config {
                 "https://app-eval.signnow.com",
             ),
             Some(other) => {
-                return Err(settings_error(format!(
-                    "environment '{other}' must be production or eval"
-                )));
+                return Err(ProviderError::settings(
+                    NAME,
+                    format!("environment '{other}' must be production or eval"),
+                ));
             }
         };
         let origin = |key: &str, default: &str| {
@@ -424,15 +431,17 @@ impl Config {
             None | Some("password") => Grant::Password,
             Some("authorization_code") => Grant::AuthorizationCode,
             Some(other) => {
-                return Err(settings_error(format!(
-                    "grant '{other}' must be password or authorization_code"
-                )));
+                return Err(ProviderError::settings(
+                    NAME,
+                    format!("grant '{other}' must be password or authorization_code"),
+                ));
             }
         };
         let username = account.setting("username").unwrap_or("").to_string();
         if grant == Grant::Password && username.is_empty() {
-            return Err(settings_error(
-                "username is required for the password grant".into(),
+            return Err(ProviderError::settings(
+                NAME,
+                "username is required for the password grant",
             ));
         }
         let mut listener = ListenerOptions::new(account.name.clone());
@@ -441,10 +450,10 @@ impl Config {
             .unwrap_or(DEFAULT_PATH)
             .to_string();
         if !listener.path.starts_with('/') {
-            return Err(settings_error(format!(
-                "redirect_path '{}' must start with /",
-                listener.path
-            )));
+            return Err(ProviderError::settings(
+                NAME,
+                format!("redirect_path '{}' must start with /", listener.path),
+            ));
         }
         if grant == Grant::AuthorizationCode {
             // signNow registers exact redirect URIs, so the port is fixed.
@@ -452,7 +461,7 @@ impl Config {
                 .setting("redirect_port")
                 .and_then(|text| text.parse::<u16>().ok())
                 .filter(|port| *port != 0)
-                .ok_or_else(|| settings_error("redirect_port (the port of the redirect URI registered with signNow) is required for authorization_code".into()))?;
+                .ok_or_else(|| ProviderError::settings(NAME, "redirect_port (the port of the redirect URI registered with signNow) is required for authorization_code"))?;
         }
         let landing = landing_setting(NAME, account)?;
         Ok(Self {
@@ -464,20 +473,6 @@ impl Config {
             listener,
             landing,
         })
-    }
-}
-
-fn malformed(what: &str) -> ProviderError {
-    ProviderError::Malformed {
-        provider: NAME,
-        what: what.into(),
-    }
-}
-
-fn settings_error(message: String) -> ProviderError {
-    ProviderError::Settings {
-        provider: NAME,
-        message,
     }
 }
 

@@ -308,43 +308,52 @@ impl Config {
         let issuer_text = account.setting("issuer").unwrap_or(DEFAULT_ISSUER);
         parse_url("issuer", issuer_text)?;
         let issuer = IssuerUrl::new(issuer_text.to_string()).map_err(|_| {
-            settings_error(format!("issuer '{issuer_text}' is not a valid address"))
+            ProviderError::settings(
+                NAME,
+                format!("issuer '{issuer_text}' is not a valid address"),
+            )
         })?;
         let client_id = account
             .setting("client_id")
-            .ok_or_else(|| settings_error("client_id is required".into()))?
+            .ok_or_else(|| ProviderError::settings(NAME, "client_id is required"))?
             .to_string();
         let grant = match account.setting("grant") {
             None | Some("authorization_code") => Grant::AuthorizationCode,
             Some("client_credentials") => Grant::ClientCredentials,
             Some(other) => {
-                return Err(settings_error(format!(
-                    "grant '{other}' must be authorization_code or client_credentials"
-                )));
+                return Err(ProviderError::settings(
+                    NAME,
+                    format!("grant '{other}' must be authorization_code or client_credentials"),
+                ));
             }
         };
         let port = match account.setting("redirect_port") {
             None => 0,
             Some(text) => text.parse::<u16>().map_err(|_| {
-                settings_error(format!(
-                    "redirect_port '{text}' must be a port number (0 for any free port)"
-                ))
+                ProviderError::settings(
+                    NAME,
+                    format!("redirect_port '{text}' must be a port number (0 for any free port)"),
+                )
             })?,
         };
         let path = account.setting("redirect_path").unwrap_or(DEFAULT_PATH);
         if !path.starts_with('/') {
-            return Err(settings_error(format!(
-                "redirect_path '{path}' must start with /"
-            )));
+            return Err(ProviderError::settings(
+                NAME,
+                format!("redirect_path '{path}' must start with /"),
+            ));
         }
         let host = match account.setting("redirect_host") {
             None | Some("127.0.0.1") => LoopbackHost::Ipv4,
             Some("::1" | "[::1]") => LoopbackHost::Ipv6,
             Some("localhost") => LoopbackHost::Localhost,
             Some(other) => {
-                return Err(settings_error(format!(
-                    "redirect_host '{other}' must be a loopback host: 127.0.0.1, ::1 or localhost"
-                )));
+                return Err(ProviderError::settings(
+                    NAME,
+                    format!(
+                        "redirect_host '{other}' must be a loopback host: 127.0.0.1, ::1 or localhost"
+                    ),
+                ));
             }
         };
         let mut listener = ListenerOptions::new(account.name.clone());
@@ -362,7 +371,7 @@ impl Config {
             scopes = DEFAULT_SCOPES.split(' ').map(str::to_string).collect();
         }
         if !scopes.iter().any(|scope| scope == "openid") {
-            return Err(settings_error("scopes must include openid".into()));
+            return Err(ProviderError::settings(NAME, "scopes must include openid"));
         }
         let optional = |key: &str| account.setting(key).map(str::to_string);
         let landing = account
@@ -388,20 +397,15 @@ impl Config {
 }
 
 fn parse_url(key: &str, text: &str) -> Result<Url, ProviderError> {
-    let url = super::parse_address(key, text).map_err(settings_error)?;
+    let url = super::parse_address(key, text)
+        .map_err(|message| ProviderError::settings(NAME, message))?;
     ensure_url_allowed(&url).map_err(|_| {
-        settings_error(format!(
-            "{key} '{text}' must use https (plain http only for loopback)"
-        ))
+        ProviderError::settings(
+            NAME,
+            format!("{key} '{text}' must use https (plain http only for loopback)"),
+        )
     })?;
     Ok(url)
-}
-
-fn settings_error(message: String) -> ProviderError {
-    ProviderError::Settings {
-        provider: NAME,
-        message,
-    }
 }
 
 /// Every reader of Sovos's answers, on any answer (the property tests' entry point): the

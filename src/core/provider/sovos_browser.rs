@@ -70,13 +70,13 @@ pub(super) async fn sign_in(
     let issued_at = ctx.clock.now();
     let tokens = client
         .exchange_code(AuthorizationCode::new(code.expose_secret().to_string()))
-        .map_err(|err| malformed(format!("cannot exchange the code: {err}")))?
+        .map_err(|err| ProviderError::malformed(NAME, format!("cannot exchange the code: {err}")))?
         .set_pkce_verifier(verifier)
         .request_async(ctx.http)
         .await
         .map_err(|err| token_error(NAME, err))?;
     let claims = validate_id_token(&client.id_token_verifier(), &tokens, Some(&nonce))?
-        .ok_or_else(|| malformed("the token answer has no id_token".into()))?;
+        .ok_or_else(|| ProviderError::malformed(NAME, "the token answer has no id_token"))?;
     Ok(session(&tokens, issued_at, Some(claims), None))
 }
 
@@ -91,8 +91,9 @@ pub(super) async fn probe(
         .map_err(|err| discovery_error(NAME, err))?;
     let keys = metadata.jwks().keys().len();
     if keys == 0 {
-        return Err(malformed(
-            "its key set (jwks_uri) holds no keys to check ID tokens with".into(),
+        return Err(ProviderError::malformed(
+            NAME,
+            "its key set (jwks_uri) holds no keys to check ID tokens with",
         ));
     }
     let listener = LoopbackListener::bind(config.listener.clone())?;
@@ -115,14 +116,14 @@ pub(super) async fn refresh(
     let refresh_token = stale
         .refresh_token
         .as_ref()
-        .ok_or_else(|| malformed("no refresh token is held".into()))?;
+        .ok_or_else(|| ProviderError::malformed(NAME, "no refresh token is held"))?;
     let client = client(ctx, config, secrets).await?;
     let issued_at = ctx.clock.now();
     let tokens = client
         .exchange_refresh_token(&RefreshToken::new(
             refresh_token.expose_secret().to_string(),
         ))
-        .map_err(|err| malformed(format!("cannot refresh: {err}")))?
+        .map_err(|err| ProviderError::malformed(NAME, format!("cannot refresh: {err}")))?
         .request_async(ctx.http)
         .await
         .map_err(|err| token_error(NAME, err))?;
@@ -244,11 +245,4 @@ fn session(
         .or(previous_refresh);
     session.id_claims = id_claims;
     session
-}
-
-fn malformed(what: String) -> ProviderError {
-    ProviderError::Malformed {
-        provider: NAME,
-        what,
-    }
 }
