@@ -240,30 +240,22 @@ pub fn check_field(field: &FormField, value: &str) -> Result<(), String> {
 /// The redirect URI the user must register with the provider for this account, where one
 /// is needed and known in advance.
 pub fn redirect_uri_to_register(account: &Account) -> Option<String> {
+    require_provider(account.provider).redirect_uri_to_register(account)
+}
+
+/// A loopback redirect URI from an account's `redirect_host`, `redirect_port` and
+/// `redirect_path` settings (a port of 0 or none means any free port).
+pub(super) fn loopback_redirect_uri(account: &Account) -> String {
     let setting = |key: &str| account.setting(key).filter(|value| !value.is_empty());
-    let path = || setting("redirect_path").unwrap_or("/callback").to_string();
-    match account.provider {
-        crate::core::provider::signnow::ID if setting("grant") == Some("authorization_code") => {
-            Some(format!(
-                "http://127.0.0.1:{}{}",
-                setting("redirect_port").unwrap_or("PORT"),
-                path()
-            ))
-        }
-        crate::core::provider::sovos::ID if setting("grant") != Some("client_credentials") => {
-            let host = match setting("redirect_host").unwrap_or("127.0.0.1") {
-                "::1" => "[::1]",
-                host => host,
-            };
-            Some(match setting("redirect_port") {
-                Some(port) if port != "0" => format!("http://{host}:{port}{}", path()),
-                // Port 0 picks a free port each time: register the loopback with any port.
-                _ => format!("http://{host}{} (any port)", path()),
-            })
-        }
-        // The customer account's redirect URI is set with the vendor; this port is free here.
-        crate::core::provider::licensespring::ID => Some("http://127.0.0.1:53682/callback".into()),
-        _ => None,
+    let path = setting("redirect_path").unwrap_or("/callback");
+    let host = match setting("redirect_host").unwrap_or("127.0.0.1") {
+        "::1" => "[::1]",
+        host => host,
+    };
+    match setting("redirect_port") {
+        Some(port) if port != "0" => format!("http://{host}:{port}{path}"),
+        // Port 0 picks a free port each time: register the loopback with any port.
+        _ => format!("http://{host}{path} (any port)"),
     }
 }
 

@@ -203,6 +203,11 @@ impl Provider for LicenseSpring {
     fn flow(&self) -> Flow<'_> {
         Flow::RoundTrip(self)
     }
+
+    fn redirect_uri_to_register(&self, _account: &Account) -> Option<String> {
+        // The customer account's redirect URI is set with the vendor; this port is free here.
+        Some("http://127.0.0.1:53682/callback".into())
+    }
 }
 
 impl RoundTripFlow for LicenseSpring {

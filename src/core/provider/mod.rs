@@ -277,6 +277,12 @@ pub trait Provider: Send + Sync {
 
     /// How its accounts are launched.
     fn flow(&self) -> Flow<'_>;
+
+    /// The redirect URI the user must register with the provider for this account, where one
+    /// is needed and known in advance (the editor shows it with a Copy button).
+    fn redirect_uri_to_register(&self, _account: &Account) -> Option<String> {
+        None
+    }
 }
 
 /// A provider that signs in to sessions the app keeps.

@@ -179,6 +179,17 @@ impl Provider for SignNow {
     fn flow(&self) -> Flow<'_> {
         Flow::Session(self)
     }
+
+    fn redirect_uri_to_register(&self, account: &Account) -> Option<String> {
+        // signNow matches registered redirect URIs exactly: the port is the account's own.
+        (account.setting("grant") == Some("authorization_code")).then(|| {
+            format!(
+                "http://127.0.0.1:{}{}",
+                account.setting("redirect_port").unwrap_or("PORT"),
+                account.setting("redirect_path").unwrap_or("/callback")
+            )
+        })
+    }
 }
 
 impl SessionFlow for SignNow {

@@ -215,6 +215,11 @@ impl Provider for Sovos {
     fn flow(&self) -> Flow<'_> {
         Flow::Session(self)
     }
+
+    fn redirect_uri_to_register(&self, account: &Account) -> Option<String> {
+        (account.setting("grant") != Some("client_credentials"))
+            .then(|| super::form::loopback_redirect_uri(account))
+    }
 }
 
 impl SessionFlow for Sovos {
