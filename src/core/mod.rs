@@ -34,8 +34,3 @@ pub mod transfer;
 pub mod vault_migrate;
 pub mod watch;
 pub mod worker;
-mod worker_clipboard;
-mod worker_files;
-mod worker_tasks;
-mod worker_tokens;
-mod worker_vault;

@@ -1,70 +1,20 @@
 //! The worker's vault tasks: its status for the status bar, unlocking and locking a vault
 //! file, switching to one, and the passphrase questions the window answers.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::core::protocol::{Command, Event, Failure, PassphraseQuestion, VaultStatus};
-use crate::core::secret::SecretString;
+use super::context::{Tasks, failure};
+use crate::core::blocking::blocking;
+use crate::core::protocol::{Command, Event, Failure, VaultStatus};
 use crate::core::store::settings::VaultSetting;
 use crate::core::store::settings_change::SettingsChange;
 use crate::core::store::vault::{LockState, SecretVault, VaultError};
 use crate::core::store::vault_choice::ChosenBy;
 use crate::core::store::vault_file::FileVault;
-use crate::core::store::vault_prompt::PassphraseAsker;
-use crate::core::worker::Emitter;
-use crate::core::worker_tasks::{Tasks, blocking, failure};
-
-/// How long a passphrase question waits for the window before the vault stays locked.
-const ANSWER_WAIT: Duration = Duration::from_secs(10 * 60);
 
 /// How often the status bar's lock state is compared with the vault's.
 const LOCK_WATCH_EVERY: Duration = Duration::from_secs(15);
-
-/// Passphrase questions asked through [`Event::PassphraseNeeded`], waiting for their answer.
-#[derive(Default)]
-pub(crate) struct PendingPassphrases {
-    next: AtomicU64,
-    waiting: Mutex<HashMap<u64, mpsc::Sender<Option<SecretString>>>>,
-}
-
-impl PendingPassphrases {
-    pub(crate) fn answer(&self, request: u64, passphrase: Option<SecretString>) {
-        let sender = self
-            .waiting
-            .lock()
-            .expect("passphrases lock")
-            .remove(&request);
-        if let Some(sender) = sender {
-            let _ = sender.send(passphrase);
-        }
-    }
-
-    /// An asker that puts each question to the window and blocks (on the vault's worker
-    /// thread, never the window's) until it answers.
-    pub(crate) fn asker(self: &Arc<Self>, emitter: Emitter) -> PassphraseAsker {
-        let pending = self.clone();
-        Arc::new(move |question: PassphraseQuestion| {
-            let request = pending.next.fetch_add(1, Ordering::Relaxed) + 1;
-            let (sender, receiver) = mpsc::channel();
-            pending
-                .waiting
-                .lock()
-                .expect("passphrases lock")
-                .insert(request, sender);
-            emitter.emit(Event::PassphraseNeeded { request, question });
-            let answer = receiver.recv_timeout(ANSWER_WAIT).ok().flatten();
-            pending
-                .waiting
-                .lock()
-                .expect("passphrases lock")
-                .remove(&request);
-            answer
-        })
-    }
-}
 
 impl Tasks {
     pub(crate) async fn check_vault(&self) {

@@ -3,10 +3,11 @@
 
 use std::collections::HashSet;
 
+use super::context::Tasks;
 use crate::core::account::Account;
+use crate::core::blocking::blocking;
 use crate::core::protocol::Event;
 use crate::core::watch::{Changed, FileWatch};
-use crate::core::worker_tasks::{Tasks, blocking};
 
 impl Tasks {
     /// Follows the app's files until the worker stops. Without a watch (a file system that

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
+use super::context::Tasks;
 use crate::core::account::AccountId;
 use crate::core::protocol::{Event, ShownLink};
-use crate::core::worker_tasks::Tasks;
 
 impl Tasks {
     pub(crate) fn copy_shown_link(&self, account: AccountId, link: &ShownLink) {

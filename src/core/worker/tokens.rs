@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use super::context::{Tasks, failure};
 use crate::core::account::{Account, AccountId};
 use crate::core::protocol::{Event, TokenStatus};
 use crate::core::provider::{SessionToken, require_provider};
-use crate::core::worker_tasks::{Tasks, failure};
 
 /// How many token statuses go in one event while the list loads.
 const TOKEN_BATCH: usize = 256;

@@ -3,20 +3,29 @@
 //! on the network, the keyring or the clipboard.
 
 use std::any::Any;
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, mpsc};
 
 use tokio::sync::{mpsc as async_mpsc, oneshot};
 
-use crate::core::account::{Account, AccountId};
 use crate::core::engine::{Engine, EngineOptions};
 use crate::core::protocol::{Command, Event, Failure};
-use crate::core::provider::{AccountChooser, BoxFuture};
-use crate::core::worker_vault::PendingPassphrases;
+use crate::core::provider::BoxFuture;
+mod accounts;
+mod choices;
+mod clipboard;
+mod context;
+mod emitter;
+mod files;
+mod launches;
+mod passphrases;
+mod tasks;
+mod tokens;
+mod vault;
 
-/// Wakes the front end after an event was sent (the window passes `request_repaint`).
-pub type Wake = Arc<dyn Fn() + Send + Sync>;
+use self::choices::{EventChooser, PendingChoices};
+use self::emitter::Emitter;
+pub use self::emitter::Wake;
+use self::passphrases::PendingPassphrases;
 
 /// Builds the engine on the worker (reading config, starting a demo sandbox ...). Whatever
 /// else it returns is kept alive as long as the worker runs.
@@ -24,21 +33,6 @@ pub type EngineFactory = Box<
     dyn FnOnce(WorkerHooks) -> BoxFuture<'static, Result<(Engine, Box<dyn Any + Send>), Failure>>
         + Send,
 >;
-
-/// Sends events, then wakes the front end (in that order, so the wake finds the event).
-#[derive(Clone)]
-pub(crate) struct Emitter {
-    events: mpsc::Sender<Event>,
-    wake: Wake,
-}
-
-impl Emitter {
-    pub(crate) fn emit(&self, event: Event) {
-        if self.events.send(event).is_ok() {
-            (self.wake)();
-        }
-    }
-}
 
 /// The worker's ways back to the user, to install into the engine's options.
 pub struct WorkerHooks {
@@ -69,52 +63,6 @@ impl WorkerHooks {
         options
             .passphrase_relay
             .set_on_opened(Arc::new(move || emitter.emit(Event::VaultOpened)));
-    }
-}
-
-/// Choices asked through [`Event::ChoiceNeeded`], waiting for [`Command::Choose`].
-#[derive(Default)]
-pub(crate) struct PendingChoices {
-    next: AtomicU64,
-    waiting: Mutex<HashMap<u64, oneshot::Sender<Option<usize>>>>,
-}
-
-impl PendingChoices {
-    pub(crate) fn answer(&self, request: u64, choice: Option<usize>) {
-        let sender = self.waiting.lock().expect("choices lock").remove(&request);
-        if let Some(sender) = sender {
-            let _ = sender.send(choice);
-        }
-    }
-}
-
-struct EventChooser {
-    emitter: Emitter,
-    pending: Arc<PendingChoices>,
-}
-
-impl AccountChooser for EventChooser {
-    fn choose<'a>(
-        &'a self,
-        account: &'a Account,
-        choices: &'a [String],
-    ) -> BoxFuture<'a, Option<usize>> {
-        Box::pin(async move {
-            let request = self.pending.next.fetch_add(1, Ordering::Relaxed) + 1;
-            let (sender, receiver) = oneshot::channel();
-            self.pending
-                .waiting
-                .lock()
-                .expect("choices lock")
-                .insert(request, sender);
-            self.emitter.emit(Event::ChoiceNeeded {
-                request,
-                account: account.name.clone(),
-                choices: choices.to_vec(),
-            });
-            // A cancelled launch drops this future, and with it the question.
-            receiver.await.ok().flatten()
-        })
     }
 }
 
@@ -245,8 +193,7 @@ fn run(
                 return;
             }
         };
-        let tasks =
-            crate::core::worker_tasks::Tasks::new(Arc::new(engine), emitter, choices, passphrases);
+        let tasks = context::Tasks::new(Arc::new(engine), emitter, choices, passphrases);
         tasks.handle(Command::Reload);
         tasks.follow_files();
         tasks.watch_vault_lock();
@@ -263,7 +210,3 @@ fn run(
     });
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
 }
-
-/// The ids of accounts with a launch running, how to stop each, and how it came.
-pub(crate) type RunningLaunches =
-    Mutex<HashMap<AccountId, (tokio::task::AbortHandle, crate::core::protocol::Via)>>;

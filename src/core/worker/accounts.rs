@@ -1,0 +1,185 @@
+//! The worker's account tasks: loading, adding, editing, deleting, importing, and the
+//! activity read from the audit log.
+
+use time::OffsetDateTime;
+
+use super::context::{Tasks, failure};
+use crate::core::account::{Account, AccountId};
+use crate::core::blocking::blocking;
+use crate::core::engine::{AccountEdit, EngineError};
+use crate::core::protocol::{Event, Failure};
+use crate::core::provider::require_provider;
+use crate::core::secret::SecretString;
+
+impl Tasks {
+    pub(super) async fn reload(&self) {
+        self.emitter.emit(Event::Settings(self.engine.settings()));
+        // The keyring and the log are checked even when the account file cannot be read.
+        let accounts = self.send_accounts().await;
+        self.check_vault().await;
+        self.read_activity().await;
+        let Some(accounts) = accounts else {
+            return;
+        };
+        self.newly_listed(&accounts);
+        self.send_token_statuses(&accounts).await;
+    }
+
+    /// Sends the account list; `None` when it cannot be read.
+    pub(super) async fn send_accounts(&self) -> Option<Vec<Account>> {
+        let engine = self.engine.clone();
+        match blocking(move || engine.accounts()).await {
+            Ok(accounts) => {
+                self.emitter.emit(Event::Accounts(accounts.clone()));
+                Some(accounts)
+            }
+            Err(err) => {
+                self.emitter
+                    .emit(Event::AccountsFailed(Failure::from_error(&err)));
+                None
+            }
+        }
+    }
+
+    /// Sends the audit lines written since the last read, and the launch times they hold.
+    pub(super) async fn read_activity(&self) {
+        let mut offset = self.audit_offset.lock().await;
+        let engine = self.engine.clone();
+        let from = *offset;
+        let chunk = match blocking(move || engine.audit.read_from(from)).await {
+            Ok(chunk) => chunk,
+            Err(err) => {
+                tracing::warn!("could not read the audit log: {err}");
+                return;
+            }
+        };
+        *offset = chunk.next;
+        if chunk.records.is_empty() {
+            return;
+        }
+        let launched: Vec<(AccountId, OffsetDateTime)> = chunk
+            .records
+            .iter()
+            .filter(|record| record.action == "launch" && record.outcome == "ok")
+            .filter_map(|record| {
+                Some((
+                    record.account_id.parse().ok()?,
+                    OffsetDateTime::parse(
+                        &record.time,
+                        &time::format_description::well_known::Rfc3339,
+                    )
+                    .ok()?,
+                ))
+            })
+            .collect();
+        self.emitter.emit(Event::Activity(chunk.records));
+        if !launched.is_empty() {
+            self.emitter.emit(Event::LastLaunched(launched));
+        }
+    }
+
+    pub(super) async fn find(&self, account: AccountId) -> Result<Account, EngineError> {
+        let engine = self.engine.clone();
+        blocking(move || {
+            engine
+                .find_account(&account.to_string())
+                .map_err(EngineError::from)
+        })
+        .await
+    }
+
+    pub(super) async fn import(&self, path: std::path::PathBuf) {
+        let engine = self.engine.clone();
+        let imported = blocking(move || {
+            let text = std::fs::read_to_string(&path).map_err(|err| Failure {
+                kind: crate::core::error::ErrorKind::Config,
+                message: format!("Could not read {}: {err}.", path.display()),
+                hint: Some("Check the path: the file an export wrote, like accounts.json.".into()),
+            })?;
+            engine
+                .import_accounts(&text)
+                .map_err(|err| Failure::from_error(&err))
+        })
+        .await;
+        let names = imported.map(|accounts| accounts.into_iter().map(|a| a.name).collect());
+        if names.is_ok() {
+            self.send_accounts().await;
+        }
+        self.emitter.emit(Event::Imported(names));
+    }
+
+    pub(super) async fn add(&self, account: Account, secrets: Vec<(String, SecretString)>) {
+        let engine = self.engine.clone();
+        let added = blocking(move || engine.add_account(account, secrets)).await;
+        self.report_saved(added, true).await;
+    }
+
+    pub(super) async fn edit(
+        &self,
+        id: AccountId,
+        edit: AccountEdit,
+        secrets: Vec<(String, SecretString)>,
+    ) {
+        let edited = self
+            .engine
+            .edit_account(&id.to_string(), edit, secrets)
+            .await;
+        self.report_saved(edited, false).await;
+    }
+
+    pub(super) async fn report_saved(&self, saved: Result<Account, EngineError>, created: bool) {
+        match saved {
+            Ok(account) => {
+                self.send_accounts().await;
+                self.send_status(&account).await;
+                self.emitter.emit(Event::Saved { account, created });
+            }
+            Err(err) => self.emitter.emit(Event::SaveFailed(failure(&err))),
+        }
+    }
+
+    /// Adds the source account's secrets that `secrets` does not set (a duplicate).
+    pub(super) async fn with_copied_secrets(
+        &self,
+        source: AccountId,
+        account: &Account,
+        mut secrets: Vec<(String, SecretString)>,
+    ) -> Result<Vec<(String, SecretString)>, EngineError> {
+        let vault = self.engine.vault().clone();
+        let names: Vec<&'static str> = require_provider(account.provider)
+            .spec()
+            .secrets
+            .iter()
+            .map(|spec| spec.name)
+            .filter(|name| !secrets.iter().any(|(given, _)| given == name))
+            .collect();
+        let copied = blocking(move || {
+            names
+                .into_iter()
+                .filter_map(|name| {
+                    let key = crate::core::store::vault::SecretKey::new(source, name);
+                    vault
+                        .get(&key)
+                        .map(|value| Some((name.to_string(), value?)))
+                        .transpose()
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+        secrets.extend(copied);
+        Ok(secrets)
+    }
+
+    pub(super) async fn delete(&self, id: AccountId) {
+        match self.engine.remove_account(&id.to_string()).await {
+            Ok(removed) => {
+                self.emitter.emit(Event::Deleted {
+                    account: id,
+                    name: removed.name,
+                });
+                self.send_accounts().await;
+            }
+            Err(err) => self.emitter.emit(Event::SaveFailed(failure(&err))),
+        }
+    }
+}
