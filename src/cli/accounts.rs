@@ -10,7 +10,8 @@ use super::output::Output;
 use super::report::CliError;
 use super::secrets_input;
 use crate::core::account::{Account, ProviderId};
-use crate::core::engine::{AccountEdit, Engine};
+use crate::core::account_changes::{AccountEdit, check_account};
+use crate::core::engine::Engine;
 use crate::core::error::ErrorKind;
 use crate::core::provider::require_provider;
 use crate::core::store::atomic::write_atomically;
@@ -80,7 +81,7 @@ fn add(args: AddArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
     account.favourite = args.favourite;
     account.notes = args.fields.notes.clone().unwrap_or_default();
     // Check the settings before asking for any secret.
-    crate::core::engine::check_account(&account).map_err(not_added)?;
+    check_account(&account).map_err(not_added)?;
     let secrets =
         secrets_input::collect(provider, &args.fields, &provider.required_secrets(&account))?;
     let saved = engine.add_account(account, secrets).map_err(not_added)?;

@@ -14,8 +14,6 @@ use crate::core::clock::rfc3339;
 use crate::core::paths::ensure_private_dir;
 use crate::core::store::atomic::FileLock;
 
-pub use crate::core::audit_read::{AuditChunk, AuditPosition, TAIL_BYTES};
-
 pub const AUDIT_SCHEMA_VERSION: u32 = 1;
 
 /// How an action reached the app; every audit record names it.

@@ -23,8 +23,6 @@ use crate::core::store::vault_choice::{SwitchableVault, VaultSelection};
 use crate::core::store::vault_prompt::PassphraseRelay;
 use crate::core::tokens::{LockWait, TokenCache};
 
-pub use crate::core::account_changes::{AccountEdit, check_account};
-
 /// How to build an engine.
 pub struct EngineOptions {
     pub paths: AppPaths,

@@ -1,3 +1,4 @@
+use crate::core::account_changes::AccountEdit;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;

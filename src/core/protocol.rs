@@ -7,9 +7,9 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::core::account::{Account, AccountId};
+use crate::core::account_changes::AccountEdit;
 use crate::core::audit::AuditRecord;
 pub use crate::core::audit::Via;
-use crate::core::engine::AccountEdit;
 use crate::core::error::{ErrorKind, UserFacing};
 use crate::core::launch::LaunchStep;
 use crate::core::provider::discovery::DiscoveredChoice;

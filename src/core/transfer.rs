@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::core::account::{Account, AccountId, ProviderId};
+use crate::core::account_changes::check_account;
 use crate::core::clock::rfc3339;
-use crate::core::engine::{Engine, EngineError, check_account};
+use crate::core::engine::{Engine, EngineError};
 
 pub const EXPORT_FORMAT: &str = "sso-launcher-accounts";
 pub const EXPORT_VERSION: u32 = 1;

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::core::account::{Account, AccountId, ProviderId};
-use crate::core::engine::AccountEdit;
+use crate::core::account_changes::AccountEdit;
 use crate::core::protocol::{Command, Failure};
 use crate::core::provider::discovery::{DiscoveredChoice, DiscoveredSetting};
 use crate::core::provider::form::{

@@ -9,7 +9,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use sso_launcher::core::account::AccountId;
-use sso_launcher::core::audit::{AuditLog, AuditPosition};
+use sso_launcher::core::audit::AuditLog;
+use sso_launcher::core::audit_read::AuditPosition;
 use sso_launcher::core::store::accounts::AccountStore;
 use sso_launcher::core::store::settings::Settings;
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use egui::{Key, Modifiers};
 use serde_json::Value;
 use sso_launcher::core::account::AccountId;
-use sso_launcher::core::engine::AccountEdit;
+use sso_launcher::core::account_changes::AccountEdit;
 use sso_launcher::core::protocol::{Command, Event, LaunchHow, Via};
 use sso_launcher::core::secret::SecretString;
 use sso_launcher::core::store::vault::{

@@ -5,8 +5,9 @@ use time::OffsetDateTime;
 
 use super::context::{Tasks, failure};
 use crate::core::account::{Account, AccountId};
+use crate::core::account_changes::AccountEdit;
 use crate::core::blocking::blocking;
-use crate::core::engine::{AccountEdit, EngineError};
+use crate::core::engine::EngineError;
 use crate::core::protocol::{Event, Failure};
 use crate::core::provider::require_provider;
 use crate::core::secret::SecretString;

@@ -9,7 +9,7 @@ use super::choices::PendingChoices;
 use super::emitter::Emitter;
 use super::passphrases::PendingPassphrases;
 use crate::core::account::AccountId;
-use crate::core::audit::AuditPosition;
+use crate::core::audit_read::AuditPosition;
 use crate::core::engine::{Engine, EngineError};
 use crate::core::protocol::Failure;
 

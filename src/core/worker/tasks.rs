@@ -3,8 +3,8 @@
 
 use super::context::{Tasks, failure};
 use super::vault::needs_secrets;
+use crate::core::account_changes::AccountEdit;
 use crate::core::blocking::blocking;
-use crate::core::engine::AccountEdit;
 use crate::core::protocol::{Command, Event};
 
 impl Tasks {
