@@ -12,6 +12,7 @@ use crate::core::audit::AuditRecord;
 pub use crate::core::audit::Via;
 use crate::core::error::{ErrorKind, UserFacing};
 use crate::core::launch::LaunchStep;
+use crate::core::launch::LaunchTarget;
 use crate::core::provider::discovery::DiscoveredChoice;
 use crate::core::secret::SecretString;
 use crate::core::store::settings::Settings;
@@ -30,7 +31,7 @@ pub enum Command {
     /// Launch the account: open its sign-on page, or copy the one-time link.
     Launch {
         account: AccountId,
-        how: LaunchHow,
+        how: LaunchTarget,
         /// Where the user asked for it (audited; the tray, quick launch and links notify).
         via: Via,
     },
@@ -88,15 +89,6 @@ pub enum Command {
     CopyShownLink { account: AccountId, link: ShownLink },
 }
 
-/// How a launch delivers its link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LaunchHow {
-    /// The account's browser (its command, the default command, or the system browser).
-    Browser,
-    /// The clipboard, cleared when the link expires.
-    CopyLink,
-}
-
 /// What the worker tells front ends.
 #[derive(Debug)]
 pub enum Event {
@@ -114,7 +106,7 @@ pub enum Event {
     /// A launch began (from any front end of this worker).
     LaunchStarted {
         account: AccountId,
-        how: LaunchHow,
+        how: LaunchTarget,
         via: Via,
     },
     /// A launch started a step.

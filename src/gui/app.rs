@@ -2,7 +2,8 @@
 //! their actions into state changes and worker commands. It never blocks.
 
 use crate::core::account::ProviderId;
-use crate::core::protocol::{Command, LaunchHow, Via};
+use crate::core::launch::LaunchTarget;
+use crate::core::protocol::{Command, Via};
 use crate::core::store::settings::{Settings, TEXT_SCALE_RANGE, Theme};
 use crate::core::store::settings_change::SettingsChange;
 use crate::core::worker::{EngineFactory, WorkerHandle};
@@ -100,7 +101,7 @@ impl SsoApp {
                 state.list.scroll_to_selected = true;
                 self.worker.send(Command::Launch {
                     account: id,
-                    how: LaunchHow::Browser,
+                    how: LaunchTarget::Browser,
                     via: Via::Link,
                 });
             }
@@ -114,9 +115,9 @@ impl SsoApp {
             }
             Action::Launch(id) | Action::CopyLink(id) => {
                 let how = if matches!(action, Action::Launch(_)) {
-                    LaunchHow::Browser
+                    LaunchTarget::Browser
                 } else {
-                    LaunchHow::CopyLink
+                    LaunchTarget::Copy
                 };
                 if state.is_running(id) {
                     return;

@@ -9,7 +9,7 @@
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, ScrollArea, TextEdit};
 
 use crate::core::account::{Account, AccountId};
-use crate::core::protocol::LaunchHow;
+use crate::core::launch::LaunchTarget;
 use crate::gui::search;
 use crate::gui::state::AppState;
 
@@ -40,7 +40,7 @@ pub struct QuickState {
 /// What the user did in the quick-launch window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuickAction {
-    Launch(AccountId, LaunchHow),
+    Launch(AccountId, LaunchTarget),
     Close,
 }
 
@@ -87,9 +87,9 @@ fn draw(ui: &mut egui::Ui, state: &AppState, quick: &mut QuickState) -> Vec<Quic
         if input.consume_key(Modifiers::NONE, Key::Escape) {
             actions.push(QuickAction::Close);
         } else if input.consume_shortcut(&copy) {
-            actions.extend(chosen.map(|id| QuickAction::Launch(id, LaunchHow::CopyLink)));
+            actions.extend(chosen.map(|id| QuickAction::Launch(id, LaunchTarget::Copy)));
         } else if input.consume_key(Modifiers::NONE, Key::Enter) {
-            actions.extend(chosen.map(|id| QuickAction::Launch(id, LaunchHow::Browser)));
+            actions.extend(chosen.map(|id| QuickAction::Launch(id, LaunchTarget::Browser)));
         } else if input.consume_key(Modifiers::NONE, Key::ArrowDown) {
             quick.selected = (quick.selected + 1).min(quick.shown.len().saturating_sub(1));
         } else if input.consume_key(Modifiers::NONE, Key::ArrowUp) {
@@ -133,7 +133,7 @@ fn draw(ui: &mut egui::Ui, state: &AppState, quick: &mut QuickState) -> Vec<Quic
                     quick.scrolled_to = Some(position);
                 }
                 if row.clicked() {
-                    actions.push(QuickAction::Launch(*id, LaunchHow::Browser));
+                    actions.push(QuickAction::Launch(*id, LaunchTarget::Browser));
                 }
             }
         });

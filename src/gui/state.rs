@@ -1,5 +1,6 @@
 //! The window's view model: what the worker reported, folded into plain data the views draw.
 
+use crate::core::launch::LaunchTarget;
 use std::collections::{HashMap, VecDeque};
 
 use time::OffsetDateTime;
@@ -7,9 +8,7 @@ use time::OffsetDateTime;
 use crate::core::account::{Account, AccountId};
 use crate::core::audit::AuditRecord;
 use crate::core::launch::LaunchStep;
-use crate::core::protocol::{
-    Event, Failure, LaunchHow, LaunchReport, TokenStatus, VaultStatus, Via,
-};
+use crate::core::protocol::{Event, Failure, LaunchReport, TokenStatus, VaultStatus, Via};
 use crate::core::store::settings::Settings;
 use crate::core::store::settings_change::SettingsChange;
 use crate::gui::commands::Tab;
@@ -25,7 +24,7 @@ const NOTICE_LIMIT: usize = 20;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LaunchState {
     Running {
-        how: LaunchHow,
+        how: LaunchTarget,
         step: Option<LaunchStep>,
         waiting_for_browser: bool,
     },

@@ -2,12 +2,13 @@
 //! tray elsewhere). It lives on the window's thread; its menu clicks go straight to the
 //! worker as commands (or to the window, for Search, Open and Quit), then wake the window.
 
+use crate::core::launch::LaunchTarget;
 use std::sync::mpsc::Sender;
 
 use tray_icon::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tray_icon::{Icon, MouseButton, TrayIcon, TrayIconBuilder, TrayIconEvent};
 
-use crate::core::protocol::{Command, LaunchHow, Via};
+use crate::core::protocol::{Command, Via};
 use crate::core::worker::CommandSender;
 use crate::gui::tray_model::{TrayCommand, TrayEntry, TrayMood, TrayView, account_of};
 
@@ -37,7 +38,7 @@ impl Tray {
             if let Some(account) = account_of(id) {
                 commands.send(Command::Launch {
                     account,
-                    how: LaunchHow::Browser,
+                    how: LaunchTarget::Browser,
                     via: Via::Tray,
                 });
             } else if let Some(command) = TrayCommand::from_menu_id(id) {

@@ -10,7 +10,8 @@ use egui::{Key, Modifiers};
 use serde_json::Value;
 use sso_launcher::core::account::AccountId;
 use sso_launcher::core::account_changes::AccountEdit;
-use sso_launcher::core::protocol::{Command, Event, LaunchHow, Via};
+use sso_launcher::core::launch::LaunchTarget;
+use sso_launcher::core::protocol::{Command, Event, Via};
 use sso_launcher::core::secret::SecretString;
 use sso_launcher::core::store::vault::{
     KeyringVault, SecretKey, SecretVault, VaultBackend, VaultError,
@@ -216,7 +217,7 @@ fn a_hanging_keyring_write_stalls_no_other_launch() {
 
     worker.send(Command::Launch {
         account: three,
-        how: LaunchHow::Browser,
+        how: LaunchTarget::Browser,
         via: Via::Window,
     });
     let finished = next_event(
@@ -263,7 +264,7 @@ fn a_command_waiting_for_the_windows_sign_in_says_so_and_gives_up_in_time() {
     });
     worker.send(Command::Launch {
         account: id,
-        how: LaunchHow::Browser,
+        how: LaunchTarget::Browser,
         via: Via::Window,
     });
     next_event(&worker, "the window's sign-in to wait", |event| {

@@ -6,11 +6,11 @@ use crate::core::account::AccountId;
 use crate::core::blocking::supervised;
 use crate::core::error::ErrorKind;
 use crate::core::launch::{Delivery, LaunchOutcome, LaunchTarget};
-use crate::core::protocol::{Event, Failure, LaunchHow, LaunchReport, ShownLink, Via};
+use crate::core::protocol::{Event, Failure, LaunchReport, ShownLink, Via};
 use crate::core::provider::require_provider;
 
 impl Tasks {
-    pub(super) fn start_launch(&self, account: AccountId, how: LaunchHow, via: Via) {
+    pub(super) fn start_launch(&self, account: AccountId, how: LaunchTarget, via: Via) {
         let mut running = self.launches.lock().expect("launches lock");
         if running
             .get(&account)
@@ -72,14 +72,11 @@ impl Tasks {
     pub(super) async fn launch(
         &self,
         id: AccountId,
-        how: LaunchHow,
+        how: LaunchTarget,
         via: Via,
     ) -> Result<LaunchReport, Failure> {
         let account = self.find(id).await.map_err(|err| failure(&err))?;
-        let target = match how {
-            LaunchHow::Browser => LaunchTarget::Browser,
-            LaunchHow::CopyLink => LaunchTarget::Copy,
-        };
+        let target = how;
         let emitter = self.emitter.clone();
         let on_step = move |step| emitter.emit(Event::LaunchStep { account: id, step });
         let outcome = self.engine.launch(&account, target, via, &on_step).await;
@@ -105,7 +102,7 @@ impl Tasks {
     pub(super) fn deliver(
         &self,
         id: AccountId,
-        how: LaunchHow,
+        how: LaunchTarget,
         outcome: LaunchOutcome,
     ) -> LaunchReport {
         let mut report = LaunchReport {
@@ -122,7 +119,7 @@ impl Tasks {
                     "Could not open the browser ({reason}). Open the link below by hand, or set a browser command in Settings."
                 )
             }
-            Delivery::TokenHeld if how == LaunchHow::CopyLink => {
+            Delivery::TokenHeld if how == LaunchTarget::Copy => {
                 "There is no link to copy: this account hands out a token, not a page. The token is on the Tokens tab; a Landing page (Edit, More options) gives it a page to open.".into()
             }
             Delivery::TokenHeld => "Signed in; a token is held (no page to open).".into(),
@@ -142,10 +139,10 @@ impl Tasks {
                 report.copied_until = Some(self.engine.clock.now() + lifetime);
                 self.hold_on_clipboard(id, url, lifetime);
                 let why = match how {
-                    LaunchHow::Browser => {
+                    LaunchTarget::Browser => {
                         " (this account copies links instead of opening a browser)"
                     }
-                    LaunchHow::CopyLink => "",
+                    LaunchTarget::Copy | LaunchTarget::PrintOnly => "",
                 };
                 format!(
                     "Link copied{why}; it is cleared from the clipboard in {} s.",

@@ -1,13 +1,14 @@
 //! The selected account, beside the list: who it is, its actions (which never move), the last
 //! result in full with what to do, and its session, last launch, browser and notes.
 
+use crate::core::launch::LaunchTarget;
 use egui::{RichText, ScrollArea, Ui};
 use time::OffsetDateTime;
 
 use crate::core::account::Account;
 use crate::core::browser::BrowserMode;
 use crate::core::human_time;
-use crate::core::protocol::{LaunchHow, TokenStatus};
+use crate::core::protocol::TokenStatus;
 use crate::core::provider::form::signs_in_as;
 use crate::gui::commands::{Action, action_button, primary_button};
 use crate::gui::state::{AppState, LaunchState};
@@ -120,8 +121,8 @@ fn progress(ui: &mut Ui, state: &AppState, account: &Account, actions: &mut Vec<
             ui.horizontal(|ui| {
                 ui.spinner();
                 let what = match how {
-                    LaunchHow::Browser => "Launching",
-                    LaunchHow::CopyLink => "Getting a link",
+                    LaunchTarget::Browser => "Launching",
+                    LaunchTarget::Copy | LaunchTarget::PrintOnly => "Getting a link",
                 };
                 let step = if *waiting_for_browser {
                     "waiting for the browser to come back"
