@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use sso_launcher::core::account::{Account, AccountId};
 use sso_launcher::core::audit::{AuditLog, AuditRecord, Via};
-use sso_launcher::core::provider::ProviderState;
+use sso_launcher::core::provider::Remembered;
 use sso_launcher::core::store::StoreError;
 use sso_launcher::core::store::accounts::AccountStore;
 use sso_launcher::core::store::remembered::RememberedStore;
@@ -89,7 +89,7 @@ fn next_remembered_counter(folder: &Path) -> u64 {
         .get("counter")
         .map_or(0, |number| number.parse::<u64>().expect("a number"))
         + 1;
-    let state: ProviderState = [("counter", counter), ("copy", counter)]
+    let state: Remembered = [("counter", counter), ("copy", counter)]
         .into_iter()
         .map(|(key, value)| (key.to_string(), value.to_string()))
         .collect();

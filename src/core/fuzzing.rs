@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::core::audit::AuditRecord;
 use crate::core::http::HttpResponse;
-use crate::core::provider::{ProviderState, answer_readers};
+use crate::core::provider::{Remembered, answer_readers};
 use crate::core::server_text::SentValues;
 use crate::core::store::settings::{SETTINGS_SCHEMA_VERSION, Settings};
 
@@ -67,7 +67,7 @@ pub fn config_files(data: &[u8]) {
             let _ = settings.check();
         }
     }
-    let _ = serde_json::from_slice::<ProviderState>(data);
+    let _ = serde_json::from_slice::<Remembered>(data);
     for line in data.split(|byte| *byte == b'\n') {
         let _ = serde_json::from_slice::<AuditRecord>(line);
     }

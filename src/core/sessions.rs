@@ -6,8 +6,8 @@ use std::time::Instant;
 use crate::core::account::{Account, ProviderId};
 use crate::core::engine::{Engine, EngineError};
 use crate::core::provider::{
-    Flow, Provider, ProviderContext, ProviderError, ProviderState, Secrets, SessionFlow,
-    SessionToken, require_provider,
+    Flow, Provider, ProviderContext, ProviderError, Remembered, Secrets, SessionFlow, SessionToken,
+    require_provider,
 };
 use crate::core::sign_in::AccountBrowser;
 use crate::core::store::vault::SecretKey;
@@ -186,7 +186,7 @@ impl Engine {
                 && let Some(refresh) = sessions.refresh(context, account, &secrets, &stale)
             {
                 match refresh.await {
-                    Ok(renewed) => return Ok(self.keep_state(account, &remembered, renewed)),
+                    Ok(renewed) => return Ok(self.remember(account, &remembered, renewed)),
                     // A refresh token the provider no longer honours: sign in afresh.
                     Err(ProviderError::Rejected { code, .. }) => {
                         tracing::info!(account = %account.name, %code, "refresh refused; signing in again");
@@ -204,7 +204,7 @@ impl Engine {
                 },
             };
             let session = sessions.authenticate(context, account, &secrets).await?;
-            Ok::<_, EngineError>(self.keep_state(account, &remembered, session))
+            Ok::<_, EngineError>(self.remember(account, &remembered, session))
         };
         let result = if renewal != Renewal::WhenDue {
             self.tokens.renew(account.id, authenticate).await
@@ -266,17 +266,17 @@ impl Engine {
 
     /// Keeps what the provider asked to remember for the next sign-in (a failure to write
     /// it costs only a first-time sign-in later, so it is logged, not fatal).
-    fn keep_state(
+    fn remember(
         &self,
         account: &Account,
-        kept: &ProviderState,
+        kept: &Remembered,
         session: SessionToken,
     ) -> SessionToken {
         if session.state.is_empty() || session.state == *kept {
             return session;
         }
         if let Err(err) = self.remembered.save(account.id, &session.state) {
-            tracing::warn!(account = %account.name, "could not keep the provider state: {err}");
+            tracing::warn!(account = %account.name, "could not keep what the provider asked to remember: {err}");
         }
         session
     }

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use url::Url;
 
 use super::json::{body_as_json, string_at};
-use super::{ProviderContext, ProviderError, ProviderState, SessionToken, server_expiry};
+use super::{ProviderContext, ProviderError, Remembered, SessionToken, server_expiry};
 use crate::core::http::HttpResponse;
 use crate::core::secret::{AccessToken, SecretString};
 use crate::core::server_text::{EXCERPT_CHARS, excerpt};
@@ -85,7 +85,7 @@ impl Call<'_> {
 pub fn read_tokens(
     answer: &Answer,
     issued_at: OffsetDateTime,
-    previous: &ProviderState,
+    previous: &Remembered,
 ) -> Result<SessionToken, ProviderError> {
     let body = body_as_json(NAME, &answer.response)?;
     let missing = |field: &str| {
@@ -356,7 +356,7 @@ pub(crate) fn read_any(response: &HttpResponse) {
         response: response.clone(),
         correlation_id: "property".into(),
     };
-    let _ = read_tokens(&answer, OffsetDateTime::now_utc(), &ProviderState::new());
+    let _ = read_tokens(&answer, OffsetDateTime::now_utc(), &Remembered::new());
     let _ = error(&answer, "call");
     let _ = platform_code(&String::from_utf8_lossy(&response.body));
 }

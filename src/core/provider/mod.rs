@@ -53,14 +53,14 @@ pub struct ProviderContext<'a> {
     pub chooser: Option<&'a dyn AccountChooser>,
     /// What the last sign-in left for the next one (AGS's `client_id` ...), kept by the
     /// engine across sessions and logouts.
-    pub remembered: &'a ProviderState,
+    pub remembered: &'a Remembered,
 }
 
 /// Non-secret values a provider asks the engine to keep for the account's next sign-in.
-pub type ProviderState = BTreeMap<String, String>;
+pub type Remembered = BTreeMap<String, String>;
 
 /// Nothing remembered.
-pub static NOTHING_REMEMBERED: ProviderState = BTreeMap::new();
+pub static NOTHING_REMEMBERED: Remembered = BTreeMap::new();
 
 /// How a provider asks the user to choose between several matching accounts.
 pub trait AccountChooser: Send + Sync {
@@ -138,7 +138,7 @@ pub struct SessionToken {
     /// Until when the refresh token may be used (`None`: until the provider refuses it).
     pub refresh_expires_at: Option<OffsetDateTime>,
     /// Non-secret values to remember for the next sign-in (see [`ProviderContext::remembered`]).
-    pub state: ProviderState,
+    pub state: Remembered,
 }
 
 /// The claims of a validated ID token that are shown to the user (none is secret).
@@ -169,7 +169,7 @@ impl SessionToken {
             refresh_token: None,
             id_claims: None,
             refresh_expires_at: None,
-            state: ProviderState::new(),
+            state: Remembered::new(),
         }
     }
 

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::core::account::AccountId;
-use crate::core::provider::ProviderState;
+use crate::core::provider::Remembered;
 use crate::core::store::atomic::write_atomically;
 
 #[derive(Debug, Clone)]
@@ -24,23 +24,23 @@ impl RememberedStore {
 
     /// The remembered values; a missing file is nothing remembered, and so is a damaged one
     /// (logged): the next sign-in then behaves like a first one and writes it anew.
-    pub fn load(&self, account: AccountId) -> ProviderState {
+    pub fn load(&self, account: AccountId) -> Remembered {
         let path = self.file(account);
         match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|err| {
                 tracing::warn!(path = %path.display(), "ignoring a damaged remembered-state file: {err}");
-                ProviderState::new()
+                Remembered::new()
             }),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => ProviderState::new(),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Remembered::new(),
             Err(err) => {
                 tracing::warn!(path = %path.display(), "could not read the remembered state: {err}");
-                ProviderState::new()
+                Remembered::new()
             }
         }
     }
 
     /// Keeps `state`, replacing what was kept (atomically).
-    pub fn save(&self, account: AccountId, state: &ProviderState) -> std::io::Result<()> {
+    pub fn save(&self, account: AccountId, state: &Remembered) -> std::io::Result<()> {
         let text = serde_json::to_vec_pretty(state).expect("state serialises");
         write_atomically(&self.file(account), &text)
     }
@@ -64,7 +64,7 @@ mod tests {
         let store = RememberedStore::new(dir.path().join("remembered"));
         let account = AccountId::new_random();
         assert!(store.load(account).is_empty());
-        let state = ProviderState::from([("client_id".to_string(), "PUB_7".to_string())]);
+        let state = Remembered::from([("client_id".to_string(), "PUB_7".to_string())]);
         store.save(account, &state).unwrap();
         assert_eq!(store.load(account), state);
         std::fs::write(store.file(account), b"{not json").unwrap();
