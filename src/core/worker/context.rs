@@ -17,6 +17,7 @@ use crate::core::protocol::Failure;
 pub(crate) type RunningLaunches =
     Mutex<HashMap<AccountId, (tokio::task::AbortHandle, crate::core::protocol::Via)>>;
 
+/// What every task holds: cheap to clone, one clone per task.
 #[derive(Clone)]
 pub(crate) struct Tasks {
     pub(super) engine: Arc<Engine>,

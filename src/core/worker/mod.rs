@@ -2,14 +2,6 @@
 //! and reports [`Event`]s. A front end's thread only sends and receives, so it never waits
 //! on the network, the keyring or the clipboard.
 
-use std::any::Any;
-use std::sync::{Arc, mpsc};
-
-use tokio::sync::{mpsc as async_mpsc, oneshot};
-
-use crate::core::engine::{Engine, EngineOptions};
-use crate::core::protocol::{Command, Event, Failure};
-use crate::core::provider::BoxFuture;
 mod accounts;
 mod choices;
 mod clipboard;
@@ -22,10 +14,18 @@ mod tasks;
 mod tokens;
 mod vault;
 
+use std::any::Any;
+use std::sync::{Arc, mpsc};
+
+use tokio::sync::{mpsc as async_mpsc, oneshot};
+
 use self::choices::{EventChooser, PendingChoices};
 use self::emitter::Emitter;
 pub use self::emitter::Wake;
 use self::passphrases::PendingPassphrases;
+use crate::core::engine::{Engine, EngineOptions};
+use crate::core::protocol::{Command, Event, Failure};
+use crate::core::provider::BoxFuture;
 
 /// Builds the engine on the worker (reading config, starting a demo sandbox ...). Whatever
 /// else it returns is kept alive as long as the worker runs.
