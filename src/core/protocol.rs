@@ -31,7 +31,7 @@ pub enum Command {
     /// Launch the account: open its sign-on page, or copy the one-time link.
     Launch {
         account: AccountId,
-        how: LaunchTarget,
+        target: LaunchTarget,
         /// Where the user asked for it (audited; the tray, quick launch and links notify).
         via: Via,
     },
@@ -106,7 +106,7 @@ pub enum Event {
     /// A launch began (from any front end of this worker).
     LaunchStarted {
         account: AccountId,
-        how: LaunchTarget,
+        target: LaunchTarget,
         via: Via,
     },
     /// A launch started a step.

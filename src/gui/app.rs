@@ -101,7 +101,7 @@ impl SsoApp {
                 state.list.scroll_to_selected = true;
                 self.worker.send(Command::Launch {
                     account: id,
-                    how: LaunchTarget::Browser,
+                    target: LaunchTarget::Browser,
                     via: Via::Link,
                 });
             }
@@ -114,7 +114,7 @@ impl SsoApp {
                 }
             }
             Action::Launch(id) | Action::CopyLink(id) => {
-                let how = if matches!(action, Action::Launch(_)) {
+                let target = if matches!(action, Action::Launch(_)) {
                     LaunchTarget::Browser
                 } else {
                     LaunchTarget::Copy
@@ -126,14 +126,14 @@ impl SsoApp {
                 state.launches.insert(
                     id,
                     LaunchState::Running {
-                        how,
+                        target,
                         step: None,
                         waiting_for_browser: false,
                     },
                 );
                 self.worker.send(Command::Launch {
                     account: id,
-                    how,
+                    target,
                     via: Via::Window,
                 });
             }

@@ -204,10 +204,10 @@ impl SsoApp {
         });
         for action in quick::show(ui, &mut self.state) {
             self.close_quick(&ctx);
-            if let QuickAction::Launch(account, how) = action {
+            if let QuickAction::Launch(account, target) = action {
                 self.worker.send(Command::Launch {
                     account,
-                    how,
+                    target,
                     via: Via::QuickLaunch,
                 });
             }

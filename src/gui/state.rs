@@ -24,7 +24,7 @@ const NOTICE_LIMIT: usize = 20;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LaunchState {
     Running {
-        how: LaunchTarget,
+        target: LaunchTarget,
         step: Option<LaunchStep>,
         waiting_for_browser: bool,
     },
@@ -206,12 +206,14 @@ impl AppState {
                     *waiting_for_browser = waiting;
                 }
             }
-            Event::LaunchStarted { account, how, .. } => {
+            Event::LaunchStarted {
+                account, target, ..
+            } => {
                 if !self.is_running(account) {
                     self.launches.insert(
                         account,
                         LaunchState::Running {
-                            how,
+                            target,
                             step: None,
                             waiting_for_browser: false,
                         },

@@ -38,7 +38,7 @@ impl Tray {
             if let Some(account) = account_of(id) {
                 commands.send(Command::Launch {
                     account,
-                    how: LaunchTarget::Browser,
+                    target: LaunchTarget::Browser,
                     via: Via::Tray,
                 });
             } else if let Some(command) = TrayCommand::from_menu_id(id) {

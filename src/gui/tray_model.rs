@@ -349,7 +349,7 @@ mod tests {
         assert_eq!(mood_and_tooltip(&state).0, TrayMood::Idle);
         state.apply(Event::LaunchStarted {
             account: acme,
-            how: crate::core::launch::LaunchTarget::Browser,
+            target: crate::core::launch::LaunchTarget::Browser,
             via: Via::Tray,
         });
         assert!(matches!(

@@ -217,7 +217,7 @@ fn a_hanging_keyring_write_stalls_no_other_launch() {
 
     worker.send(Command::Launch {
         account: three,
-        how: LaunchTarget::Browser,
+        target: LaunchTarget::Browser,
         via: Via::Window,
     });
     let finished = next_event(
@@ -264,7 +264,7 @@ fn a_command_waiting_for_the_windows_sign_in_says_so_and_gives_up_in_time() {
     });
     worker.send(Command::Launch {
         account: id,
-        how: LaunchTarget::Browser,
+        target: LaunchTarget::Browser,
         via: Via::Window,
     });
     next_event(&worker, "the window's sign-in to wait", |event| {

@@ -10,7 +10,7 @@ use crate::core::protocol::{Event, Failure, LaunchReport, ShownLink, Via};
 use crate::core::provider::require_provider;
 
 impl Tasks {
-    pub(super) fn start_launch(&self, account: AccountId, how: LaunchTarget, via: Via) {
+    pub(super) fn start_launch(&self, account: AccountId, target: LaunchTarget, via: Via) {
         let mut running = self.launches.lock().expect("launches lock");
         if running
             .get(&account)
@@ -21,13 +21,16 @@ impl Tasks {
             ));
             return;
         }
-        self.emitter
-            .emit(Event::LaunchStarted { account, how, via });
+        self.emitter.emit(Event::LaunchStarted {
+            account,
+            target,
+            via,
+        });
         let tasks = self.clone();
         let task = tokio::spawn(async move {
             // A bug that panics mid-launch ends it with a message, not a row left spinning.
             let launching = tasks.clone();
-            let result = supervised(async move { launching.launch(account, how, via).await })
+            let result = supervised(async move { launching.launch(account, target, via).await })
                 .await
                 .unwrap_or_else(|panic| {
                     tracing::error!("a launch stopped on an internal error: {panic}");
@@ -72,11 +75,10 @@ impl Tasks {
     pub(super) async fn launch(
         &self,
         id: AccountId,
-        how: LaunchTarget,
+        target: LaunchTarget,
         via: Via,
     ) -> Result<LaunchReport, Failure> {
         let account = self.find(id).await.map_err(|err| failure(&err))?;
-        let target = how;
         let emitter = self.emitter.clone();
         let on_step = move |step| emitter.emit(Event::LaunchStep { account: id, step });
         let outcome = self.engine.launch(&account, target, via, &on_step).await;
@@ -94,7 +96,7 @@ impl Tasks {
             tracing::debug!(account = %account.name, "launch failed: {err}");
         }
         let outcome = outcome.map_err(|err| failure(&err))?;
-        Ok(self.deliver(id, how, outcome))
+        Ok(self.deliver(id, target, outcome))
     }
 
     /// Turns what the engine did into the sentence shown; a link to copy goes to the
@@ -102,7 +104,7 @@ impl Tasks {
     pub(super) fn deliver(
         &self,
         id: AccountId,
-        how: LaunchTarget,
+        target: LaunchTarget,
         outcome: LaunchOutcome,
     ) -> LaunchReport {
         let mut report = LaunchReport {
@@ -119,7 +121,7 @@ impl Tasks {
                     "Could not open the browser ({reason}). Open the link below by hand, or set a browser command in Settings."
                 )
             }
-            Delivery::TokenHeld if how == LaunchTarget::Copy => {
+            Delivery::TokenHeld if target == LaunchTarget::Copy => {
                 "There is no link to copy: this account hands out a token, not a page. The token is on the Tokens tab; a Landing page (Edit, More options) gives it a page to open.".into()
             }
             Delivery::TokenHeld => "Signed in; a token is held (no page to open).".into(),
@@ -138,7 +140,7 @@ impl Tasks {
                 let lifetime = self.engine.settings().clipboard_hold(outcome.lifetime);
                 report.copied_until = Some(self.engine.clock.now() + lifetime);
                 self.hold_on_clipboard(id, url, lifetime);
-                let why = match how {
+                let why = match target {
                     LaunchTarget::Browser => {
                         " (this account copies links instead of opening a browser)"
                     }

@@ -15,7 +15,11 @@ impl Tasks {
             self.engine.vault().ask_again();
         }
         match command {
-            Command::Launch { account, how, via } => self.start_launch(account, how, via),
+            Command::Launch {
+                account,
+                target,
+                via,
+            } => self.start_launch(account, target, via),
             Command::CancelLaunch { account } => self.cancel_launch(account),
             Command::Choose { request, choice } => self.choices.answer(request, choice),
             Command::AnswerPassphrase {

@@ -113,14 +113,14 @@ fn progress(ui: &mut Ui, state: &AppState, account: &Account, actions: &mut Vec<
     ui.allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
         ui.set_min_height(height);
         if let Some(LaunchState::Running {
-            how,
+            target,
             step,
             waiting_for_browser,
         }) = state.launches.get(&account.id)
         {
             ui.horizontal(|ui| {
                 ui.spinner();
-                let what = match how {
+                let what = match target {
                     LaunchTarget::Browser => "Launching",
                     LaunchTarget::Copy | LaunchTarget::PrintOnly => "Getting a link",
                 };
