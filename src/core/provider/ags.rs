@@ -10,7 +10,7 @@ use url::Url;
 
 use super::ags_discovery::{discover, discovery_target};
 use super::ags_wire::{
-    ACCOUNT_CHOICE, AccountMatch, Answer, CLIENT_ID, Call, NAME, error, raw_authorization,
+    ACCOUNT_CHOICE, Answer, CLIENT_ID, Call, NAME, choose, error, raw_authorization,
     read_account_matches, read_tokens, sign_on_body,
 };
 use super::discovery::{DiscoveredChoice, DiscoveredSetting, DiscoverySpec};
@@ -477,40 +477,4 @@ async fn password_sign_on(
         }
     }
     Ok((endpoint.path.clone(), parameters))
-}
-
-/// Picks one of several matching accounts: an explicit choice, else the one chosen last
-/// time if it is still offered, else the user's answer.
-async fn choose(
-    ctx: ProviderContext<'_>,
-    account: &Account,
-    matches: &[AccountMatch],
-) -> Result<usize, ProviderError> {
-    let labels: Vec<String> = matches.iter().map(|entry| entry.label.clone()).collect();
-    let explicit = ctx.chooser.filter(|chooser| chooser.explicit());
-    if explicit.is_none()
-        && let Some(last) = ctx.remembered.get(ACCOUNT_CHOICE)
-        && let [index] = labels
-            .iter()
-            .enumerate()
-            .filter(|(_, label)| *label == last)
-            .map(|(index, _)| index)
-            .collect::<Vec<_>>()[..]
-    {
-        return Ok(index);
-    }
-    if let Some(chooser) = ctx.chooser
-        && let Some(index) = chooser.choose(account, &labels).await
-        && index < labels.len()
-    {
-        return Ok(index);
-    }
-    Err(ProviderError::ChoiceNeeded {
-        provider: NAME,
-        choices: labels
-            .iter()
-            .enumerate()
-            .map(|(index, label)| format!("{}. {label}", index + 1))
-            .collect(),
-    })
 }

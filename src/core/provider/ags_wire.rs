@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::core::account::Account;
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION};
 use serde_json::{Value, json};
@@ -359,6 +360,42 @@ pub(crate) fn read_any(response: &HttpResponse) {
     let _ = read_tokens(&answer, OffsetDateTime::now_utc(), &Remembered::new());
     let _ = error(&answer, "call");
     let _ = platform_code(&String::from_utf8_lossy(&response.body));
+}
+
+/// Picks one of several matching accounts: an explicit choice, else the one chosen last
+/// time if it is still offered, else the user's answer.
+pub(super) async fn choose(
+    ctx: ProviderContext<'_>,
+    account: &Account,
+    matches: &[AccountMatch],
+) -> Result<usize, ProviderError> {
+    let labels: Vec<String> = matches.iter().map(|entry| entry.label.clone()).collect();
+    let explicit = ctx.chooser.filter(|chooser| chooser.explicit());
+    if explicit.is_none()
+        && let Some(last) = ctx.remembered.get(ACCOUNT_CHOICE)
+        && let [index] = labels
+            .iter()
+            .enumerate()
+            .filter(|(_, label)| *label == last)
+            .map(|(index, _)| index)
+            .collect::<Vec<_>>()[..]
+    {
+        return Ok(index);
+    }
+    if let Some(chooser) = ctx.chooser
+        && let Some(index) = chooser.choose(account, &labels).await
+        && index < labels.len()
+    {
+        return Ok(index);
+    }
+    Err(ProviderError::ChoiceNeeded {
+        provider: NAME,
+        choices: labels
+            .iter()
+            .enumerate()
+            .map(|(index, label)| format!("{}. {label}", index + 1))
+            .collect(),
+    })
 }
 
 #[cfg(test)]

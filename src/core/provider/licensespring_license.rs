@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::ProviderContext;
-use super::licensespring::{Config, Grant, NAME, read_answer, signed};
+use super::licensespring::{Config, Grant, NAME, signed};
+use super::licensespring_wire::read_answer;
 use super::{ProviderError, Secrets};
 
 /// Activates the license; returns the facts to show (key, validity, features ...).
