@@ -140,10 +140,20 @@ impl AuditLog {
     }
 
     /// The lock a rotation and a read hold (never an append).
-    pub(crate) fn lock(&self) -> std::io::Result<FileLock> {
+    fn lock_path(&self) -> PathBuf {
         let mut name = self.path.as_os_str().to_owned();
         name.push(".lock");
-        FileLock::acquire(Path::new(&name))
+        PathBuf::from(name)
+    }
+
+    /// Waits for the lock (a rotation, which must happen).
+    fn lock(&self) -> std::io::Result<FileLock> {
+        FileLock::acquire(&self.lock_path())
+    }
+
+    /// Takes the lock if it is free (a read, which can wait for the next change).
+    pub(crate) fn try_lock(&self) -> std::io::Result<Option<FileLock>> {
+        FileLock::try_acquire(&self.lock_path())
     }
 
     /// Appends one line with a single write, so concurrent processes do not interleave.

@@ -46,8 +46,14 @@ impl AuditLog {
         if !self.path().exists() && !self.rotated(1).exists() {
             return Ok(AuditChunk::default());
         }
-        // No rotation while the files are listed and read.
-        let _lock = self.lock()?;
+        // No rotation while the files are listed and read. A reader never waits: while a
+        // rotation holds the lock, it reads nothing now and reads on from here next time.
+        let Some(_lock) = self.try_lock()? else {
+            return Ok(AuditChunk {
+                next: from,
+                ..AuditChunk::default()
+            });
+        };
         let files = self.files()?;
         if files.is_empty() {
             return Ok(AuditChunk::default());
