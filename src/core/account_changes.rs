@@ -5,15 +5,19 @@
 //! the async ones (a keyring prompt must not stall every launch).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::core::account::{Account, AccountId, ProviderId};
 use crate::core::blocking::blocking;
-use crate::core::engine::{Engine, EngineError};
+use crate::core::clock::Clock;
+use crate::core::engine_error::EngineError;
 use crate::core::provider::form::setting_fields;
 use crate::core::provider::require_provider;
 use crate::core::secret::SecretString;
+use crate::core::sessions::Sessions;
 use crate::core::store::StoreError;
 use crate::core::store::accounts::{AccountStore, find_account};
+use crate::core::store::remembered::RememberedStore;
 use crate::core::store::vault::{SecretKey, SecretVault, VaultError};
 use crate::core::tokens::SESSION_SLOT;
 
@@ -78,7 +82,52 @@ impl AccountEdit {
     }
 }
 
-impl Engine {
+/// The saved accounts: the file, their secrets in the vault, and what is kept for them.
+pub struct AccountBook {
+    store: AccountStore,
+    vault: Arc<dyn SecretVault>,
+    remembered: RememberedStore,
+    sessions: Arc<Sessions>,
+    clock: Arc<dyn Clock>,
+}
+
+impl AccountBook {
+    pub fn new(
+        store: AccountStore,
+        vault: Arc<dyn SecretVault>,
+        remembered: RememberedStore,
+        sessions: Arc<Sessions>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            store,
+            vault,
+            remembered,
+            sessions,
+            clock,
+        }
+    }
+
+    pub fn all(&self) -> Result<Vec<Account>, StoreError> {
+        self.store.load()
+    }
+
+    pub fn find(&self, query: &str) -> Result<Account, StoreError> {
+        find_account(&self.store.load()?, query).cloned()
+    }
+
+    /// Changes the account file under its lock (see [`AccountStore::update`]).
+    pub(crate) fn update<T>(
+        &self,
+        change: impl FnOnce(&mut Vec<Account>) -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        self.store.update(change)
+    }
+
+    pub(crate) fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
     /// Which of the account's secrets are set (names only). Blocks on the vault.
     pub fn secret_status(
         &self,
@@ -140,7 +189,7 @@ impl Engine {
         let (saved, identity_changed) =
             blocking(move || edit_in_file(&store, vault.as_ref(), &query, &edit, secrets)).await?;
         if identity_changed {
-            self.tokens.forget(saved.id).await?;
+            self.sessions.forget(saved.id).await?;
         }
         Ok(saved)
     }
@@ -172,7 +221,7 @@ impl Engine {
             Ok(account)
         })
         .await?;
-        self.tokens.forget(account.id).await?;
+        self.sessions.forget(account.id).await?;
         Ok(account)
     }
 }

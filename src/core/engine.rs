@@ -1,24 +1,31 @@
-//! The engine: one object that owns the store, the vault, the HTTP client and the caches.
-//! Front ends hold one and call it from a worker thread; it never touches a UI.
+//! The engine: the core's services put together behind one object. Front ends hold one and
+//! call it from a worker thread; it never touches a UI.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::core::account::{Account, AccountId, ProviderId};
+use crate::core::account_changes::{AccountBook, AccountEdit};
 use crate::core::audit::{AuditLog, Via};
-use crate::core::browser::BrowserError;
+use crate::core::audit_actions::ActionAudit;
 use crate::core::clock::{Clock, SystemClock};
-use crate::core::error::{ErrorKind, UserFacing};
-use crate::core::http::{HttpClient, HttpError, HttpOptions};
+use crate::core::discovery::discover_services;
+pub use crate::core::engine_error::EngineError;
+use crate::core::http::{HttpClient, HttpOptions};
+use crate::core::launch::{CheckReport, LaunchOutcome, LaunchStep, LaunchTarget, Launcher};
 use crate::core::paths::AppPaths;
-use crate::core::provider::{AccountChooser, ProviderError};
+use crate::core::provider::discovery::DiscoveredChoice;
+use crate::core::provider::{AccountChooser, SessionToken};
+use crate::core::secret::SecretString;
+use crate::core::sessions::{LogoutReport, SessionParts, Sessions, TokenOutcome};
+use crate::core::sign_in::SignIns;
+pub use crate::core::sign_in::{BrowserWait, Notice};
 use crate::core::store::StoreError;
-use crate::core::store::accounts::{AccountStore, find_account};
+use crate::core::store::accounts::AccountStore;
 use crate::core::store::remembered::RememberedStore;
-use crate::core::store::settings::Settings;
+use crate::core::store::settings::{LiveSettings, Settings};
 use crate::core::store::settings_change::SettingsChange;
-use crate::core::store::vault::{SecretVault, VaultError};
+use crate::core::store::vault::SecretVault;
 use crate::core::store::vault_choice::{SwitchableVault, VaultSelection};
 use crate::core::store::vault_prompt::PassphraseRelay;
 use crate::core::tokens::{LockWait, TokenCache};
@@ -51,11 +58,6 @@ pub struct EngineOptions {
     pub demo: bool,
 }
 
-/// A front end's way of showing the user a message while a command runs.
-pub type Notice = Arc<dyn Fn(&str) + Send + Sync>;
-/// See [`EngineOptions::browser_wait`].
-pub type BrowserWait = Arc<dyn Fn(AccountId, bool) + Send + Sync>;
-
 impl EngineOptions {
     pub fn new(paths: AppPaths, vault: Arc<dyn SecretVault>) -> Self {
         Self {
@@ -75,34 +77,24 @@ impl EngineOptions {
     }
 }
 
+/// The core, put together from small services, each with its own state: the accounts, the
+/// sessions, the sign-ins waiting for a browser, and the launcher. Front ends hold one and
+/// call it from a worker thread; it never touches a UI.
 pub struct Engine {
-    pub(crate) paths: AppPaths,
-    /// Swapped whole by [`Engine::update_settings`]; read per use, never held across I/O.
-    pub(crate) settings: std::sync::RwLock<Settings>,
-    pub(crate) store: AccountStore,
-    pub(crate) vault: Arc<dyn SecretVault>,
+    paths: AppPaths,
+    settings: LiveSettings,
+    vault: Arc<dyn SecretVault>,
     vault_switch: Arc<SwitchableVault>,
     vault_selection: Option<VaultSelection>,
     passphrase_relay: Arc<PassphraseRelay>,
-    /// One client per provider, each naming its provider in its errors.
-    pub(crate) http: BTreeMap<ProviderId, HttpClient>,
-    pub(crate) tokens: TokenCache,
-    pub(crate) audit: AuditLog,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) browser_override: Option<String>,
-    pub(crate) notice: Notice,
-    pub(crate) chooser: Option<Arc<dyn AccountChooser>>,
-    pub(crate) browser_wait: BrowserWait,
-    pub(crate) origin: Via,
-    pub(crate) demo: bool,
-    pub(crate) remembered: RememberedStore,
-    /// The browser sign-in waiting for each account, so a newer one can cancel it.
-    pub(crate) sign_ins: std::sync::Mutex<
-        std::collections::HashMap<
-            crate::core::account::AccountId,
-            crate::core::loopback::CancelHandle,
-        >,
-    >,
+    clock: Arc<dyn Clock>,
+    /// A demo over throwaway folders: nothing of it may outlive it (no autostart entry).
+    demo: bool,
+    audit: Arc<ActionAudit>,
+    accounts: AccountBook,
+    sessions: Arc<Sessions>,
+    sign_ins: Arc<SignIns>,
+    launcher: Launcher,
 }
 
 impl Engine {
@@ -120,39 +112,57 @@ impl Engine {
             .collect();
         let vault_switch = Arc::new(SwitchableVault::new(options.vault));
         let vault: Arc<dyn SecretVault> = vault_switch.clone();
+        let clock = options.clock;
+        let tokens = TokenCache::new(vault.clone(), clock.clone(), options.paths.locks_dir());
+        let notice = options.notice.clone();
+        tokens.set_lock_wait(LockWait {
+            limit: settings.lock_wait(),
+            holder: options.via.holder_label(),
+            on_wait: Arc::new(move |message| notice(message)),
+        });
+        let audit = Arc::new(ActionAudit::new(
+            settings.audit_log(options.paths.audit_file()),
+            clock.clone(),
+            options.via,
+        ));
+        let settings = LiveSettings::new(settings);
+        let sign_ins = Arc::new(SignIns::new(
+            settings.clone(),
+            options.browser_override,
+            options.notice,
+            options.browser_wait,
+        ));
+        let remembered = RememberedStore::new(options.paths.remembered_dir());
+        let sessions = Arc::new(Sessions::new(SessionParts {
+            tokens,
+            http,
+            vault: vault.clone(),
+            remembered: remembered.clone(),
+            clock: clock.clone(),
+            chooser: options.chooser,
+            sign_ins: sign_ins.clone(),
+            audit: audit.clone(),
+        }));
         Ok(Self {
-            store: AccountStore::new(options.paths.accounts_file()),
-            remembered: RememberedStore::new(options.paths.remembered_dir()),
-            audit: settings.audit_log(options.paths.audit_file()),
-            tokens: {
-                let tokens = TokenCache::new(
-                    vault.clone(),
-                    options.clock.clone(),
-                    options.paths.locks_dir(),
-                );
-                let notice = options.notice.clone();
-                tokens.set_lock_wait(LockWait {
-                    limit: settings.lock_wait(),
-                    holder: options.via.holder_label(),
-                    on_wait: Arc::new(move |message| notice(message)),
-                });
-                tokens
-            },
-            origin: options.via,
+            accounts: AccountBook::new(
+                AccountStore::new(options.paths.accounts_file()),
+                vault.clone(),
+                remembered,
+                sessions.clone(),
+                clock.clone(),
+            ),
+            launcher: Launcher::new(sessions.clone(), sign_ins.clone(), audit.clone()),
+            sessions,
+            sign_ins,
+            audit,
             demo: options.demo,
             paths: options.paths,
-            settings: std::sync::RwLock::new(settings),
+            settings,
             vault,
             vault_switch,
             vault_selection: options.vault_selection,
             passphrase_relay: options.passphrase_relay,
-            http,
-            clock: options.clock,
-            browser_override: options.browser_override,
-            notice: options.notice,
-            chooser: options.chooser,
-            browser_wait: options.browser_wait,
-            sign_ins: Default::default(),
+            clock,
         })
     }
 
@@ -162,7 +172,7 @@ impl Engine {
 
     /// A copy of the current settings.
     pub fn settings(&self) -> Settings {
-        self.settings.read().expect("settings lock").clone()
+        self.settings.get()
     }
 
     /// Writes what the user changed into settings.toml (only those keys, over the file as it
@@ -205,13 +215,18 @@ impl Engine {
     }
 
     fn use_settings(&self, settings: Settings) {
-        self.tokens.set_lock_wait_limit(settings.lock_wait());
-        *self.settings.write().expect("settings lock") = settings;
+        self.sessions.set_lock_wait_limit(settings.lock_wait());
+        self.settings.replace(settings);
     }
 
-    /// How this engine's actions reach the audit log when no other way is named.
-    pub fn origin(&self) -> Via {
-        self.origin
+    /// The time by the engine's clock.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// The audit log this engine writes.
+    pub fn audit_log(&self) -> &AuditLog {
+        self.audit.log()
     }
 
     pub fn vault(&self) -> &Arc<dyn SecretVault> {
@@ -234,99 +249,115 @@ impl Engine {
     }
 
     pub fn accounts(&self) -> Result<Vec<Account>, StoreError> {
-        self.store.load()
+        self.accounts.all()
     }
 
     pub fn find_account(&self, query: &str) -> Result<Account, StoreError> {
-        find_account(&self.store.load()?, query).cloned()
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Vault(#[from] VaultError),
-    #[error(transparent)]
-    Provider(#[from] ProviderError),
-    #[error(transparent)]
-    Http(#[from] HttpError),
-    #[error(transparent)]
-    Browser(#[from] BrowserError),
-    /// The account's lock file could not be taken.
-    #[error("could not take the lock file {}: {source}", path.display())]
-    Lock {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
-    /// Another process kept signing in to the account longer than `lock_wait_seconds`.
-    #[error("{0}")]
-    LockBusy(String),
-    /// Something the demo cannot do (it keeps nothing).
-    #[error("{0}")]
-    DemoOnly(&'static str),
-    /// The login autostart entry could not be written or removed.
-    #[error("could not change the autostart entry: {0}")]
-    Autostart(std::io::Error),
-    /// A request that makes no sense (unknown setting, a secret given as a setting ...).
-    #[error("{0}")]
-    Usage(String),
-    /// An import file that cannot be used; nothing was changed.
-    #[error("{0}")]
-    Import(String),
-    /// Accounts of an import file are here already (same id or name); nothing was changed.
-    #[error("{} of the file's accounts are here already: {}; nothing was imported", .0.len(), .0.join("; "))]
-    ImportClash(Vec<String>),
-}
-
-impl UserFacing for EngineError {
-    fn kind(&self) -> ErrorKind {
-        match self {
-            Self::Store(err) => err.kind(),
-            Self::Vault(err) => err.kind(),
-            Self::Provider(err) => err.kind(),
-            Self::Http(err) => err.kind(),
-            Self::Browser(err) => err.kind(),
-            Self::Lock { .. } | Self::Autostart(_) => ErrorKind::Internal,
-            Self::LockBusy(_) => ErrorKind::Network,
-            Self::Usage(_) | Self::DemoOnly(_) => ErrorKind::Usage,
-            Self::Import(_) | Self::ImportClash(_) => ErrorKind::Config,
-        }
+        self.accounts.find(query)
     }
 
-    fn hint(&self) -> Option<String> {
-        match self {
-            Self::Store(err) => err.hint(),
-            Self::Vault(err) => err.hint(),
-            Self::Provider(err) => err.hint(),
-            Self::Http(err) => err.hint(),
-            Self::Browser(err) => err.hint(),
-            Self::Lock { .. } => Some("Check that the data folder is writable.".into()),
-            Self::LockBusy(_) => Some("Finish or cancel that sign-in, then try again (lock_wait_seconds in settings.toml sets how long to wait).".into()),
-            Self::Autostart(_) => Some("Check that ~/.config/autostart can be written.".into()),
-            Self::DemoOnly(_) => Some("Start sso-launcher without the demo for that.".into()),
-            Self::Usage(_) => Some("See `sso-launcher accounts add --help`.".into()),
-            Self::Import(_) => Some("Nothing was imported; fix the file and try again.".into()),
-            Self::ImportClash(_) => Some("Those accounts were probably imported before. To add the others, delete those accounts from the file (they stay as they are here), or rename them in the file and delete their \"id\" lines to import them as new accounts.".into()),
-        }
+    /// Which of the account's secrets are set (names only). Blocks on the vault.
+    pub fn secret_status(
+        &self,
+        account: &Account,
+    ) -> Result<Vec<(&'static str, bool)>, EngineError> {
+        self.accounts.secret_status(account)
     }
 
-    fn window_hint(&self) -> Option<String> {
-        match self {
-            Self::Store(err) => err.window_hint(),
-            Self::Vault(err) => err.window_hint(),
-            Self::Provider(err) => err.window_hint(),
-            Self::Http(err) => err.window_hint(),
-            Self::Browser(err) => err.window_hint(),
-            Self::Usage(_) => Some("Check the account's settings in its editor (Edit).".into()),
-            Self::LockBusy(_) => Some("Finish or cancel that sign-in, then launch again.".into()),
-            Self::Lock { .. }
-            | Self::Import(_)
-            | Self::ImportClash(_)
-            | Self::Autostart(_)
-            | Self::DemoOnly(_) => self.hint(),
-        }
+    /// See [`AccountBook::add_account`].
+    pub fn add_account(
+        &self,
+        account: Account,
+        secrets: Vec<(String, SecretString)>,
+    ) -> Result<Account, EngineError> {
+        self.accounts.add_account(account, secrets)
+    }
+
+    /// See [`AccountBook::edit_account`].
+    pub async fn edit_account(
+        &self,
+        query: &str,
+        edit: AccountEdit,
+        secrets: Vec<(String, SecretString)>,
+    ) -> Result<Account, EngineError> {
+        self.accounts.edit_account(query, edit, secrets).await
+    }
+
+    /// See [`AccountBook::remove_account`].
+    pub async fn remove_account(&self, query: &str) -> Result<Account, EngineError> {
+        self.accounts.remove_account(query).await
+    }
+
+    /// See [`AccountBook::export_accounts`].
+    pub fn export_accounts(&self) -> Result<String, EngineError> {
+        self.accounts.export_accounts()
+    }
+
+    /// See [`AccountBook::import_accounts`].
+    pub fn import_accounts(&self, text: &str) -> Result<Vec<Account>, EngineError> {
+        self.accounts.import_accounts(text)
+    }
+
+    /// See [`Launcher::launch`].
+    pub async fn launch(
+        &self,
+        account: &Account,
+        target: LaunchTarget,
+        via: Via,
+        on_step: &(dyn Fn(LaunchStep) + Send + Sync),
+    ) -> Result<LaunchOutcome, EngineError> {
+        self.launcher.launch(account, target, via, on_step).await
+    }
+
+    /// See [`Launcher::check`].
+    pub async fn check(&self, account: &Account) -> Result<CheckReport, EngineError> {
+        self.launcher.check(account).await
+    }
+
+    /// See [`Sessions::token`].
+    pub async fn token(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
+        self.sessions.token(account).await
+    }
+
+    /// See [`Sessions::login`].
+    pub async fn login(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
+        self.sessions.login(account).await
+    }
+
+    /// See [`Sessions::logout`].
+    pub async fn logout(&self, account: &Account) -> Result<LogoutReport, EngineError> {
+        self.sessions.logout(account).await
+    }
+
+    /// See [`Sessions::renew`].
+    pub async fn renew(
+        &self,
+        account: &Account,
+        interactive: bool,
+    ) -> Result<TokenOutcome, EngineError> {
+        self.sessions.renew(account, interactive).await
+    }
+
+    /// See [`Sessions::held_session`].
+    pub async fn held_session(
+        &self,
+        account: &Account,
+    ) -> Result<Option<SessionToken>, EngineError> {
+        self.sessions.held_session(account).await
+    }
+
+    /// Cancels the account's waiting browser sign-in, if any. Returns whether one was waiting.
+    pub fn cancel_sign_in(&self, account: AccountId) -> bool {
+        self.sign_ins.cancel(account)
+    }
+
+    /// The choices the server named by the account's settings offers (the account need not
+    /// be saved, nor have its choice made yet).
+    pub async fn discover_services(
+        &self,
+        account: &Account,
+    ) -> Result<Vec<DiscoveredChoice>, EngineError> {
+        discover_services(self.sessions.context(account.provider), account).await
     }
 }
 

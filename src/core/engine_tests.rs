@@ -2,8 +2,9 @@ use crate::core::account_changes::AccountEdit;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
+use crate::core::error::{ErrorKind, UserFacing};
 use crate::core::secret::SecretString;
-use crate::core::store::vault::{MemoryVault, SecretKey, VaultBackend};
+use crate::core::store::vault::{MemoryVault, SecretKey, VaultBackend, VaultError};
 
 fn engine_in(config_dir: std::path::PathBuf, vault: Arc<dyn SecretVault>) -> Engine {
     let paths = AppPaths {

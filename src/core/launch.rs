@@ -1,20 +1,22 @@
 //! The launch engine: account -> session token -> fresh one-time URL -> browser.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
 use crate::core::account::Account;
-use crate::core::audit::{AuditRecord, Via};
+use crate::core::audit::Via;
+use crate::core::audit_actions::ActionAudit;
 use crate::core::browser::{self, BrowserChoice, BrowserMode};
-use crate::core::engine::{Engine, EngineError};
-use crate::core::error::UserFacing;
+use crate::core::engine_error::EngineError;
 use crate::core::provider::{
     Flow, Provider, ProviderContext, ProviderError, RedirectOutcome, RoundTripFlow, SessionToken,
     require_provider,
 };
 use crate::core::secret::OneTimeUrl;
-use crate::core::sign_in::AccountBrowser;
+use crate::core::sessions::Sessions;
+use crate::core::sign_in::SignIns;
 use crate::core::tokens::TokenSource;
 
 /// What to do with the fresh URL.
@@ -95,7 +97,23 @@ pub struct CheckReport {
     pub renewed_until: Option<OffsetDateTime>,
 }
 
-impl Engine {
+/// Launches accounts: a session from [`Sessions`], a fresh sign-on URL from the provider,
+/// and the browser (or the caller) it goes to.
+pub struct Launcher {
+    sessions: Arc<Sessions>,
+    sign_ins: Arc<SignIns>,
+    audit: Arc<ActionAudit>,
+}
+
+impl Launcher {
+    pub fn new(sessions: Arc<Sessions>, sign_ins: Arc<SignIns>, audit: Arc<ActionAudit>) -> Self {
+        Self {
+            sessions,
+            sign_ins,
+            audit,
+        }
+    }
+
     /// Launches the account: a fresh sign-on URL, opened or handed back.
     pub async fn launch(
         &self,
@@ -135,7 +153,8 @@ impl Engine {
             )),
             (_, detail) => detail,
         };
-        self.audit_via(account, "launch", via, started, &result, detail);
+        self.audit
+            .result_via(account, "launch", via, started, &result, detail);
         result
     }
 
@@ -148,7 +167,7 @@ impl Engine {
         let provider = require_provider(account.provider);
         provider.validate(account)?;
         browser_mode(account)?;
-        let browser = self.browser_for(account);
+        let browser = self.sign_ins.browser_for(account);
         let target = match browser {
             None if target == LaunchTarget::Browser => LaunchTarget::Copy,
             _ => target,
@@ -177,24 +196,24 @@ impl Engine {
 
         on_step(LaunchStep::Authenticating);
         let timer = Instant::now();
-        let (mut session, session_source) = self.session(provider, account).await?;
+        let (mut session, session_source) = self.sessions.session(provider, account).await?;
         steps.push((LaunchStep::Authenticating, timer.elapsed()));
 
         on_step(LaunchStep::FetchingSignOn);
         let timer = Instant::now();
         let mut reauthenticated = false;
         let sign_on = match sessions
-            .sign_on(self.context(account.provider), account, &session)
+            .sign_on(self.sessions.context(account.provider), account, &session)
             .await
         {
             Err(ProviderError::SessionRejected { .. }) => {
                 // The cached session died early (revoked, server restart): sign in once more.
                 tracing::info!(account = %account.name, "session rejected; signing in again");
-                self.tokens.invalidate(account.id, &session).await?;
+                self.sessions.invalidate(account.id, &session).await?;
                 reauthenticated = true;
-                session = self.session(provider, account).await?.0;
+                session = self.sessions.session(provider, account).await?.0;
                 sessions
-                    .sign_on(self.context(account.provider), account, &session)
+                    .sign_on(self.sessions.context(account.provider), account, &session)
                     .await?
             }
             other => other?,
@@ -256,12 +275,14 @@ impl Engine {
         account: &Account,
         target: Option<LaunchTarget>,
     ) -> Result<RedirectOutcome, EngineError> {
-        let secrets = self.load_secrets(provider, account).await?;
-        let browser = AccountBrowser::new(self, account)
+        let secrets = self.sessions.load_secrets(provider, account).await?;
+        let browser = self
+            .sign_ins
+            .browser(account)
             .print_only(target.is_some_and(|target| target != LaunchTarget::Browser));
         let context = ProviderContext {
             browser: target.map(|_| &browser as &dyn crate::core::provider::BrowserSignIn),
-            ..self.context(account.provider)
+            ..self.sessions.context(account.provider)
         };
         Ok(round_trip
             .launch(context, account, &secrets, target.is_none())
@@ -285,17 +306,19 @@ impl Engine {
                     });
                 }
             };
-            let secrets = self.load_secrets(provider, account).await?;
+            let secrets = self.sessions.load_secrets(provider, account).await?;
             // A check never opens a browser: a browser sign-in is checked up to that point,
             // and a held session is renewed the way a launch would.
-            if let Some(probe) =
-                sessions.probe_browser_sign_in(self.context(account.provider), account, &secrets)
-            {
+            if let Some(probe) = sessions.probe_browser_sign_in(
+                self.sessions.context(account.provider),
+                account,
+                &secrets,
+            ) {
                 let checks = probe.await?;
-                let held = self.tokens.stored(account.id).await?;
+                let held = self.sessions.held_session(account).await?;
                 let renewed_until = match held {
                     Some(held) if held.refresh_token.is_some() => {
-                        Some(self.renew(account, false).await?.token.expires_at)
+                        Some(self.sessions.renew(account, false).await?.token.expires_at)
                     }
                     _ => None,
                 };
@@ -305,7 +328,7 @@ impl Engine {
                     ..CheckReport::default()
                 });
             }
-            self.tokens.forget(account.id).await?;
+            self.sessions.forget(account.id).await?;
             let outcome = self
                 .launch_inner(account, LaunchTarget::PrintOnly, &|_| {})
                 .await?;
@@ -314,7 +337,7 @@ impl Engine {
                 .as_ref()
                 .expect("session launches hold a session");
             let verified_for =
-                match sessions.verify(self.context(account.provider), account, session) {
+                match sessions.verify(self.sessions.context(account.provider), account, session) {
                     Some(verify) => Some(verify.await?),
                     None => None,
                 };
@@ -325,64 +348,8 @@ impl Engine {
             })
         }
         .await;
-        self.audit_result(account, "check", started, &result, None);
+        self.audit.result(account, "check", started, &result, None);
         result
-    }
-
-    /// Where the account's links open: `--browser`, else the account's `browser` choice (see
-    /// [`BrowserMode`]). `None`: the account only copies links.
-    pub fn browser_for(&self, account: &Account) -> Option<BrowserChoice> {
-        let command = |value: Option<String>| value.filter(|command| !command.trim().is_empty());
-        if let Some(forced) = command(self.browser_override.clone()) {
-            return Some(BrowserChoice::Command(forced));
-        }
-        let own_command = command(account.setting("browser_command").map(str::to_string));
-        // An unreadable choice was refused before any launch; here it counts as the default.
-        Some(
-            match BrowserMode::of(account).unwrap_or(BrowserMode::Default) {
-                BrowserMode::CopyOnly => return None,
-                BrowserMode::System => BrowserChoice::System,
-                BrowserMode::Private => BrowserChoice::Private,
-                BrowserMode::Command | BrowserMode::Default => own_command
-                    .or_else(|| command(self.settings().browser_command))
-                    .map_or(BrowserChoice::System, BrowserChoice::Command),
-            },
-        )
-    }
-
-    /// Audits an action that came the engine's usual way ([`Engine::origin`]).
-    pub(crate) fn audit_result<T>(
-        &self,
-        account: &Account,
-        action: &'static str,
-        started: Instant,
-        result: &Result<T, EngineError>,
-        detail: Option<String>,
-    ) {
-        self.audit_via(account, action, self.origin, started, result, detail);
-    }
-
-    fn audit_via<T>(
-        &self,
-        account: &Account,
-        action: &'static str,
-        via: Via,
-        started: Instant,
-        result: &Result<T, EngineError>,
-        detail: Option<String>,
-    ) {
-        let mut record =
-            AuditRecord::new(account, action, via, self.clock.now(), started.elapsed());
-        match result {
-            Ok(_) => record.detail = detail,
-            Err(err) => {
-                record.outcome = err.kind().code().to_string();
-                record.detail = Some(err.to_string());
-            }
-        }
-        if let Err(err) = self.audit.append(&record) {
-            tracing::warn!(path = %self.audit.path().display(), "could not write the audit log: {err}");
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod account_changes;
 pub mod audit;
+pub mod audit_actions;
 pub mod audit_read;
 pub mod autostart;
 pub mod blocking;
@@ -11,6 +12,7 @@ pub mod clipboard;
 pub mod clock;
 pub mod discovery;
 pub mod engine;
+pub mod engine_error;
 pub mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;

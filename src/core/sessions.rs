@@ -1,17 +1,24 @@
 //! Sessions for scripts and sign-ins: `token`, `login`, `logout`, and the cached session
 //! (refresh or sign in) that launches use too.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
-use crate::core::account::{Account, ProviderId};
-use crate::core::engine::{Engine, EngineError};
+use crate::core::account::{Account, AccountId, ProviderId};
+use crate::core::audit_actions::ActionAudit;
+use crate::core::clock::Clock;
+use crate::core::engine_error::EngineError;
+use crate::core::http::HttpClient;
+use crate::core::provider::AccountChooser;
 use crate::core::provider::{
     Flow, Provider, ProviderContext, ProviderError, Remembered, Secrets, SessionFlow, SessionToken,
     require_provider,
 };
-use crate::core::sign_in::AccountBrowser;
-use crate::core::store::vault::SecretKey;
-use crate::core::tokens::{TokenError, TokenSource};
+use crate::core::sign_in::SignIns;
+use crate::core::store::remembered::RememberedStore;
+use crate::core::store::vault::{SecretKey, SecretVault};
+use crate::core::tokens::{TokenCache, TokenError, TokenSource};
 
 /// What `logout` did.
 #[derive(Debug)]
@@ -61,7 +68,57 @@ pub struct TokenOutcome {
     pub source: TokenSource,
 }
 
-impl Engine {
+/// The sessions held for accounts: signing in, refreshing and forgetting them, and the
+/// secrets and HTTP clients that takes.
+pub struct Sessions {
+    tokens: TokenCache,
+    /// One client per provider, each naming its provider in its errors.
+    http: BTreeMap<ProviderId, HttpClient>,
+    vault: Arc<dyn SecretVault>,
+    remembered: RememberedStore,
+    clock: Arc<dyn Clock>,
+    /// Asks the user to choose when a sign-in matches several accounts (AGS).
+    chooser: Option<Arc<dyn AccountChooser>>,
+    sign_ins: Arc<SignIns>,
+    audit: Arc<ActionAudit>,
+}
+
+/// What [`Sessions`] is built from.
+pub struct SessionParts {
+    pub tokens: TokenCache,
+    pub http: BTreeMap<ProviderId, HttpClient>,
+    pub vault: Arc<dyn SecretVault>,
+    pub remembered: RememberedStore,
+    pub clock: Arc<dyn Clock>,
+    pub chooser: Option<Arc<dyn AccountChooser>>,
+    pub sign_ins: Arc<SignIns>,
+    pub audit: Arc<ActionAudit>,
+}
+
+impl Sessions {
+    pub fn new(parts: SessionParts) -> Self {
+        let SessionParts {
+            tokens,
+            http,
+            vault,
+            remembered,
+            clock,
+            chooser,
+            sign_ins,
+            audit,
+        } = parts;
+        Self {
+            tokens,
+            http,
+            vault,
+            remembered,
+            clock,
+            chooser,
+            sign_ins,
+            audit,
+        }
+    }
+
     /// A valid session token for scripts: cached, or signed in afresh.
     pub async fn token(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
         let started = Instant::now();
@@ -72,7 +129,7 @@ impl Engine {
             Ok(TokenOutcome { token, source })
         }
         .await;
-        self.audit_result(account, "token", started, &result, None);
+        self.audit.result(account, "token", started, &result, None);
         result
     }
 
@@ -83,13 +140,13 @@ impl Engine {
         let result = async {
             let provider = session_provider(account)?;
             provider.validate(account)?;
-            self.cancel_sign_in(account.id);
+            self.sign_ins.cancel(account.id);
             self.tokens.forget(account.id).await?;
             let (token, source) = self.session(provider, account).await?;
             Ok(TokenOutcome { token, source })
         }
         .await;
-        self.audit_result(account, "login", started, &result, None);
+        self.audit.result(account, "login", started, &result, None);
         result
     }
 
@@ -115,7 +172,7 @@ impl Engine {
             Some(Err(err)) => format!("provider sign-out failed ({err}); tokens forgotten"),
             None => "tokens forgotten".to_string(),
         };
-        self.audit_result(
+        self.audit.result(
             account,
             "logout",
             started,
@@ -146,7 +203,8 @@ impl Engine {
             Ok(TokenOutcome { token, source })
         }
         .await;
-        self.audit_result(account, "refresh", started, &result, None);
+        self.audit
+            .result(account, "refresh", started, &result, None);
         result
     }
 
@@ -156,6 +214,25 @@ impl Engine {
         account: &Account,
     ) -> Result<Option<SessionToken>, EngineError> {
         Ok(self.tokens.stored(account.id).await?)
+    }
+
+    /// Drops the account's session from memory and the vault.
+    pub(crate) async fn forget(&self, account: AccountId) -> Result<(), EngineError> {
+        Ok(self.tokens.forget(account).await?)
+    }
+
+    /// Drops `session` if it is still the one held (the provider refused it).
+    pub(crate) async fn invalidate(
+        &self,
+        account: AccountId,
+        session: &SessionToken,
+    ) -> Result<(), EngineError> {
+        Ok(self.tokens.invalidate(account, session).await?)
+    }
+
+    /// How long to wait for another process signing in to the same account.
+    pub(crate) fn set_lock_wait_limit(&self, limit: std::time::Duration) {
+        self.tokens.set_lock_wait_limit(limit);
     }
 
     pub(crate) async fn session(
@@ -194,7 +271,7 @@ impl Engine {
                     Err(err) => return Err(err.into()),
                 }
             }
-            let browser = AccountBrowser::new(self, account);
+            let browser = self.sign_ins.browser(account);
             let context = match renewal {
                 Renewal::NowWithoutAsking => context,
                 Renewal::WhenDue | Renewal::Now => ProviderContext {

@@ -1,35 +1,100 @@
-//! The engine's side of a browser sign-in: which browser, how long to wait, and one waiting
-//! flow per account (a newer sign-in cancels the older one).
+//! Browser sign-ins: which browser an account's links open in, how long a sign-in waits, and
+//! one waiting flow per account (a newer sign-in cancels the older one).
 
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::core::account::{Account, AccountId};
-use crate::core::browser;
-use crate::core::engine::Engine;
+use crate::core::browser::{self, BrowserChoice, BrowserMode};
 use crate::core::loopback::CancelHandle;
 use crate::core::provider::BrowserSignIn;
 use crate::core::secret::OneTimeUrl;
+use crate::core::store::settings::LiveSettings;
 
-/// One account's browser, as a provider sees it during one sign-in.
-pub struct AccountBrowser<'a> {
-    engine: &'a Engine,
-    account: &'a Account,
-    registered: Mutex<Option<CancelHandle>>,
-    /// Show the sign-in page's address instead of opening it (`launch --print-url`).
-    print_only: bool,
+/// A front end's way of showing the user a message while a command runs.
+pub type Notice = Arc<dyn Fn(&str) + Send + Sync>;
+/// Told when a browser sign-in of an account starts waiting (`true`) and stops (`false`).
+pub type BrowserWait = Arc<dyn Fn(AccountId, bool) + Send + Sync>;
+
+/// The sign-ins waiting for a browser, and where each account's links open.
+pub struct SignIns {
+    waiting: Mutex<HashMap<AccountId, CancelHandle>>,
+    settings: LiveSettings,
+    /// `--browser`: overrides every account's and the settings' browser command.
+    browser_override: Option<String>,
+    notice: Notice,
+    browser_wait: BrowserWait,
 }
 
-impl<'a> AccountBrowser<'a> {
-    pub fn new(engine: &'a Engine, account: &'a Account) -> Self {
+impl SignIns {
+    pub fn new(
+        settings: LiveSettings,
+        browser_override: Option<String>,
+        notice: Notice,
+        browser_wait: BrowserWait,
+    ) -> Self {
         Self {
-            engine,
+            waiting: Mutex::default(),
+            settings,
+            browser_override,
+            notice,
+            browser_wait,
+        }
+    }
+
+    /// The browser a provider drives for one sign-in of `account`.
+    pub fn browser<'a>(&'a self, account: &'a Account) -> AccountBrowser<'a> {
+        AccountBrowser {
+            sign_ins: self,
             account,
             registered: Mutex::new(None),
             print_only: false,
         }
     }
 
+    /// Cancels the account's waiting browser sign-in, if any. Returns whether one was waiting.
+    pub fn cancel(&self, account: AccountId) -> bool {
+        let waiting = self.registry().remove(&account);
+        waiting.inspect(CancelHandle::cancel).is_some()
+    }
+
+    /// Where the account's links open: `--browser`, else the account's `browser` choice (see
+    /// [`BrowserMode`]). `None`: the account only copies links.
+    pub fn browser_for(&self, account: &Account) -> Option<BrowserChoice> {
+        let command = |value: Option<String>| value.filter(|command| !command.trim().is_empty());
+        if let Some(forced) = command(self.browser_override.clone()) {
+            return Some(BrowserChoice::Command(forced));
+        }
+        let own_command = command(account.setting("browser_command").map(str::to_string));
+        // An unreadable choice was refused before any launch; here it counts as the default.
+        Some(
+            match BrowserMode::of(account).unwrap_or(BrowserMode::Default) {
+                BrowserMode::CopyOnly => return None,
+                BrowserMode::System => BrowserChoice::System,
+                BrowserMode::Private => BrowserChoice::Private,
+                BrowserMode::Command | BrowserMode::Default => own_command
+                    .or_else(|| command(self.settings.get().browser_command))
+                    .map_or(BrowserChoice::System, BrowserChoice::Command),
+            },
+        )
+    }
+
+    fn registry(&self) -> std::sync::MutexGuard<'_, HashMap<AccountId, CancelHandle>> {
+        self.waiting.lock().expect("sign-in registry lock")
+    }
+}
+
+/// One account's browser, as a provider sees it during one sign-in.
+pub struct AccountBrowser<'a> {
+    sign_ins: &'a SignIns,
+    account: &'a Account,
+    registered: Mutex<Option<CancelHandle>>,
+    /// Show the sign-in page's address instead of opening it (`launch --print-url`).
+    print_only: bool,
+}
+
+impl AccountBrowser<'_> {
     pub fn print_only(mut self, print_only: bool) -> Self {
         self.print_only = print_only;
         self
@@ -42,14 +107,14 @@ impl Drop for AccountBrowser<'_> {
         let Some(mine) = self.registered.lock().expect("registered lock").take() else {
             return;
         };
-        let mut registry = self.engine.sign_ins.lock().expect("sign-in registry lock");
+        let mut registry = self.sign_ins.registry();
         if registry
             .get(&self.account.id)
             .is_some_and(|current| current.same_flow(&mine))
         {
             registry.remove(&self.account.id);
             drop(registry);
-            (self.engine.browser_wait)(self.account.id, false);
+            (self.sign_ins.browser_wait)(self.account.id, false);
         }
     }
 }
@@ -57,7 +122,7 @@ impl Drop for AccountBrowser<'_> {
 impl BrowserSignIn for AccountBrowser<'_> {
     fn open(&self, url: &OneTimeUrl) {
         let show_address = |reason: &str| {
-            (self.engine.notice)(&format!(
+            (self.sign_ins.notice)(&format!(
                 "{reason}Open this address in a browser to sign in to '{}' (waiting up to {} s):\n{}",
                 self.account.name,
                 self.timeout().as_secs(),
@@ -65,7 +130,7 @@ impl BrowserSignIn for AccountBrowser<'_> {
             ));
         };
         // `--print-url`, or an account whose links are never opened for it (browser "copy").
-        let choice = match self.engine.browser_for(self.account) {
+        let choice = match self.sign_ins.browser_for(self.account) {
             Some(choice) if !self.print_only => choice,
             _ => return show_address(""),
         };
@@ -75,32 +140,15 @@ impl BrowserSignIn for AccountBrowser<'_> {
     }
 
     fn timeout(&self) -> Duration {
-        self.engine.settings().loopback_timeout()
+        self.sign_ins.settings.get().loopback_timeout()
     }
 
     fn started(&self, cancel: CancelHandle) {
         *self.registered.lock().expect("registered lock") = Some(cancel.clone());
-        let previous = self
-            .engine
-            .sign_ins
-            .lock()
-            .expect("sign-in registry lock")
-            .insert(self.account.id, cancel);
+        let previous = self.sign_ins.registry().insert(self.account.id, cancel);
         if let Some(previous) = previous {
             previous.cancel();
         }
-        (self.engine.browser_wait)(self.account.id, true);
-    }
-}
-
-impl Engine {
-    /// Cancels the account's waiting browser sign-in, if any. Returns whether one was waiting.
-    pub fn cancel_sign_in(&self, account: AccountId) -> bool {
-        let waiting = self
-            .sign_ins
-            .lock()
-            .expect("sign-in registry lock")
-            .remove(&account);
-        waiting.inspect(CancelHandle::cancel).is_some()
+        (self.sign_ins.browser_wait)(self.account.id, true);
     }
 }

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::core::account::{Account, AccountId, ProviderId};
-use crate::core::account_changes::check_account;
+use crate::core::account_changes::{AccountBook, check_account};
 use crate::core::clock::rfc3339;
-use crate::core::engine::{Engine, EngineError};
+use crate::core::engine_error::EngineError;
 
 pub const EXPORT_FORMAT: &str = "sso-launcher-accounts";
 pub const EXPORT_VERSION: u32 = 1;
@@ -42,14 +42,14 @@ struct ExportedAccount {
     settings: BTreeMap<String, String>,
 }
 
-impl Engine {
+impl AccountBook {
     /// All accounts as export JSON (no secrets; with their ids, which an import keeps).
     pub fn export_accounts(&self) -> Result<String, EngineError> {
-        let accounts = self.accounts()?;
+        let accounts = self.all()?;
         let file = ExportFile {
             format: EXPORT_FORMAT.into(),
             version: EXPORT_VERSION,
-            exported_at: Some(rfc3339(self.clock.now())),
+            exported_at: Some(rfc3339(self.now())),
             accounts: accounts
                 .into_iter()
                 .map(|account| ExportedAccount {
@@ -71,7 +71,7 @@ impl Engine {
     pub fn import_accounts(&self, text: &str) -> Result<Vec<Account>, EngineError> {
         let imported = parse_import(text)?;
         let added = imported.clone();
-        self.store.update(move |accounts| {
+        self.update(move |accounts| {
             let clashes: Vec<String> = imported
                 .iter()
                 .filter_map(|account| clash(accounts, account))

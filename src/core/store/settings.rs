@@ -266,6 +266,25 @@ impl Settings {
     }
 }
 
+/// The settings in use, shared by the engine's services: read per use (a copy), swapped
+/// whole when the file changes, never held across I/O.
+#[derive(Clone)]
+pub struct LiveSettings(std::sync::Arc<std::sync::RwLock<Settings>>);
+
+impl LiveSettings {
+    pub fn new(settings: Settings) -> Self {
+        Self(std::sync::Arc::new(std::sync::RwLock::new(settings)))
+    }
+
+    pub fn get(&self) -> Settings {
+        self.0.read().expect("settings lock").clone()
+    }
+
+    pub fn replace(&self, settings: Settings) {
+        *self.0.write().expect("settings lock") = settings;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,7 +47,7 @@ impl Tasks {
         let mut offset = self.audit_offset.lock().await;
         let engine = self.engine.clone();
         let from = *offset;
-        let chunk = match blocking(move || engine.audit.read_from(from)).await {
+        let chunk = match blocking(move || engine.audit_log().read_from(from)).await {
             Ok(chunk) => chunk,
             Err(err) => {
                 tracing::warn!("could not read the audit log: {err}");

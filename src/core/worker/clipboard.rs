@@ -14,7 +14,7 @@ impl Tasks {
         let lifetime = self.engine.settings().clipboard_hold(None);
         self.emitter.emit(Event::LinkOnClipboard {
             account,
-            until: self.engine.clock.now() + lifetime,
+            until: self.engine.now() + lifetime,
         });
         self.hold_on_clipboard(account, crate::core::secret::OneTimeUrl::new(url), lifetime);
     }

@@ -10,7 +10,8 @@ use super::emitter::Emitter;
 use super::passphrases::PendingPassphrases;
 use crate::core::account::AccountId;
 use crate::core::audit_read::AuditPosition;
-use crate::core::engine::{Engine, EngineError};
+use crate::core::engine::Engine;
+use crate::core::engine_error::EngineError;
 use crate::core::protocol::Failure;
 
 /// The ids of accounts with a launch running, how to stop each, and how it came.

@@ -89,7 +89,7 @@ impl Tasks {
             ..
         }) = &outcome
         {
-            let status = token_status(session, self.engine.clock.now());
+            let status = token_status(session, self.engine.now());
             self.emitter.emit(Event::Tokens(vec![(id, status)]));
         } else if let Err(err) = &outcome {
             self.send_status(&account).await;
@@ -138,7 +138,7 @@ impl Tasks {
             }
             Delivery::ToCaller(url) => {
                 let lifetime = self.engine.settings().clipboard_hold(outcome.lifetime);
-                report.copied_until = Some(self.engine.clock.now() + lifetime);
+                report.copied_until = Some(self.engine.now() + lifetime);
                 self.hold_on_clipboard(id, url, lifetime);
                 let why = match target {
                     LaunchTarget::Browser => {

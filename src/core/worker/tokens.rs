@@ -45,7 +45,7 @@ impl Tasks {
             return TokenStatus::NoSession;
         }
         match self.engine.held_session(account).await {
-            Ok(Some(session)) => token_status(&session, self.engine.clock.now()),
+            Ok(Some(session)) => token_status(&session, self.engine.now()),
             Ok(None) => TokenStatus::NeedsSignIn,
             Err(err) => TokenStatus::Failed(failure(&err).message),
         }
@@ -62,7 +62,7 @@ impl Tasks {
                 let renewed = self.engine.renew(&account, true).await;
                 self.send_status(&account).await;
                 renewed.map(|outcome| {
-                    let now = self.engine.clock.now();
+                    let now = self.engine.now();
                     format!(
                         "renewed; it {} ({}).",
                         crate::core::human_time::expiry(outcome.token.expires_at, now),
@@ -112,7 +112,7 @@ impl Tasks {
             return;
         }
         let accounts = self.send_accounts().await.unwrap_or_default();
-        let now = self.engine.clock.now();
+        let now = self.engine.now();
         let mut due = Vec::new();
         for account in accounts {
             if require_provider(account.provider).flow().is_round_trip() {

@@ -1,0 +1,96 @@
+//! What can go wrong in an engine call, as one error type the front ends report.
+
+use crate::core::browser::BrowserError;
+use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::http::HttpError;
+use crate::core::provider::ProviderError;
+use crate::core::store::StoreError;
+use crate::core::store::vault::VaultError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    /// The account's lock file could not be taken.
+    #[error("could not take the lock file {}: {source}", path.display())]
+    Lock {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// Another process kept signing in to the account longer than `lock_wait_seconds`.
+    #[error("{0}")]
+    LockBusy(String),
+    /// Something the demo cannot do (it keeps nothing).
+    #[error("{0}")]
+    DemoOnly(&'static str),
+    /// The login autostart entry could not be written or removed.
+    #[error("could not change the autostart entry: {0}")]
+    Autostart(std::io::Error),
+    /// A request that makes no sense (unknown setting, a secret given as a setting ...).
+    #[error("{0}")]
+    Usage(String),
+    /// An import file that cannot be used; nothing was changed.
+    #[error("{0}")]
+    Import(String),
+    /// Accounts of an import file are here already (same id or name); nothing was changed.
+    #[error("{} of the file's accounts are here already: {}; nothing was imported", .0.len(), .0.join("; "))]
+    ImportClash(Vec<String>),
+}
+
+impl UserFacing for EngineError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Store(err) => err.kind(),
+            Self::Vault(err) => err.kind(),
+            Self::Provider(err) => err.kind(),
+            Self::Http(err) => err.kind(),
+            Self::Browser(err) => err.kind(),
+            Self::Lock { .. } | Self::Autostart(_) => ErrorKind::Internal,
+            Self::LockBusy(_) => ErrorKind::Network,
+            Self::Usage(_) | Self::DemoOnly(_) => ErrorKind::Usage,
+            Self::Import(_) | Self::ImportClash(_) => ErrorKind::Config,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Self::Store(err) => err.hint(),
+            Self::Vault(err) => err.hint(),
+            Self::Provider(err) => err.hint(),
+            Self::Http(err) => err.hint(),
+            Self::Browser(err) => err.hint(),
+            Self::Lock { .. } => Some("Check that the data folder is writable.".into()),
+            Self::LockBusy(_) => Some("Finish or cancel that sign-in, then try again (lock_wait_seconds in settings.toml sets how long to wait).".into()),
+            Self::Autostart(_) => Some("Check that ~/.config/autostart can be written.".into()),
+            Self::DemoOnly(_) => Some("Start sso-launcher without the demo for that.".into()),
+            Self::Usage(_) => Some("See `sso-launcher accounts add --help`.".into()),
+            Self::Import(_) => Some("Nothing was imported; fix the file and try again.".into()),
+            Self::ImportClash(_) => Some("Those accounts were probably imported before. To add the others, delete those accounts from the file (they stay as they are here), or rename them in the file and delete their \"id\" lines to import them as new accounts.".into()),
+        }
+    }
+
+    fn window_hint(&self) -> Option<String> {
+        match self {
+            Self::Store(err) => err.window_hint(),
+            Self::Vault(err) => err.window_hint(),
+            Self::Provider(err) => err.window_hint(),
+            Self::Http(err) => err.window_hint(),
+            Self::Browser(err) => err.window_hint(),
+            Self::Usage(_) => Some("Check the account's settings in its editor (Edit).".into()),
+            Self::LockBusy(_) => Some("Finish or cancel that sign-in, then launch again.".into()),
+            Self::Lock { .. }
+            | Self::Import(_)
+            | Self::ImportClash(_)
+            | Self::Autostart(_)
+            | Self::DemoOnly(_) => self.hint(),
+        }
+    }
+}
