@@ -304,7 +304,15 @@ fn demo_mode_launches_without_any_setup_and_waits_for_the_page() {
         "{}",
         stderr(&output)
     );
-    let html = std::fs::read_to_string(&page).unwrap();
+    // The launch ends once the page was sent; curl may still be writing it.
+    let mut html = String::new();
+    for _ in 0..50 {
+        html = std::fs::read_to_string(&page).unwrap_or_default();
+        if html.contains("</html>") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     assert!(
         html.contains("Signed in as demo.user@example.com"),
         "{html}"
