@@ -14,11 +14,12 @@ pub mod faults;
 pub mod fixtures;
 pub mod licensespring;
 mod licensespring_sso;
+pub mod oidc_idp;
+pub mod oidc_idp_code;
 mod pages;
 mod server;
 pub mod signnow;
 pub mod sovos;
-pub mod sovos_code;
 pub mod state;
 
 use std::sync::Arc;

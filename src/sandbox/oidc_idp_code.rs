@@ -1,4 +1,4 @@
-//! The Sovos fake's browser sign-in: authorization code with PKCE (S256), `state` and
+//! A fake OpenID provider's browser sign-in: authorization code with PKCE (S256), `state` and
 //! `nonce` required, a login page, ID tokens signed with the fixed key, rotating refresh
 //! tokens. Strict: whatever a careful OpenID provider refuses, this refuses.
 
@@ -21,13 +21,12 @@ use sha2::Digest;
 use time::OffsetDateTime;
 use url::Url;
 
-use super::fixtures::sovos as fx;
+use super::oidc_idp::IdpProfile;
 use super::server::{Reply, Request};
 use super::state::{SandboxState, issue_secret, random_token};
 use crate::core::loopback::pages::escape_html as escape;
 
 pub const CODE_LIFETIME: Duration = Duration::from_secs(60);
-const ACCESS_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
 /// What the client asked for at the authorize endpoint.
 #[derive(Debug, Clone)]
@@ -54,6 +53,7 @@ struct RefreshGrant {
 }
 
 pub struct CodeFlow {
+    profile: &'static IdpProfile,
     issuer: String,
     signing_key: CoreRsaPrivateSigningKey,
     pending: Mutex<HashMap<String, AuthRequest>>,
@@ -67,8 +67,13 @@ pub struct Client {
 }
 
 impl CodeFlow {
-    pub fn new(issuer: String, signing_key: CoreRsaPrivateSigningKey) -> Self {
+    pub fn new(
+        profile: &'static IdpProfile,
+        issuer: String,
+        signing_key: CoreRsaPrivateSigningKey,
+    ) -> Self {
         Self {
+            profile,
             issuer,
             signing_key,
             pending: Mutex::default(),
@@ -81,11 +86,12 @@ impl CodeFlow {
     pub fn jwks(&self) -> CoreJsonWebKeySet {
         CoreJsonWebKeySet::new(vec![self.signing_key.as_verification_key()])
     }
-    /// `GET /oauth2/auth`: checks the request, then shows the login page.
+    /// `GET` at the authorize path: checks the request, then shows the login page.
     pub fn authorize(&self, request: &Request) -> Reply {
         let param = |name: &str| request.query_param(name).unwrap_or("").to_string();
         let client_id = param("client_id");
-        if client_id != fx::CLIENT_ID && client_id != fx::PUBLIC_CLIENT_ID {
+        let clients = &self.profile.clients;
+        if client_id != clients.client_id && client_id != clients.public_client_id {
             return page(
                 400,
                 "Unknown client",
@@ -94,7 +100,7 @@ impl CodeFlow {
         }
         let Some(redirect_uri) = Url::parse(&param("redirect_uri"))
             .ok()
-            .filter(is_registered)
+            .filter(|uri| is_registered(uri, self.profile.clients.redirect_path))
         else {
             // Never redirect to an unregistered address: say so on a page instead.
             return page(
@@ -142,10 +148,10 @@ impl CodeFlow {
             .lock()
             .expect("pending lock")
             .insert(transaction.clone(), pending);
-        login_page(&transaction, None)
+        login_page(self.profile, &transaction, None)
     }
 
-    /// `POST /oauth2/login`: the user signs in (or denies), and the browser goes back to the client.
+    /// `POST` at the login path: the user signs in (or denies), and the browser goes back to the client.
     pub fn login(&self, state: &SandboxState, request: &Request) -> Reply {
         let form = request.form();
         let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
@@ -170,12 +176,17 @@ impl CodeFlow {
                 &pending.state,
             );
         }
-        if field("username") != fx::USER_EMAIL || field("password") != fx::USER_PASSWORD {
+        let clients = &self.profile.clients;
+        if field("username") != clients.user_email || field("password") != clients.user_password {
             self.pending
                 .lock()
                 .expect("pending lock")
                 .insert(transaction.to_string(), pending);
-            return login_page(transaction, Some("The e-mail or password is wrong."));
+            return login_page(
+                self.profile,
+                transaction,
+                Some("The e-mail or password is wrong."),
+            );
         }
         let code = issue_secret(32);
         let mut target = pending.redirect_uri.clone();
@@ -241,7 +252,7 @@ impl CodeFlow {
             &request.client_id,
             &request.scope,
             Some(&request.nonce),
-            SUBJECT,
+            self.profile.subject,
         )
     }
 
@@ -270,9 +281,9 @@ impl CodeFlow {
         }
         // The `other_subject_on_refresh` variant: the refreshed ID token names another user,
         // which a client must refuse (OpenID Connect Core §12.2).
-        let subject = match state.variant(super::sovos::TOKEN).as_deref() {
-            Some("other_subject_on_refresh") => OTHER_SUBJECT,
-            _ => SUBJECT,
+        let subject = match state.variant(self.profile.endpoints.token).as_deref() {
+            Some("other_subject_on_refresh") => self.profile.other_subject,
+            _ => self.profile.subject,
         };
         self.issue_tokens(state, &grant.client_id, &grant.scope, None, subject)
     }
@@ -291,7 +302,9 @@ impl CodeFlow {
             chrono::DateTime::from_timestamp(at.unix_timestamp(), 0).expect("valid time")
         };
         // The token variants: an ID token a client must refuse, each for one reason.
-        let variant = state.variant(super::sovos::TOKEN).unwrap_or_default();
+        let variant = state
+            .variant(self.profile.endpoints.token)
+            .unwrap_or_default();
         let issuer = match variant.as_str() {
             "wrong_iss" => "https://issuer.evil.example".to_string(),
             _ => self.issuer.clone(),
@@ -305,15 +318,16 @@ impl CodeFlow {
                 now - Duration::from_secs(7200),
                 now - Duration::from_secs(3600),
             ),
-            _ => (now, now + ACCESS_LIFETIME),
+            _ => (now, now + self.profile.access_token_lifetime),
         };
         let claims = CoreIdTokenClaims::new(
             IssuerUrl::new(issuer).expect("sandbox issuer is a URL"),
             vec![Audience::new(audience)],
             chrono_time(expires),
             chrono_time(issued),
-            StandardClaims::new(SubjectIdentifier::new(subject.into()))
-                .set_email(Some(EndUserEmail::new(fx::USER_EMAIL.into()))),
+            StandardClaims::new(SubjectIdentifier::new(subject.into())).set_email(Some(
+                EndUserEmail::new(self.profile.clients.user_email.into()),
+            )),
             EmptyAdditionalClaims {},
         )
         .set_nonce(nonce.map(|nonce| Nonce::new(nonce.to_string())));
@@ -356,7 +370,7 @@ impl CodeFlow {
         let mut answer = json!({
             "access_token": access_token,
             "token_type": "Bearer",
-            "expires_in": ACCESS_LIFETIME.as_secs(),
+            "expires_in": self.profile.access_token_lifetime.as_secs(),
             "scope": scope,
             "id_token": id_token,
         });
@@ -376,15 +390,11 @@ impl CodeFlow {
     }
 }
 
-/// The signed-in user's `sub`, and the one the `other_subject_on_refresh` variant swaps in.
-const SUBJECT: &str = "sovos-user-0001";
-const OTHER_SUBJECT: &str = "sovos-user-9999";
-
 /// RFC 8252 §7.3: a loopback IP redirect URI matches on any port; the path must be registered.
-fn is_registered(uri: &Url) -> bool {
+fn is_registered(uri: &Url, path: &str) -> bool {
     uri.scheme() == "http"
         && matches!(uri.host_str(), Some("127.0.0.1" | "[::1]" | "localhost"))
-        && uri.path() == fx::REDIRECT_PATH
+        && uri.path() == path
         && uri.fragment().is_none()
 }
 
@@ -420,7 +430,7 @@ fn page(status: u16, heading: &str, detail: &str) -> Reply {
     )
 }
 
-fn login_page(transaction: &str, problem: Option<&str>) -> Reply {
+fn login_page(profile: &IdpProfile, transaction: &str, problem: Option<&str>) -> Reply {
     let problem = problem
         .map(|text| {
             format!(
@@ -432,10 +442,10 @@ fn login_page(transaction: &str, problem: Option<&str>) -> Reply {
     Reply::html(
         200,
         format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sovos sandbox: sign in</title>\
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} sandbox: sign in</title>\
          <style>body{{font-family:system-ui,sans-serif;margin:3rem auto;max-width:28rem;color:#1b2a3a}}label{{display:block;margin:.6rem 0}}input{{width:100%;padding:.4rem}}</style></head><body>\
-         <h1>Sign in to Sovos (sandbox)</h1>{problem}\
-         <form method=\"post\" action=\"/oauth2/login\">\
+         <h1>Sign in to {title} (sandbox)</h1>{problem}\
+         <form method=\"post\" action=\"{login_path}\">\
          <input type=\"hidden\" name=\"transaction\" value=\"{transaction}\">\
          <label>E-mail <input name=\"username\" autocomplete=\"username\" value=\"{user}\"></label>\
          <label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\"></label>\
@@ -444,8 +454,10 @@ fn login_page(transaction: &str, problem: Option<&str>) -> Reply {
          <button name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>\
          </form></body></html>",
             transaction = escape(transaction),
-            user = escape(fx::USER_EMAIL),
-            password = escape(fx::USER_PASSWORD),
+            title = escape(profile.title),
+            login_path = escape(profile.login_path),
+            user = escape(profile.clients.user_email),
+            password = escape(profile.clients.user_password),
         ),
     )
 }

@@ -20,13 +20,15 @@ pub mod licensespring_auth;
 mod licensespring_license;
 mod licensespring_wire;
 mod oauth;
+mod oidc_browser;
+mod oidc_flow;
 pub mod registry;
 
 pub use error::ProviderError;
 pub mod signnow;
 mod signnow_wire;
 pub mod sovos;
-mod sovos_browser;
+
 mod urls;
 
 pub(crate) use urls::{landing_setting, landing_sign_on, parse_address, parse_origin};
@@ -398,6 +400,8 @@ pub(crate) fn answer_readers() -> Vec<(&'static str, AnswerReader)> {
         ("ags", ags_wire::read_any),
         ("licensespring", licensespring::read_any),
         ("signnow", signnow_wire::read_any),
-        ("sovos", sovos::read_any),
+        ("sovos", |response| {
+            oidc_flow::read_any(&sovos::PROFILE, response)
+        }),
     ]
 }

@@ -1,8 +1,6 @@
-//! Sovos's browser sign-in: OpenID Connect authorization code with PKCE S256, `state` and
+//! The OpenID Connect browser sign-in: OpenID Connect authorization code with PKCE S256, `state` and
 //! `nonce`, through the system browser and the loopback listener; the ID token is validated
 //! (signature from JWKS, `iss`, `aud`, `exp`, `nonce`, and `at_hash` when present).
-
-use std::time::Duration;
 
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreIdTokenVerifier, CoreProviderMetadata,
@@ -14,14 +12,10 @@ use openidconnect::{
 };
 
 use super::oauth::{discovery_error, token_error};
-use super::sovos::Config;
+use super::oidc_flow::Config;
 use super::{IdClaims, ProviderContext, ProviderError, Secrets, SessionToken};
 use crate::core::loopback::LoopbackListener;
 use crate::core::secret::{AccessToken, OneTimeUrl, SecretString};
-
-const NAME: &str = "Sovos";
-/// The docs: "OAuth tokens are valid for 60 minutes"; used when the answer has no expires_in.
-const DOCUMENTED_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
 /// Signs the user in through the browser and returns the validated session.
 pub(super) async fn sign_in(
@@ -29,9 +23,10 @@ pub(super) async fn sign_in(
     config: &Config,
     secrets: &Secrets,
 ) -> Result<SessionToken, ProviderError> {
+    let name = config.profile.name();
     let browser = ctx
         .browser
-        .ok_or(ProviderError::NeedsBrowser { provider: NAME })?;
+        .ok_or(ProviderError::NeedsBrowser { provider: name })?;
     let client = client(ctx, config, secrets).await?;
     let mut options = config.listener.clone();
     options.timeout = browser.timeout();
@@ -48,13 +43,13 @@ pub(super) async fn sign_in(
     for scope in config.scopes.iter().filter(|scope| *scope != "openid") {
         request = request.add_scope(Scope::new(scope.clone()));
     }
-    for (name, value) in [
+    for (parameter, value) in [
         ("acr_values", &config.acr_values),
         ("prompt", &config.prompt),
         ("ui_locales", &config.ui_locales),
     ] {
         if let Some(value) = value {
-            request = request.add_extra_param(name, value.clone());
+            request = request.add_extra_param(parameter, value.clone());
         }
     }
     let (authorize_url, state, nonce) = request.url();
@@ -64,20 +59,20 @@ pub(super) async fn sign_in(
         .wait_for_redirect_async(SecretString::new(state.secret().clone()))
         .await?;
     let code = answer.get("code").ok_or_else(|| ProviderError::Malformed {
-        provider: NAME,
+        provider: name,
         what: "the sign-in came back without a code".into(),
     })?;
     let issued_at = ctx.clock.now();
     let tokens = client
         .exchange_code(AuthorizationCode::new(code.expose_secret().to_string()))
-        .map_err(|err| ProviderError::malformed(NAME, format!("cannot exchange the code: {err}")))?
+        .map_err(|err| ProviderError::malformed(name, format!("cannot exchange the code: {err}")))?
         .set_pkce_verifier(verifier)
         .request_async(ctx.http)
         .await
-        .map_err(|err| token_error(NAME, err))?;
-    let claims = validate_id_token(&client.id_token_verifier(), &tokens, Some(&nonce))?
-        .ok_or_else(|| ProviderError::malformed(NAME, "the token answer has no id_token"))?;
-    Ok(session(&tokens, issued_at, Some(claims), None))
+        .map_err(|err| token_error(name, err))?;
+    let claims = validate_id_token(name, &client.id_token_verifier(), &tokens, Some(&nonce))?
+        .ok_or_else(|| ProviderError::malformed(name, "the token answer has no id_token"))?;
+    Ok(session(config, &tokens, issued_at, Some(claims), None))
 }
 
 /// What a browser sign-in needs, checked without a browser: discovery, published signing
@@ -86,13 +81,14 @@ pub(super) async fn probe(
     ctx: ProviderContext<'_>,
     config: &Config,
 ) -> Result<Vec<String>, ProviderError> {
+    let name = config.profile.name();
     let metadata = CoreProviderMetadata::discover_async(config.issuer.clone(), ctx.http)
         .await
-        .map_err(|err| discovery_error(NAME, err))?;
+        .map_err(|err| discovery_error(name, err))?;
     let keys = metadata.jwks().keys().len();
     if keys == 0 {
         return Err(ProviderError::malformed(
-            NAME,
+            name,
             "its key set (jwks_uri) holds no keys to check ID tokens with",
         ));
     }
@@ -113,21 +109,23 @@ pub(super) async fn refresh(
     secrets: &Secrets,
     stale: &SessionToken,
 ) -> Result<SessionToken, ProviderError> {
+    let name = config.profile.name();
     let refresh_token = stale
         .refresh_token
         .as_ref()
-        .ok_or_else(|| ProviderError::malformed(NAME, "no refresh token is held"))?;
+        .ok_or_else(|| ProviderError::malformed(name, "no refresh token is held"))?;
     let client = client(ctx, config, secrets).await?;
     let issued_at = ctx.clock.now();
     let tokens = client
         .exchange_refresh_token(&RefreshToken::new(
             refresh_token.expose_secret().to_string(),
         ))
-        .map_err(|err| ProviderError::malformed(NAME, format!("cannot refresh: {err}")))?
+        .map_err(|err| ProviderError::malformed(name, format!("cannot refresh: {err}")))?
         .request_async(ctx.http)
         .await
-        .map_err(|err| token_error(NAME, err))?;
+        .map_err(|err| token_error(name, err))?;
     let renewed = validate_id_token(
+        name,
         &client.id_token_verifier().require_issuer_match(true),
         &tokens,
         None,
@@ -138,7 +136,7 @@ pub(super) async fn refresh(
         && (renewed.sub != first.sub || renewed.iss != first.iss)
     {
         return Err(ProviderError::InvalidIdToken {
-            provider: NAME,
+            provider: name,
             detail: "the refreshed ID token names another user than the sign-in did, so the \
                      session was not renewed"
                 .into(),
@@ -146,6 +144,7 @@ pub(super) async fn refresh(
     }
     let claims = renewed.or_else(|| stale.id_claims.clone());
     Ok(session(
+        config,
         &tokens,
         issued_at,
         claims,
@@ -167,9 +166,10 @@ async fn client(
     config: &Config,
     secrets: &Secrets,
 ) -> Result<DiscoveredClient, ProviderError> {
+    let name = config.profile.name();
     let metadata = CoreProviderMetadata::discover_async(config.issuer.clone(), ctx.http)
         .await
-        .map_err(|err| discovery_error(NAME, err))?;
+        .map_err(|err| discovery_error(name, err))?;
     // A public client has no secret; the token requests then name the client in the body.
     let secret = secrets
         .get("client_secret")
@@ -184,6 +184,7 @@ async fn client(
 /// Validates the ID token when one came: signature, issuer, audience, expiry, nonce (on
 /// sign-in) and `at_hash` when present.
 fn validate_id_token(
+    name: &'static str,
     verifier: &CoreIdTokenVerifier<'_>,
     tokens: &CoreTokenResponse,
     nonce: Option<&Nonce>,
@@ -192,7 +193,7 @@ fn validate_id_token(
         return Ok(None);
     };
     let invalid = |detail: String| ProviderError::InvalidIdToken {
-        provider: NAME,
+        provider: name,
         detail,
     };
     let claims = match nonce {
@@ -227,6 +228,7 @@ fn validate_id_token(
 }
 
 fn session(
+    config: &Config,
     tokens: &CoreTokenResponse,
     issued_at: time::OffsetDateTime,
     id_claims: Option<IdClaims>,
@@ -236,7 +238,7 @@ fn session(
         AccessToken::new(tokens.access_token().secret().as_str()),
         "Bearer",
         issued_at,
-        tokens.expires_in().unwrap_or(DOCUMENTED_TOKEN_LIFETIME),
+        tokens.expires_in().unwrap_or(config.profile.token_lifetime),
     );
     // A provider that rotates sends a new refresh token; one that does not keeps the old.
     session.refresh_token = tokens

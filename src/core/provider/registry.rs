@@ -9,7 +9,7 @@ static PROVIDERS: &[&dyn Provider] = &[
     &super::ags::Ags,
     &super::licensespring::LicenseSpring,
     &super::signnow::SignNow,
-    &super::sovos::Sovos,
+    &super::sovos::SOVOS,
 ];
 
 /// Every registered provider, in the order lists show them.
