@@ -14,6 +14,7 @@ pub mod faults;
 pub mod fixtures;
 pub mod licensespring;
 mod licensespring_sso;
+pub mod oidc;
 pub mod oidc_idp;
 pub mod oidc_idp_code;
 mod pages;
@@ -46,6 +47,7 @@ const FAKES: &[MakeFake] = &[
     |origin| Arc::new(Served::<signnow::SignNowFake>::new(origin)),
     |origin| Arc::new(Served::<licensespring::LicenseSpringFake>::new(origin)),
     |origin| Arc::new(Served::<ags::AgsFake>::new(origin)),
+    |origin| Arc::new(Served::<oidc::OidcFake>::new(origin)),
 ];
 
 /// The shared fake services behind every sandbox port.

@@ -17,6 +17,13 @@ const provider = new Provider(issuer, {
     redirect_uris: ['http://127.0.0.1/callback'],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
+  }, {
+    // A confidential client for client_credentials (client_secret_basic, the default).
+    client_id: 'e2e-service',
+    client_secret: 'e2e-service-secret-7b1d',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
   }],
   claims: { email: ['email'], openid: ['sub'] },
   scopes: ['openid', 'email', 'offline_access'],
@@ -25,7 +32,7 @@ const provider = new Provider(issuer, {
     AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 86400,
     Grant: 86400, Interaction: 600, Session: 86400,
   },
-  features: { devInteractions: { enabled: true } },
+  features: { devInteractions: { enabled: true }, clientCredentials: { enabled: true } },
   async findAccount(_ctx, sub) {
     return { accountId: sub, claims: async () => ({ sub, email: `${sub}@example.com` }) };
   },

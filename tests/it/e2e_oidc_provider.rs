@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::support::*;
 use serde_json::Value;
-use sso_launcher::core::account::Account;
+use sso_launcher::core::account::{Account, ProviderId};
 use sso_launcher::core::clock::ManualClock;
 use sso_launcher::core::engine::{Engine, EngineOptions};
 use sso_launcher::core::paths::AppPaths;
@@ -64,6 +64,10 @@ fn browser(mode: &str) -> String {
 
 /// `prompt=consent` and `offline_access`: oidc-provider grants refresh tokens only so.
 fn add_account(env: &TestEnv, name: &str, issuer: &str) {
+    add_account_of(env, "sovos", name, issuer, &[]);
+}
+
+fn add_account_of(env: &TestEnv, provider: &str, name: &str, issuer: &str, more: &[&str]) {
     let issuer = format!("issuer={issuer}");
     let client = format!("client_id={CLIENT_ID}");
     let args = [
@@ -71,7 +75,7 @@ fn add_account(env: &TestEnv, name: &str, issuer: &str) {
         "add",
         name,
         "--provider",
-        "sovos",
+        provider,
         "--set",
         &issuer,
         "--set",
@@ -81,6 +85,12 @@ fn add_account(env: &TestEnv, name: &str, issuer: &str) {
         "--set",
         "prompt=consent",
     ];
+    let sets: Vec<String> = more.iter().map(|pair| format!("--set={pair}")).collect();
+    let args: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(sets.iter().map(String::as_str))
+        .collect();
     assert_ok(&env.run(&args));
 }
 
@@ -110,8 +120,16 @@ fn signs_in_with_a_real_provider_and_browser_then_refreshes() {
     env.secrets
         .push(token["access_token"].as_str().unwrap().to_string());
 
-    // Refresh: one engine signs in; a second one, whose clock has moved past the token's
-    // life and whose browser cannot start, must renew it with the refresh token alone.
+    renews_with_the_refresh_token_alone(
+        &env,
+        sso_launcher::core::provider::sovos::ID,
+        &provider.issuer,
+    );
+}
+
+/// One engine signs in; a second one, whose clock has moved past the token's life and whose
+/// browser cannot start, must renew it with the refresh token alone.
+fn renews_with_the_refresh_token_alone(env: &TestEnv, provider: ProviderId, issuer: &str) {
     let vault = Arc::new(MemoryVault::new());
     let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
     let paths = AppPaths {
@@ -125,9 +143,9 @@ fn signs_in_with_a_real_provider_and_browser_then_refreshes() {
         Engine::open(options).unwrap()
     };
     let signing_in = engine_with(browser("allow"));
-    let mut account = Account::new("OP", sso_launcher::core::provider::sovos::ID);
+    let mut account = Account::new("OP", provider);
     for (key, value) in [
-        ("issuer", provider.issuer.as_str()),
+        ("issuer", issuer),
         ("client_id", CLIENT_ID),
         ("scopes", "openid offline_access"),
         ("prompt", "consent"),
@@ -196,4 +214,85 @@ fn denial_tampering_and_provider_failure_end_clearly_with_nothing_kept() {
         assert!(err.contains(expected), "{mode} {hooks:?}: {err}");
         assert!(!env.session_stored(&name), "{mode}: no tokens kept");
     }
+}
+
+/// The generic OpenID Connect provider (`--provider oidc`) against the same real provider:
+/// the browser sign-in, the token from the vault, the landing page a launch opens once the
+/// session is held, a refresh, tampering refused, and client credentials.
+#[test]
+fn the_generic_openid_connect_provider_works_with_a_real_provider() {
+    let mut env = TestEnv::new();
+    let provider = OidcProvider::start(&[]);
+    let landing = format!("{}/landing", provider.issuer);
+    let landing_setting = format!("landing_url={landing}");
+    add_account_of(
+        &env,
+        "oidc",
+        "Generic",
+        &provider.issuer,
+        &[&landing_setting],
+    );
+    let output = env.run(&["--json", "--browser", &browser("allow"), "login", "Generic"]);
+    assert_ok(&output);
+    let login: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(login["id_token_claims"]["iss"], provider.issuer.as_str());
+    assert_eq!(login["id_token_claims"]["sub"], "jane");
+    assert_eq!(login["refresh_token_held"], true);
+    let token: Value =
+        serde_json::from_str(&stdout(&env.run(&["--json", "token", "Generic"]))).unwrap();
+    assert_eq!(token["source"], "vault");
+    env.secrets
+        .push(token["access_token"].as_str().unwrap().to_string());
+
+    // With the session held, a launch opens the landing page; nothing else is asked for.
+    let output = env.run(&["launch", "Generic", "--print-url"]);
+    assert_ok(&output);
+    assert_eq!(stdout(&output).trim(), landing);
+
+    renews_with_the_refresh_token_alone(
+        &env,
+        sso_launcher::core::provider::oidc::ID,
+        &provider.issuer,
+    );
+
+    // A tampered nonce is refused, and nothing is kept.
+    add_account_of(&env, "oidc", "Tampered", &provider.issuer, &[]);
+    let err = assert_exit(
+        &env.run(&["--browser", &browser("tamper-nonce"), "login", "Tampered"]),
+        7,
+    );
+    assert!(
+        err.contains("nonce mismatch") && err.contains("OpenID Connect"),
+        "{err}"
+    );
+    assert!(!env.session_stored("Tampered"));
+
+    // Client credentials with the service client's secret (client_secret_basic).
+    let issuer = format!("issuer={}", provider.issuer);
+    let output = env.run_with_stdin(
+        &[
+            "accounts",
+            "add",
+            "Service",
+            "--provider",
+            "oidc",
+            "--set",
+            &issuer,
+            "--set",
+            "client_id=e2e-service",
+            "--set",
+            "grant=client_credentials",
+            "--secrets-from-stdin",
+        ],
+        "client_secret=e2e-service-secret-7b1d\n",
+    );
+    assert_ok(&output);
+    env.secrets.push("e2e-service-secret-7b1d".into());
+    let output = env.run(&["--json", "token", "Service"]);
+    assert_ok(&output);
+    let service: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(service["token_type"], "Bearer");
+    assert!(service["access_token"].as_str().unwrap().len() > 10);
+    env.secrets
+        .push(service["access_token"].as_str().unwrap().to_string());
 }

@@ -22,8 +22,8 @@ fn demo_search_with_the_keyboard_and_launch_reaches_the_sandbox() {
         options.browser_override = Some(browser);
         options.vault = Arc::new(guard);
     }));
-    wait_for(&mut harness, "the six demo accounts", |app| {
-        app.state.accounts.len() == 6 && app.state.tokens.len() == 6
+    wait_for(&mut harness, "the seven demo accounts", |app| {
+        app.state.accounts.len() == DEMO_ACCOUNTS && app.state.tokens.len() == DEMO_ACCOUNTS
     });
     assert!(shows(&harness, "needs sign-in"));
 

@@ -19,6 +19,9 @@ use sso_launcher::gui::state::LaunchState;
 
 use crate::support::TestEnv;
 
+/// The accounts `--demo` adds: one per fake, two for Sovos (browser and API).
+pub const DEMO_ACCOUNTS: usize = 7;
+
 /// Fails every call made on `ui_thread`, and counts them: the window must never wait on
 /// the keyring.
 pub struct UiThreadGuard {

@@ -334,7 +334,7 @@ fn copy_link_on_a_token_account_says_there_is_none() {
         options.browser_override = Some(browser);
     }));
     wait_for(&mut harness, "the demo", |app| {
-        app.state.accounts.len() == 6
+        app.state.accounts.len() == DEMO_ACCOUNTS
     });
     act(&mut harness, "Copy link", fixtures::SIGNNOW_DEMO);
     wait_for(&mut harness, "the answer", |app| {

@@ -35,7 +35,7 @@ fn still(harness: &mut AppHarness) {
 fn the_list_with_a_selection() {
     let mut harness = drawn(demo_factory(|_| {}), [960.0, 560.0]);
     wait_for(&mut harness, "the demo accounts", |app| {
-        app.state.accounts.len() == 6 && app.state.tokens.len() == 6
+        app.state.accounts.len() == DEMO_ACCOUNTS && app.state.tokens.len() == DEMO_ACCOUNTS
     });
     select(&mut harness, fixtures::SIGNNOW_DEMO);
     still(&mut harness);
@@ -75,7 +75,7 @@ fn the_account_form_at_800_by_600() {
 fn no_match() {
     let mut harness = drawn(demo_factory(|_| {}), [800.0, 600.0]);
     wait_for(&mut harness, "the demo accounts", |app| {
-        app.state.accounts.len() == 6 && app.state.tokens.len() == 6
+        app.state.accounts.len() == DEMO_ACCOUNTS && app.state.tokens.len() == DEMO_ACCOUNTS
     });
     type_into(&mut harness, "Search accounts", "acme");
     still(&mut harness);

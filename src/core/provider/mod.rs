@@ -20,6 +20,7 @@ pub mod licensespring_auth;
 mod licensespring_license;
 mod licensespring_wire;
 mod oauth;
+pub mod oidc;
 mod oidc_browser;
 mod oidc_flow;
 pub mod registry;

@@ -10,6 +10,7 @@ static PROVIDERS: &[&dyn Provider] = &[
     &super::licensespring::LicenseSpring,
     &super::signnow::SignNow,
     &super::sovos::SOVOS,
+    &super::oidc::OIDC,
 ];
 
 /// Every registered provider, in the order lists show them.
