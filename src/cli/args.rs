@@ -270,7 +270,7 @@ pub fn command() -> clap::Command {
             // The reference is laid out in columns: clap must not re-wrap it.
             add.term_width(0)
                 .after_help("Run `sso-launcher accounts add --help` for each provider's settings and secrets.")
-                .after_long_help(crate::core::provider::form::settings_reference())
+                .after_long_help(crate::cli::settings_help::settings_reference())
         })
     })
 }

@@ -10,6 +10,7 @@ mod launch;
 mod output;
 pub mod report;
 mod secrets_input;
+mod settings_help;
 mod vault;
 
 use std::sync::Arc;
@@ -212,8 +213,7 @@ pub fn take_link(mut args: Vec<std::ffi::OsString>) -> (Vec<std::ffi::OsString>,
 fn open_window(global: &GlobalArgs, request: WindowRequest) -> Result<(), CliError> {
     use crate::desktop::instance::{InstanceRequest, Startup, claim};
     use crate::gui::{RendererChoice, WindowOptions};
-    let paths = AppPaths::resolve(global.config_dir.clone(), global.data_dir.clone())
-        .map_err(|message| CliError::new(ErrorKind::Config, message))?;
+    let paths = resolve_paths(global)?;
     let request = match request {
         WindowRequest::Show => InstanceRequest::Show,
         WindowRequest::QuickLaunch => InstanceRequest::QuickLaunch,
@@ -313,9 +313,15 @@ fn open_window(_global: &GlobalArgs, _request: WindowRequest) -> Result<(), CliE
     ))
 }
 
+/// The config and data folders: the flags', else the platform's.
+fn resolve_paths(global: &GlobalArgs) -> Result<AppPaths, CliError> {
+    AppPaths::resolve(global.config_dir.clone(), global.data_dir.clone()).map_err(|message| {
+        CliError::new(ErrorKind::Config, message).with_hint("Pass --config-dir and --data-dir.")
+    })
+}
+
 fn open_engine(global: &GlobalArgs) -> Result<Engine, CliError> {
-    let paths = AppPaths::resolve(global.config_dir.clone(), global.data_dir.clone())
-        .map_err(|message| CliError::new(ErrorKind::Config, message))?;
+    let paths = resolve_paths(global)?;
     let selection = vault::selection(global, &paths)?;
     let mut options = EngineOptions::new(paths, selection.open(Box::new(vault::TerminalPrompt)));
     options.vault_selection = Some(selection);

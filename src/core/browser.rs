@@ -3,7 +3,7 @@
 use std::process::{Command, Stdio};
 
 use crate::core::account::Account;
-use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::error::{ErrorKind, Remedy, UserFacing};
 use crate::core::secret::OneTimeUrl;
 
 /// Which browser to open.
@@ -147,17 +147,10 @@ impl UserFacing for BrowserError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
+    fn remedy(&self) -> Option<Remedy> {
         Some(match self {
-            Self::NoPrivateBrowser { .. } => "Install Firefox or Chromium, or give the account a browser command: --set browser=command --set browser_command=\"firefox --private-window {url}\".".into(),
-            _ => "Set a browser command with --browser \"firefox {url}\", or use --print-url or --copy.".into(),
-        })
-    }
-
-    fn window_hint(&self) -> Option<String> {
-        Some(match self {
-            Self::NoPrivateBrowser { .. } => "Install Firefox or Chromium, or choose \"Browser command\" in the account's editor.".into(),
-            _ => "Choose another browser in the account's editor or a default browser command in Settings, or use Copy link.".into(),
+            Self::NoPrivateBrowser { .. } => Remedy::InstallPrivateBrowser,
+            _ => Remedy::ChooseAnotherBrowser,
         })
     }
 }

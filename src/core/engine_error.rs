@@ -1,7 +1,7 @@
 //! What can go wrong in an engine call, as one error type the front ends report.
 
 use crate::core::browser::BrowserError;
-use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::error::{ErrorKind, Remedy, UserFacing};
 use crate::core::http::HttpError;
 use crate::core::provider::ProviderError;
 use crate::core::store::StoreError;
@@ -60,37 +60,22 @@ impl UserFacing for EngineError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
-        match self {
-            Self::Store(err) => err.hint(),
-            Self::Vault(err) => err.hint(),
-            Self::Provider(err) => err.hint(),
-            Self::Http(err) => err.hint(),
-            Self::Browser(err) => err.hint(),
-            Self::Lock { .. } => Some("Check that the data folder is writable.".into()),
-            Self::LockBusy(_) => Some("Finish or cancel that sign-in, then try again (lock_wait_seconds in settings.toml sets how long to wait).".into()),
-            Self::Autostart(_) => Some("Check that ~/.config/autostart can be written.".into()),
-            Self::DemoOnly(_) => Some("Start sso-launcher without the demo for that.".into()),
-            Self::Usage(_) => Some("See `sso-launcher accounts add --help`.".into()),
-            Self::Import(_) => Some("Nothing was imported; fix the file and try again.".into()),
-            Self::ImportClash(_) => Some("Those accounts were probably imported before. To add the others, delete those accounts from the file (they stay as they are here), or rename them in the file and delete their \"id\" lines to import them as new accounts.".into()),
-        }
-    }
-
-    fn window_hint(&self) -> Option<String> {
-        match self {
-            Self::Store(err) => err.window_hint(),
-            Self::Vault(err) => err.window_hint(),
-            Self::Provider(err) => err.window_hint(),
-            Self::Http(err) => err.window_hint(),
-            Self::Browser(err) => err.window_hint(),
-            Self::Usage(_) => Some("Check the account's settings in its editor (Edit).".into()),
-            Self::LockBusy(_) => Some("Finish or cancel that sign-in, then launch again.".into()),
-            Self::Lock { .. }
-            | Self::Import(_)
-            | Self::ImportClash(_)
-            | Self::Autostart(_)
-            | Self::DemoOnly(_) => self.hint(),
-        }
+    fn remedy(&self) -> Option<Remedy> {
+        Some(match self {
+            Self::Store(err) => return err.remedy(),
+            Self::Vault(err) => return err.remedy(),
+            Self::Provider(err) => return err.remedy(),
+            Self::Http(err) => return err.remedy(),
+            Self::Browser(err) => return err.remedy(),
+            Self::Lock { .. } => Remedy::advice("Check that the data folder is writable."),
+            Self::LockBusy(_) => Remedy::FinishOtherSignIn,
+            Self::Autostart(_) => Remedy::advice("Check that ~/.config/autostart can be written."),
+            Self::DemoOnly(_) => Remedy::LeaveDemo,
+            Self::Usage(_) => Remedy::SeeUsage,
+            Self::Import(_) => Remedy::advice("Nothing was imported; fix the file and try again."),
+            Self::ImportClash(_) => Remedy::advice(
+                "Those accounts were probably imported before. To add the others, delete those accounts from the file (they stay as they are here), or rename them in the file and delete their \"id\" lines to import them as new accounts.",
+            ),
+        })
     }
 }

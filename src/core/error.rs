@@ -57,15 +57,60 @@ impl ErrorKind {
 /// Implemented by every error enum the core returns, so front ends can report them uniformly.
 pub trait UserFacing: std::error::Error {
     fn kind(&self) -> ErrorKind;
-    /// What the user can do about it, when there is something to say (in CLI terms).
-    fn hint(&self) -> Option<String> {
+    /// What the user can do about it, when there is something to say. Each front end puts
+    /// it in its own words (the CLI's report module, the window's remedies module).
+    fn remedy(&self) -> Option<Remedy> {
         None
     }
+}
 
-    /// The same advice for someone using the window: no command lines, the window's own
-    /// controls instead.
-    fn window_hint(&self) -> Option<String> {
-        self.hint()
+/// What to do about an error: which setting or secret to fix, which action to take. The
+/// core never words an action in one front end's terms (a command line, a button).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// Advice that names no command or control: the same words in every front end.
+    Advice(String),
+    /// Fix the account's settings (the message names which).
+    FixSettings,
+    /// Store the account's secret of this name.
+    StoreSecret(String),
+    /// Enter the account's secret again: the stored one cannot be read.
+    ReenterSecret,
+    /// The provider refused the held session: sign in afresh.
+    SignInAgain,
+    /// The sign-in needs a browser, and none could be opened for it here.
+    SignInWithBrowser,
+    /// The account keeps no session: launching it signs in through the browser.
+    LaunchInstead,
+    /// The sign-in matched several accounts at the provider: choose one (it is remembered).
+    ChooseAccount,
+    /// No browser with a private mode was found.
+    InstallPrivateBrowser,
+    /// The browser could not be started: choose another, or copy the link.
+    ChooseAnotherBrowser,
+    /// The keyring cannot be reached: start one, or keep secrets in a vault file.
+    StartKeyring,
+    /// The vault failed unexpectedly: check it.
+    CheckVault,
+    /// A vault file needs its passphrase, and nobody can be asked here.
+    GivePassphrase,
+    /// A vault file is damaged.
+    RestoreVaultFile,
+    /// The passphrase file is readable by others or holds no passphrase.
+    FixPassphraseFile(std::path::PathBuf),
+    /// No account matched (or it went away).
+    ListAccounts,
+    /// The request itself was wrong.
+    SeeUsage,
+    /// The demo cannot do this.
+    LeaveDemo,
+    /// Another process is signing in to the same account.
+    FinishOtherSignIn,
+}
+
+impl Remedy {
+    pub fn advice(text: impl Into<String>) -> Self {
+        Self::Advice(text.into())
     }
 }
 

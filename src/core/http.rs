@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::core::server_text::{SentValues, url_excerpt};
 
-use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::error::{ErrorKind, Remedy, UserFacing};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// No provider answer we read is anywhere near this; a larger one is a misrouted request.
@@ -80,8 +80,8 @@ impl UserFacing for HttpError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
-        Some(match self {
+    fn remedy(&self) -> Option<Remedy> {
+        Some(Remedy::Advice(match self {
             Self::InsecureUrl(_) => "Use an https:// address (plain http is allowed only for 127.0.0.1, ::1 and localhost).".into(),
             Self::CaFile { .. } => "Point ca_file in settings.toml at a PEM file with your company's CA certificate.".into(),
             Self::Setup(_) => return None,
@@ -91,7 +91,7 @@ impl UserFacing for HttpError {
             Self::TooLarge { .. } => "The base URL probably points at the wrong service; check the account settings.".into(),
             Self::HtmlPage { status, .. } if *status >= 500 => "Try again in a minute; if it persists, check the provider's status page.".into(),
             Self::HtmlPage { .. } => "Check that the addresses in the account settings point at the provider's API (not a web page or proxy).".into(),
-        })
+        }))
     }
 }
 

@@ -3,7 +3,7 @@
 //! command), and the app asks before acting on it.
 
 use crate::core::account::AccountId;
-use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::error::{ErrorKind, Remedy, UserFacing};
 
 pub const SCHEME: &str = "sso-launcher";
 /// Longer than any link this app writes; anything longer is refused unread.
@@ -41,10 +41,10 @@ impl UserFacing for LinkError {
         ErrorKind::Usage
     }
 
-    fn hint(&self) -> Option<String> {
-        Some(format!(
+    fn remedy(&self) -> Option<Remedy> {
+        Some(Remedy::Advice(format!(
             "A launch link looks like {SCHEME}://launch/<account id>; the window's account menu copies one. Nothing was run."
-        ))
+        )))
     }
 }
 

@@ -17,7 +17,8 @@ impl AppPaths {
     ) -> Result<Self, String> {
         let platform = || {
             directories::ProjectDirs::from("", "", "sso-launcher").ok_or_else(|| {
-                "could not find your home directory; pass --config-dir and --data-dir".to_string()
+                "could not find your home directory to keep the config and data folders in"
+                    .to_string()
             })
         };
         let config_dir = match &config_override {

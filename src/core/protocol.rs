@@ -10,7 +10,7 @@ use crate::core::account::{Account, AccountId};
 use crate::core::account_changes::AccountEdit;
 use crate::core::audit::AuditRecord;
 pub use crate::core::audit::Via;
-use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::error::{ErrorKind, Remedy, UserFacing};
 use crate::core::launch::LaunchStep;
 use crate::core::launch::LaunchTarget;
 use crate::core::provider::discovery::DiscoveredChoice;
@@ -183,6 +183,8 @@ pub enum Event {
     Vault(VaultStatus),
     /// Something to tell the user mid-flow (a sign-in link to open by hand ...).
     Notice(String),
+    /// Something that failed outside any one view's request, to tell the user.
+    Trouble(Failure),
     /// What an import did: the names added, or why nothing was.
     Imported(Result<Vec<String>, Failure>),
     SettingsSaved(Result<(), Failure>),
@@ -266,7 +268,8 @@ pub struct VaultStatus {
 pub struct Failure {
     pub kind: ErrorKind,
     pub message: String,
-    pub hint: Option<String>,
+    /// What to do about it; the window words it (`gui/remedies.rs`).
+    pub remedy: Option<Remedy>,
 }
 
 impl Failure {
@@ -274,7 +277,7 @@ impl Failure {
         Self {
             kind: err.kind(),
             message: crate::core::error::sentence(&err.to_string()),
-            hint: err.window_hint(),
+            remedy: err.remedy(),
         }
     }
 
@@ -282,100 +285,12 @@ impl Failure {
         Self {
             kind: ErrorKind::Internal,
             message: message.into(),
-            hint: None,
+            remedy: None,
         }
-    }
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, " {hint}")?;
-        }
-        Ok(())
     }
 }
 
 /// Time left until `until`, for countdowns (zero once passed).
 pub fn remaining(until: OffsetDateTime, now: OffsetDateTime) -> Duration {
     (until - now).try_into().unwrap_or(Duration::ZERO)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::browser::BrowserError;
-    use crate::core::engine::EngineError;
-    use crate::core::provider::ProviderError;
-    use crate::core::store::{StoreError, vault::VaultError};
-
-    /// The window's users have no command line to type into: its hints name none.
-    #[test]
-    fn window_hints_name_no_command_line() {
-        let provider = "AssureSign";
-        let detail = || "detail".to_string();
-        let errors: Vec<EngineError> = vec![
-            ProviderError::Settings {
-                provider,
-                message: detail(),
-            }
-            .into(),
-            ProviderError::MissingSecret { name: detail() }.into(),
-            ProviderError::SessionRejected { provider }.into(),
-            ProviderError::NeedsBrowser { provider }.into(),
-            ProviderError::NoSession { provider }.into(),
-            ProviderError::ChoiceNeeded {
-                provider,
-                choices: vec![detail()],
-            }
-            .into(),
-            VaultError::Unavailable { detail: detail() }.into(),
-            VaultError::Corrupt {
-                entry: detail(),
-                detail: detail(),
-            }
-            .into(),
-            VaultError::Failed { detail: detail() }.into(),
-            VaultError::NeedsPassphrase {
-                path: "/home/a/.config/sso-launcher/vault.age".into(),
-                creating: false,
-            }
-            .into(),
-            VaultError::WrongPassphrase {
-                path: detail().into(),
-            }
-            .into(),
-            VaultError::EmptyPassphrase.into(),
-            VaultError::FileDamaged {
-                path: detail().into(),
-                detail: detail(),
-            }
-            .into(),
-            VaultError::PassphraseFile {
-                path: "/home/a/sso-launcher.pass".into(),
-                detail: detail(),
-            }
-            .into(),
-            StoreError::NotFound(detail()).into(),
-            BrowserError::System(detail()).into(),
-            BrowserError::NoPrivateBrowser {
-                looked_for: detail(),
-            }
-            .into(),
-            EngineError::Usage(detail()),
-        ];
-        for err in &errors {
-            let failure = Failure::from_error(err);
-            let hint = failure.hint.expect("each of these has advice");
-            assert!(
-                !hint.contains("sso-launcher") && !hint.contains("--") && !hint.contains('`'),
-                "{err}: {hint}"
-            );
-            // The CLI keeps its own advice, with its commands.
-            assert!(err.hint().is_some(), "{err}");
-        }
-        let cli = EngineError::from(ProviderError::MissingSecret { name: detail() }).hint();
-        assert!(cli.unwrap().contains("sso-launcher accounts edit"));
-    }
 }

@@ -38,7 +38,8 @@ impl SsoApp {
         };
         if let Some(failure) = &self.state.accounts_failure {
             self.state.link = Some(LinkPrompt::Refused(format!(
-                "The account list cannot be read, so the link cannot be checked: {failure}"
+                "The account list cannot be read, so the link cannot be checked: {}",
+                crate::gui::remedies::failure_text(failure)
             )));
             return;
         }
@@ -88,7 +89,7 @@ impl SsoApp {
                     },
                     Err(failure) => Note {
                         summary: format!("Could not launch '{name}'"),
-                        body: failure.to_string(),
+                        body: crate::gui::remedies::failure_text(failure),
                         failed: true,
                     },
                 });

@@ -6,6 +6,7 @@ mod app_resident;
 pub mod commands;
 pub mod editor;
 pub mod quick;
+pub mod remedies;
 pub mod resident;
 pub mod search;
 pub mod state;

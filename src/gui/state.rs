@@ -308,7 +308,7 @@ impl AppState {
                     editor.saving = false;
                     editor.error = Some(failure);
                 }
-                None => self.notice(failure.to_string()),
+                None => self.notice(crate::gui::remedies::failure_text(&failure)),
             },
             Event::Deleted { account, name } => {
                 self.notice(format!("Deleted '{name}' and its keyring entries."));
@@ -372,6 +372,7 @@ impl AppState {
             }
             Event::Vault(status) => self.vault = Some(status),
             Event::Notice(message) => self.notice(message),
+            Event::Trouble(failure) => self.notice(crate::gui::remedies::failure_text(&failure)),
             Event::Imported(result) => {
                 if let Ok(names) = &result {
                     self.notice(format!("Imported {} account(s).", names.len()));

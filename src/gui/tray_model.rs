@@ -213,7 +213,10 @@ pub fn mood_and_tooltip(state: &AppState) -> (TrayMood, String) {
             let last_account = account;
             (
                 TrayMood::Attention,
-                format!("Needs attention: launching '{last_account}' failed. {failure}"),
+                format!(
+                    "Needs attention: launching '{last_account}' failed. {}",
+                    crate::gui::remedies::failure_text(failure)
+                ),
             )
         }
         Some(last) => {
@@ -367,7 +370,7 @@ mod tests {
             result: Err(Failure {
                 kind: ErrorKind::Network,
                 message: "AssureSign did not answer.".into(),
-                hint: Some("Try again.".into()),
+                remedy: Some(crate::core::error::Remedy::advice("Try again.")),
             }),
         });
         let (mood, tooltip) = mood_and_tooltip(&state);

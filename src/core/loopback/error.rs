@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::error::{ErrorKind, Remedy, UserFacing};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoopbackError {
@@ -61,8 +61,8 @@ impl UserFacing for LoopbackError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
-        Some(match self {
+    fn remedy(&self) -> Option<Remedy> {
+        Some(Remedy::Advice(match self {
             Self::NotLoopback { .. } => "Ask the provider to register a loopback redirect URI such as http://127.0.0.1:53682/callback.".into(),
             Self::PortBusy { port, .. } => format!("Close the program using port {port} (`ss -ltnp 'sport = :{port}'` shows it) and try again, or have another loopback port registered with the provider."),
             Self::PortNotPermitted { redirect_uri, .. } => format!("Ask the provider to register a loopback redirect URI with a port above 1024, such as {}.", with_high_port(redirect_uri)),
@@ -71,7 +71,7 @@ impl UserFacing for LoopbackError {
             Self::Cancelled => "Start the sign-in again when you are ready.".into(),
             Self::Denied { error, .. } if error == "access_denied" => "Sign in again and allow access when the provider asks.".into(),
             Self::Denied { .. } => "Check the account's settings (client id, scopes, redirect URI) against the provider's registration.".into(),
-        })
+        }))
     }
 }
 
@@ -95,12 +95,12 @@ mod tests {
             port: 80,
             redirect_uri: "http://127.0.0.1/sso/return".into(),
         };
+        let Some(Remedy::Advice(advice)) = err.remedy() else {
+            panic!("{:?}", err.remedy())
+        };
         assert!(
-            err.hint()
-                .unwrap()
-                .contains("http://127.0.0.1:53682/sso/return"),
-            "{:?}",
-            err.hint()
+            advice.contains("http://127.0.0.1:53682/sso/return"),
+            "{advice}"
         );
     }
 }

@@ -53,7 +53,7 @@ const FORM: &[FormField] = &[
         "auth_service_id",
         "Service",
         Text,
-        "The service to sign on with: an authServiceName from discovery (Discover in the editor, `sso-launcher discover` on the command line).",
+        "The service to sign on with: an authServiceName from the gateway's service discovery.",
     )),
     labelled(
         field(

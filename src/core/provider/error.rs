@@ -1,6 +1,6 @@
 //! What can go wrong with a provider, in words for the user and a hint of what to do.
 
-use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::error::{ErrorKind, Remedy, UserFacing};
 use crate::core::http::HttpError;
 use crate::core::loopback::LoopbackError;
 
@@ -96,33 +96,26 @@ impl UserFacing for ProviderError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
-        match self {
-            Self::Settings { .. } => Some("Fix the setting with `sso-launcher accounts edit NAME --set KEY=VALUE`.".into()),
-            Self::MissingSecret { .. } => Some("Store it with `sso-launcher accounts edit NAME --secrets-from-stdin` (or without that flag to be prompted).".into()),
-            Self::Rejected { hint, .. } => Some(hint.clone()),
-            Self::SessionRejected { .. } => Some("Sign in again with `sso-launcher accounts check NAME`; if it persists, the API user may have lost access.".into()),
-            Self::ServerFailure { .. } => Some("Try again in a minute; if it persists, check the provider's status page.".into()),
-            Self::Malformed { .. } => Some("Check that the base URLs in the account settings point at the provider's API (not a web page or proxy).".into()),
-            Self::Http(err) => err.hint(),
-            Self::Loopback(err) => err.hint(),
-            Self::NeedsBrowser { .. } => Some("Run `sso-launcher login NAME` in a desktop session.".into()),
-            Self::InvalidIdToken { .. } => Some("Nothing was kept. Sign in again; if it keeps failing, check issuer and client_id, and whether something between you and the provider alters the sign-in.".into()),
-            Self::ChoiceNeeded { .. } => Some("Choose one with `--pick TEXT` (part of its name, or its number from 1); the choice is remembered for the next sign-in.".into()),
-            Self::NoSession { .. } => Some("Use `sso-launcher launch NAME` to sign in through the browser.".into()),
-        }
-    }
-
-    fn window_hint(&self) -> Option<String> {
-        match self {
-            Self::Settings { .. } => Some("Fix the setting in the account's editor (Edit).".into()),
-            Self::MissingSecret { .. } => Some("Enter it in the account's editor (Edit) and save; it goes to the keyring.".into()),
-            Self::SessionRejected { .. } => Some("Launch again to sign in afresh; if it persists, the API user may have lost access.".into()),
-            Self::NeedsBrowser { .. } | Self::NoSession { .. } => Some("Launch the account to sign in through the browser.".into()),
-            Self::ChoiceNeeded { .. } => Some("Launch again and pick one in the list shown; the choice is remembered.".into()),
-            Self::Http(err) => err.window_hint(),
-            Self::Loopback(err) => err.window_hint(),
-            _ => self.hint(),
-        }
+    fn remedy(&self) -> Option<Remedy> {
+        Some(match self {
+            Self::Settings { .. } => Remedy::FixSettings,
+            Self::MissingSecret { name } => Remedy::StoreSecret(name.clone()),
+            Self::Rejected { hint, .. } => Remedy::advice(hint.clone()),
+            Self::SessionRejected { .. } => Remedy::SignInAgain,
+            Self::ServerFailure { .. } => Remedy::advice(
+                "Try again in a minute; if it persists, check the provider's status page.",
+            ),
+            Self::Malformed { .. } => Remedy::advice(
+                "Check that the base URLs in the account settings point at the provider's API (not a web page or proxy).",
+            ),
+            Self::Http(err) => return err.remedy(),
+            Self::Loopback(err) => return err.remedy(),
+            Self::NeedsBrowser { .. } => Remedy::SignInWithBrowser,
+            Self::InvalidIdToken { .. } => Remedy::advice(
+                "Nothing was kept. Sign in again; if it keeps failing, check issuer and client_id, and whether something between you and the provider alters the sign-in.",
+            ),
+            Self::ChoiceNeeded { .. } => Remedy::ChooseAccount,
+            Self::NoSession { .. } => Remedy::LaunchInstead,
+        })
     }
 }

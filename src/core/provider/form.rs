@@ -162,7 +162,7 @@ pub fn choice_label<'a>(field: &FormField, value: &'a str) -> &'a str {
     }
 }
 
-pub use super::form_words::{in_form_words, secret_label, settings_reference, signs_in_as};
+pub use super::form_words::{in_form_words, secret_label, signs_in_as};
 
 /// Every setting an account of the provider may have: its own, then those every account
 /// has.

@@ -14,7 +14,7 @@ pub mod vault_prompt;
 
 use std::path::PathBuf;
 
-use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::error::{ErrorKind, Remedy, UserFacing};
 
 /// Errors reading or writing `accounts.toml` or `settings.toml`.
 #[derive(Debug, thiserror::Error)]
@@ -68,30 +68,24 @@ impl UserFacing for StoreError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
+    fn remedy(&self) -> Option<Remedy> {
         Some(match self {
-            Self::Parse { .. } | Self::Invalid { .. } => {
-                "Fix the file by hand (it was left untouched), or move it aside to start afresh."
-                    .into()
-            }
+            Self::Parse { .. } | Self::Invalid { .. } => Remedy::advice(
+                "Fix the file by hand (it was left untouched), or move it aside to start afresh.",
+            ),
             Self::NewerSchema { .. } => {
-                "Upgrade sso-launcher; this file was left untouched.".into()
+                Remedy::advice("Upgrade sso-launcher; this file was left untouched.")
             }
             Self::Read { .. } | Self::Write { .. } => {
-                "Check that the folder exists and that you may write to it.".into()
+                Remedy::advice("Check that the folder exists and that you may write to it.")
             }
-            Self::NameTaken(_) => "Choose another name, or edit the existing account.".into(),
-            Self::NotFound(_) => "List the accounts with `sso-launcher accounts list`.".into(),
-            Self::Ambiguous { .. } => "Type more of the name, or use the account id.".into(),
+            Self::NameTaken(_) => {
+                Remedy::advice("Choose another name, or edit the existing account.")
+            }
+            Self::NotFound(_) => Remedy::ListAccounts,
+            Self::Ambiguous { .. } => {
+                Remedy::advice("Type more of the name, or use the account id.")
+            }
         })
-    }
-
-    fn window_hint(&self) -> Option<String> {
-        match self {
-            Self::NotFound(_) => Some(
-                "It may have been removed meanwhile; the list shows the accounts there are.".into(),
-            ),
-            _ => self.hint(),
-        }
     }
 }

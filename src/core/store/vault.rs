@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use crate::core::account::AccountId;
-use crate::core::error::{ErrorKind, UserFacing};
+use crate::core::error::{ErrorKind, Remedy, UserFacing};
 use crate::core::secret::SecretString;
 
 /// The keyring service name every entry is filed under.
@@ -105,44 +105,26 @@ impl UserFacing for VaultError {
         ErrorKind::Vault
     }
 
-    fn hint(&self) -> Option<String> {
+    fn remedy(&self) -> Option<Remedy> {
         Some(match self {
-            Self::Unavailable { .. } => "Start a Secret Service (GNOME Keyring or KeePassXC) in your desktop session, \
-                 or keep secrets in a passphrase-protected file: `--vault file`, or `vault = \"file\"` in settings.toml. \
-                 `sso-launcher doctor` checks the vault."
-                .into(),
-            Self::Locked { .. } => "Unlock your keyring (log in to the desktop session or open your keyring app) and try again.".into(),
-            Self::Corrupt { .. } => "Set the secret again with `sso-launcher accounts edit NAME --secrets-from-stdin`.".into(),
-            Self::Failed { .. } => "Check the vault with `sso-launcher doctor`.".into(),
-            Self::NeedsPassphrase { .. } | Self::NoPassphrasePrompt { .. } => "Run the command in a terminal to be asked, or set \
-                 SSO_LAUNCHER_VAULT_PASSPHRASE_FILE to a file only you can read that holds the passphrase."
-                .into(),
-            Self::WrongPassphrase { .. } => "Give the passphrase the vault file was made with. \
-                 A forgotten passphrase cannot be recovered: move the file away and enter the secrets again."
-                .into(),
-            Self::EmptyPassphrase => "Choose a passphrase; a long one of several words is best.".into(),
-            Self::FileDamaged { .. } => "Restore the file from a backup, or move it away and enter the secrets again \
-                 (`vault_file` in settings.toml names another place)."
-                .into(),
-            Self::PassphraseFile { path, .. } => format!(
-                "Make the file readable only by you (chmod 600 {}) and check that it holds the passphrase.",
-                path.display()
+            Self::Unavailable { .. } => Remedy::StartKeyring,
+            Self::Locked { .. } => Remedy::advice(
+                "Unlock your keyring (log in to the desktop session or open your keyring app) and try again.",
             ),
-        })
-    }
-
-    fn window_hint(&self) -> Option<String> {
-        Some(match self {
-            Self::Unavailable { .. } | Self::Failed { .. } => "Start a Secret Service (GNOME Keyring or KeePassXC) in your desktop session, then press Check again in the status bar; \
-                 or keep secrets in a passphrase-protected file instead (in the same place)."
-                .into(),
-            Self::Corrupt { .. } => "Enter the secret again in the account's editor (Edit) and save.".into(),
-            Self::Locked { .. } | Self::WrongPassphrase { .. } | Self::EmptyPassphrase => return self.hint(),
-            Self::FileDamaged { .. } => "Restore the file from a backup, or move it away and enter the secrets again.".into(),
-            Self::PassphraseFile { .. } => "Make the passphrase file readable only by you, and check that it holds the passphrase.".into(),
+            Self::Corrupt { .. } => Remedy::ReenterSecret,
+            Self::Failed { .. } => Remedy::CheckVault,
             Self::NeedsPassphrase { .. } | Self::NoPassphrasePrompt { .. } => {
-                "Press Unlock in the status bar and give the vault's passphrase.".into()
+                Remedy::GivePassphrase
             }
+            Self::WrongPassphrase { .. } => Remedy::advice(
+                "Give the passphrase the vault file was made with. \
+                 A forgotten passphrase cannot be recovered: move the file away and enter the secrets again.",
+            ),
+            Self::EmptyPassphrase => {
+                Remedy::advice("Choose a passphrase; a long one of several words is best.")
+            }
+            Self::FileDamaged { .. } => Remedy::RestoreVaultFile,
+            Self::PassphraseFile { path, .. } => Remedy::FixPassphraseFile(path.clone()),
         })
     }
 }

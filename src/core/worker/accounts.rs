@@ -95,7 +95,9 @@ impl Tasks {
             let text = std::fs::read_to_string(&path).map_err(|err| Failure {
                 kind: crate::core::error::ErrorKind::Config,
                 message: format!("Could not read {}: {err}.", path.display()),
-                hint: Some("Check the path: the file an export wrote, like accounts.json.".into()),
+                remedy: Some(crate::core::error::Remedy::advice(
+                    "Check the path: the file an export wrote, like accounts.json.",
+                )),
             })?;
             engine
                 .import_accounts(&text)

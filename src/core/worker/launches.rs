@@ -66,7 +66,7 @@ impl Tasks {
                 result: Err(Failure {
                     kind: ErrorKind::BrowserFlow,
                     message: "Launch cancelled.".into(),
-                    hint: None,
+                    remedy: None,
                 }),
             });
         }

@@ -93,7 +93,7 @@ impl Tasks {
                             .map(|(name, set)| (name.to_string(), set))
                             .collect(),
                     }),
-                    Err(err) => self.emitter.emit(Event::Notice(failure(&err).to_string())),
+                    Err(err) => self.emitter.emit(Event::Trouble(failure(&err))),
                 }
             }
             Command::Discover { request, account } => {

@@ -31,9 +31,7 @@ impl Tasks {
         let opened = blocking(move || vault.open_now()).await;
         match opened {
             Err(VaultError::NeedsPassphrase { .. }) => {}
-            Err(err) => self
-                .emitter
-                .emit(Event::Notice(Failure::from_error(&err).to_string())),
+            Err(err) => self.emitter.emit(Event::Trouble(Failure::from_error(&err))),
             Ok(()) => {}
         }
         self.check_vault().await;

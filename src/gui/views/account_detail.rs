@@ -186,7 +186,7 @@ fn result(ui: &mut Ui, state: &AppState, account: &Account, actions: &mut Vec<Ac
                 }
                 Err(failure) => {
                     ui.colored_label(ui.visuals().error_fg_color, &failure.message);
-                    if let Some(hint) = &failure.hint {
+                    if let Some(hint) = &crate::gui::remedies::hint(failure) {
                         ui.label(format!("What to do: {hint}"));
                     }
                 }

@@ -65,7 +65,7 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     ui.add_space(4.0);
     if let Some(failure) = &state.accounts_failure {
         ui.colored_label(ui.visuals().error_fg_color, &failure.message);
-        if let Some(hint) = &failure.hint {
+        if let Some(hint) = &crate::gui::remedies::hint(failure) {
             ui.label(hint);
         }
         ui.label("Nothing is changed until the file reads again.");

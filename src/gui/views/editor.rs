@@ -76,7 +76,7 @@ fn messages(ui: &mut Ui, editor: &mut Editor, width: f32, row: f32, actions: &mu
             });
         } else if let Some(failure) = &editor.error {
             one_line(ui, &failure.message, error);
-            if let Some(hint) = &failure.hint {
+            if let Some(hint) = &crate::gui::remedies::hint(failure) {
                 one_line(ui, hint, ui.visuals().text_color());
             }
         } else if let Some(first) = problems.first() {
@@ -376,7 +376,7 @@ fn discovery(ui: &mut Ui, editor: &mut Editor, spec: DiscoverySpec, actions: &mu
         }
         Some(Err(failure)) => {
             ui.colored_label(ui.visuals().error_fg_color, &failure.message);
-            if let Some(hint) = &failure.hint {
+            if let Some(hint) = &crate::gui::remedies::hint(failure) {
                 ui.label(hint);
             }
         }

@@ -44,7 +44,7 @@ pub fn show(ui: &mut Ui, dialog: &mut ImportDialog, actions: &mut Vec<Action>) {
             }
             Some(Err(failure)) => {
                 ui.colored_label(ui.visuals().error_fg_color, &failure.message);
-                if let Some(hint) = &failure.hint {
+                if let Some(hint) = &crate::gui::remedies::hint(failure) {
                     ui.label(hint);
                 }
             }

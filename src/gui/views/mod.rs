@@ -27,7 +27,7 @@ pub fn secrets_place(vault: Option<&crate::core::protocol::VaultStatus>) -> &'st
 
 /// A failure as one paragraph: the message, then what to do.
 pub fn failure_text(failure: &Failure) -> String {
-    failure.to_string()
+    crate::gui::remedies::failure_text(failure)
 }
 
 /// A text field named by the label before it.

@@ -166,7 +166,7 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     match &state.settings_message {
         Some(Err(failure)) => {
             ui.colored_label(ui.visuals().error_fg_color, &failure.message);
-            if let Some(hint) = &failure.hint {
+            if let Some(hint) = &crate::gui::remedies::hint(failure) {
                 ui.label(hint);
             }
         }

@@ -90,7 +90,7 @@ pub fn vault_help(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
         ui.set_max_width(520.0);
         ui.heading("Secrets cannot be kept");
         ui.colored_label(ui.visuals().error_fg_color, &failure.message);
-        if let Some(hint) = &failure.hint {
+        if let Some(hint) = &crate::gui::remedies::hint(failure) {
             ui.label(hint);
         }
         let keyring = state

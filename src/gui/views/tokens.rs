@@ -77,7 +77,7 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
             ui.visuals().error_fg_color,
             format!("{}: {}", account.name, failure.message),
         );
-        if let Some(hint) = &failure.hint {
+        if let Some(hint) = &crate::gui::remedies::hint(failure) {
             ui.label(hint);
         }
         ui.separator();
@@ -162,7 +162,7 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
                     action_button(ui, Action::SignOut(account.id), Some(name), true, actions);
                     if let Some(Err(failure)) = state.token_messages.get(&account.id) {
                         ui.colored_label(ui.visuals().error_fg_color, "⚠")
-                            .on_hover_text(failure.to_string());
+                            .on_hover_text(crate::gui::remedies::failure_text(failure));
                     }
                 });
             });
