@@ -90,7 +90,7 @@ const FORM: &[FormField] = &[
 /// This provider in files and on the command line.
 pub const ID: ProviderId = ProviderId::declare("ags");
 
-const SPEC: ProviderSpec = ProviderSpec {
+pub(super) const SPEC: ProviderSpec = ProviderSpec {
     discovery: Some(DiscoverySpec {
         needs: &["base_url"],
         fills: "auth_service_id",

@@ -16,7 +16,8 @@ use crate::core::http::HttpResponse;
 use crate::core::secret::{AccessToken, SecretString};
 use crate::core::server_text::{EXCERPT_CHARS, excerpt};
 
-pub const NAME: &str = "AGS";
+/// The provider in messages, as the registry names it.
+pub const NAME: &str = super::ags::SPEC.display_name;
 
 /// Keys of the state kept between sign-ins.
 pub const CLIENT_ID: &str = "client_id";

@@ -21,7 +21,8 @@ use super::{
 use crate::core::account::{Account, ProviderId};
 use crate::core::secret::{AccessToken, OneTimeUrl};
 
-pub(super) const NAME: &str = "AssureSign";
+/// The provider in messages, as the registry names it.
+pub(super) const NAME: &str = SPEC.display_name;
 /// The seed documents the ssoToken's life as 30 seconds.
 pub const SSO_TOKEN_LIFETIME: Duration = Duration::from_secs(30);
 pub const ENVIRONMENTS: [&str; 5] = ["www", "na1", "sb", "ca1", "au"];

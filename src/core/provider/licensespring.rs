@@ -26,7 +26,8 @@ use crate::core::http::HttpResponse;
 use crate::core::loopback::{ListenerOptions, LoopbackError, LoopbackListener, ResponseMode};
 use crate::core::secret::{OneTimeUrl, SecretString};
 
-pub(super) const NAME: &str = "LicenseSpring";
+/// The provider in messages, as the registry names it.
+pub(super) const NAME: &str = SPEC.display_name;
 
 const SECRETS: &[SecretSpec] = &[
     SecretSpec {

@@ -24,7 +24,8 @@ use crate::core::account::{Account, ProviderId};
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackListener};
 use crate::core::secret::{AccessToken, OneTimeUrl, SecretString};
 
-const NAME: &str = "signNow";
+/// The provider in messages, as the registry names it.
+pub(super) const NAME: &str = SPEC.display_name;
 
 /// The editor's fields, in order (their help is in `SETTINGS`).
 const FORM: &[FormField] = &[

@@ -6,11 +6,11 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::json::{body_as_json, string_at};
+use super::signnow::NAME;
 use super::{ProviderError, server_expiry};
 use crate::core::http::HttpResponse;
 use crate::core::server_text::{EXCERPT_CHARS, excerpt};
 
-const NAME: &str = "signNow";
 /// Anything above ten years of seconds is an absolute time, as in the docs' code example.
 const ABSOLUTE_THRESHOLD: i64 = 10 * 365 * 24 * 3600;
 
