@@ -16,12 +16,7 @@ pub fn collect(
     fields: &FieldArgs,
     required: &[&'static str],
 ) -> Result<Vec<(String, SecretString)>, CliError> {
-    let known: Vec<&str> = provider
-        .spec()
-        .secrets
-        .iter()
-        .map(|spec| spec.name)
-        .collect();
+    let known: Vec<&str> = provider.spec().secrets().map(|spec| spec.key).collect();
     let mut secrets = Vec::new();
     if fields.secrets_from_stdin {
         let mut text = String::new();

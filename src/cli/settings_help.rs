@@ -4,9 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::core::account::ProviderId;
-use crate::core::provider::form::{
-    FieldKind, choice_label, form_fields, secret_label, setting_fields,
-};
+use crate::core::provider::form::{FieldKind, choice_label, form_fields, setting_fields};
 use crate::core::provider::require_provider;
 
 /// Every provider's settings and secrets, as `accounts add --help` lists them: from the same
@@ -55,14 +53,11 @@ pub fn settings_reference() -> String {
         for setting in setting_fields(provider).filter(|field| !field.listed) {
             let _ = writeln!(text, "  {:<20} {}", setting.key, setting.help);
         }
-        for secret in spec.secrets {
+        for secret in spec.secrets() {
             let _ = writeln!(
                 text,
                 "  {:<20} secret: {}\n  {:<20} {}",
-                secret.name,
-                secret_label(secret.name),
-                "",
-                secret.help
+                secret.key, secret.label, "", secret.help
             );
         }
     }

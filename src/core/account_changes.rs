@@ -135,14 +135,13 @@ impl AccountBook {
     ) -> Result<Vec<(&'static str, bool)>, EngineError> {
         require_provider(account.provider)
             .spec()
-            .secrets
-            .iter()
+            .secrets()
             .map(|spec| {
                 let set = self
                     .vault
-                    .get(&SecretKey::new(account.id, spec.name))?
+                    .get(&SecretKey::new(account.id, spec.key))?
                     .is_some();
-                Ok((spec.name, set))
+                Ok((spec.key, set))
             })
             .collect()
     }
@@ -204,9 +203,8 @@ impl AccountBook {
             let account = find_account(&store.load()?, &query)?.clone();
             let mut names: Vec<String> = require_provider(account.provider)
                 .spec()
-                .secrets
-                .iter()
-                .map(|spec| spec.name.to_string())
+                .secrets()
+                .map(|spec| spec.key.to_string())
                 .collect();
             names.push(SESSION_SLOT.to_string());
             let changes = names.into_iter().map(|name| (name, None)).collect();
@@ -307,12 +305,7 @@ fn with_vault_changes<T>(
 
 /// The provider's secrets, by name, for messages.
 fn secret_names(provider: &dyn crate::core::provider::Provider) -> String {
-    let names: Vec<_> = provider
-        .spec()
-        .secrets
-        .iter()
-        .map(|spec| spec.name)
-        .collect();
+    let names: Vec<_> = provider.spec().secrets().map(|spec| spec.key).collect();
     names.join(", ")
 }
 
@@ -342,7 +335,7 @@ pub fn check_account(account: &Account) -> Result<(), EngineError> {
     }
     let provider = require_provider(account.provider);
     for key in account.settings.keys() {
-        if provider.spec().secrets.iter().any(|spec| spec.name == key) {
+        if provider.spec().secrets().any(|spec| spec.key == key) {
             return Err(EngineError::Usage(format!(
                 "'{key}' is a secret: it goes to the OS keyring, never into settings (use --secrets-from-stdin or the prompt)"
             )));
@@ -376,7 +369,7 @@ fn check_secret_names(
 ) -> Result<(), EngineError> {
     let provider = require_provider(kind);
     for (name, _) in secrets {
-        if !provider.spec().secrets.iter().any(|spec| spec.name == name) {
+        if !provider.spec().secrets().any(|spec| spec.key == name) {
             return Err(EngineError::Usage(format!(
                 "{} accounts have no secret '{name}'; known secrets: {}",
                 kind.display_name(),

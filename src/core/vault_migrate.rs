@@ -19,9 +19,8 @@ pub fn secret_keys(accounts: &[Account]) -> Vec<SecretKey> {
             let provider = require_provider(account.provider);
             provider
                 .spec()
-                .secrets
-                .iter()
-                .map(|spec| spec.name)
+                .secrets()
+                .map(|spec| spec.key)
                 .chain([SESSION_SLOT])
                 .map(|name| SecretKey::new(account.id, name))
         })

@@ -15,25 +15,12 @@ use super::ags_wire::{
 };
 use super::discovery::{DiscoveredChoice, DiscoveredSetting, DiscoverySpec};
 use super::form::FieldKind::{Choice, Text};
-use super::form::{FieldKind, FormField, field, identifies, labelled, required, unlisted};
+use super::form::{FieldKind, FormField, field, identifies, labelled, required, secret, unlisted};
 use super::{
-    Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec,
-    Secrets, SessionFlow, SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
+    Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, Secrets,
+    SessionFlow, SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
-
-const SECRETS: &[SecretSpec] = &[
-    SecretSpec {
-        name: "session_token",
-        help: "The session token (sign_on=session_token).",
-        shareable: false,
-    },
-    SecretSpec {
-        name: "password",
-        help: "The value of the service's password parameter (sign_on=password).",
-        shareable: false,
-    },
-];
 
 /// The account's settings, in the editor's order, with their help.
 const FORM: &[FormField] = &[
@@ -85,6 +72,17 @@ const FORM: &[FormField] = &[
         Text,
         "A non-secret sign-on parameter, e.g. param.Username=alice.",
     )),
+    // Secrets (kept in the vault, never in the account file).
+    secret(
+        "session_token",
+        "Session token",
+        "The session token (sign_on=session_token).",
+    ),
+    secret(
+        "password",
+        "Password",
+        "The value of the service's password parameter (sign_on=password).",
+    ),
 ];
 
 /// This provider in files and on the command line.
@@ -104,7 +102,6 @@ pub(super) const SPEC: ProviderSpec = ProviderSpec {
         text: "AGS",
         rgb: [0x6b, 0x46, 0xc1],
     },
-    secrets: SECRETS,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,12 +11,13 @@ use url::Url;
 use super::assuresign_wire::{join, read_answer};
 use super::form::FieldKind::{Choice, Email, Number, Text};
 use super::form::{
-    FieldKind, FormField, field, identifies, labelled, no_default, required, shareable, when,
+    FieldKind, FormField, field, identifies, labelled, no_default, required, secret, shareable,
+    when,
 };
 use super::json::string_at;
 use super::{
-    Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec,
-    Secrets, SessionFlow, SessionToken, SignOn, parse_origin,
+    Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, Secrets,
+    SessionFlow, SessionToken, SignOn, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::secret::{AccessToken, OneTimeUrl};
@@ -130,6 +131,17 @@ const FORM: &[FormField] = &[
         FieldKind::Url,
         "Another page to open, on the API origin; the ssoToken is appended.",
     ),
+    // Secrets (kept in the vault, never in the account file).
+    shareable(secret(
+        "api_key",
+        "API key",
+        "The API user's key (api_user mode).",
+    )),
+    secret(
+        "password",
+        "Password",
+        "The user's password (credentials mode).",
+    ),
 ];
 
 /// This provider in files and on the command line.
@@ -144,21 +156,7 @@ const SPEC: ProviderSpec = ProviderSpec {
         text: "AS",
         rgb: [0x2b, 0x6c, 0xb0],
     },
-    secrets: SECRETS,
 };
-
-const SECRETS: &[SecretSpec] = &[
-    SecretSpec {
-        name: "api_key",
-        help: "The API user's key (api_user mode).",
-        shareable: true,
-    },
-    SecretSpec {
-        name: "password",
-        help: "The user's password (credentials mode).",
-        shareable: false,
-    },
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum AuthMode {

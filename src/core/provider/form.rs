@@ -22,6 +22,9 @@ pub enum FieldKind {
     Choice(&'static [&'static str]),
     /// `true` or `false`.
     Flag,
+    /// A secret: kept in the vault, never in the account file; the editor draws it as a
+    /// password row, the CLI reads it from a prompt or stdin.
+    Secret,
 }
 
 /// One field of a provider's form.
@@ -85,6 +88,15 @@ pub(super) const fn field(
     }
 }
 
+/// A secret the provider understands (kept in the vault).
+pub(super) const fn secret(
+    key: &'static str,
+    label: &'static str,
+    help: &'static str,
+) -> FormField {
+    field(key, label, FieldKind::Secret, help)
+}
+
 /// A setting that names the customer (searched).
 pub(super) const fn identifies(mut field: FormField) -> FormField {
     field.identifies = true;
@@ -130,7 +142,7 @@ pub(super) const fn when(
     field
 }
 
-use FieldKind::{Choice, Email, Flag, Number, Text, Url};
+use FieldKind::{Choice, Email, Flag, Number, Secret, Text, Url};
 
 const BROWSER: &[FormField] = &[
     field(
@@ -165,9 +177,14 @@ pub fn choice_label<'a>(field: &FormField, value: &'a str) -> &'a str {
 pub use super::form_words::{in_form_words, secret_label, signs_in_as};
 
 /// Every setting an account of the provider may have: its own, then those every account
-/// has.
+/// has (its secrets are not settings: [`super::ProviderSpec::secrets`]).
 pub fn setting_fields(provider: ProviderId) -> impl Iterator<Item = &'static FormField> {
-    require_provider(provider).spec().form.iter().chain(BROWSER)
+    require_provider(provider)
+        .spec()
+        .form
+        .iter()
+        .filter(|field| field.kind != FieldKind::Secret)
+        .chain(BROWSER)
 }
 
 /// The settings the editor draws as rows, in order.
@@ -212,7 +229,7 @@ pub fn check_field(field: &FormField, value: &str) -> Result<(), String> {
         };
     }
     match field.kind {
-        Text => Ok(()),
+        Text | Secret => Ok(()),
         Url => match url::Url::parse(value) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
             Ok(_) => Err("Use an http(s) address, like https://host.example.com.".into()),

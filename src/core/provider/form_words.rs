@@ -4,18 +4,13 @@
 use super::form::{FormField, form_fields};
 use crate::core::account::{Account, ProviderId};
 
-/// What the form calls a secret ("API key" for `api_key`).
+/// What the form calls a secret ("API key" for `api_key`), as the providers' field lists
+/// label it.
 pub fn secret_label(name: &str) -> &str {
-    match name {
-        "api_key" => "API key",
-        "password" => "Password",
-        "session_token" => "Session token",
-        "basic_token" => "Basic token",
-        "client_secret" => "Client secret",
-        "shared_key" => "Shared key",
-        "oauth_token" => "OAuth token",
-        other => other,
-    }
+    ProviderId::all()
+        .flat_map(|provider| super::require_provider(provider).spec().secrets())
+        .find(|field| field.key == name)
+        .map_or(name, |field| field.label)
 }
 
 /// A provider's message about the settings, in the form's words: each setting key it names

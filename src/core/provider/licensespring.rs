@@ -12,14 +12,16 @@ use serde_json::Value;
 use url::Url;
 
 use super::form::FieldKind::{Choice, Flag, Text};
-use super::form::{FieldKind, FormField, field, identifies, labelled, required, when};
+use super::form::{
+    FieldKind, FormField, field, identifies, labelled, required, secret, shareable, when,
+};
 use super::json::string_at;
 use super::licensespring_auth::{authorization, imf_fixdate};
 use super::licensespring_license::{activate, hardware_id, read_vendor_key};
 use super::licensespring_wire::read_answer;
 use super::{
     Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec,
-    RedirectOutcome, RoundTripFlow, SecretSpec, Secrets, parse_origin,
+    RedirectOutcome, RoundTripFlow, Secrets, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::http::HttpResponse;
@@ -28,24 +30,6 @@ use crate::core::secret::{OneTimeUrl, SecretString};
 
 /// The provider in messages, as the registry names it.
 pub(super) const NAME: &str = SPEC.display_name;
-
-const SECRETS: &[SecretSpec] = &[
-    SecretSpec {
-        name: "api_key",
-        help: "The License API key (sent with each request).",
-        shareable: true,
-    },
-    SecretSpec {
-        name: "shared_key",
-        help: "The shared key that signs requests (never sent).",
-        shareable: true,
-    },
-    SecretSpec {
-        name: "oauth_token",
-        help: "An OAuth bearer token, instead of api_key and shared_key.",
-        shareable: true,
-    },
-];
 
 /// The editor's fields, in order (their help is in `SETTINGS`).
 const FORM: &[FormField] = &[
@@ -102,6 +86,22 @@ const FORM: &[FormField] = &[
         "activate",
         &["true"],
     ),
+    // Secrets (kept in the vault, never in the account file).
+    shareable(secret(
+        "api_key",
+        "API key",
+        "The License API key (sent with each request).",
+    )),
+    shareable(secret(
+        "shared_key",
+        "Shared key",
+        "The shared key that signs requests (never sent).",
+    )),
+    shareable(secret(
+        "oauth_token",
+        "OAuth token",
+        "An OAuth bearer token, instead of api_key and shared_key.",
+    )),
 ];
 
 /// This provider in files and on the command line.
@@ -116,7 +116,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         text: "LS",
         rgb: [0x2f, 0x85, 0x5a],
     },
-    secrets: SECRETS,
 };
 
 pub(super) struct Config {

@@ -96,15 +96,6 @@ pub trait BrowserSignIn: Send + Sync {
     fn started(&self, cancel: CancelHandle);
 }
 
-/// A secret an account of this provider may have (kept in the vault).
-#[derive(Debug)]
-pub struct SecretSpec {
-    pub name: &'static str,
-    pub help: &'static str,
-    /// May be shared by many accounts (one API user's key for a thousand customers).
-    pub shareable: bool,
-}
-
 /// What a provider's accounts may hold: setting keys and secret names.
 #[derive(Debug)]
 pub struct ProviderSpec {
@@ -112,14 +103,23 @@ pub struct ProviderSpec {
     /// The name users know it by ("Sovos Signer").
     pub display_name: &'static str,
     pub badge: Badge,
-    /// Its settings, in the editor's order: key, label, help, what each accepts and when it
-    /// applies. The editor, the CLI's `--set` checks and the settings reference all read
-    /// this one list (the settings every account has follow it: [`form::setting_fields`]).
+    /// Its settings and secrets, in the editor's order: key, label, help, what each accepts
+    /// (a secret is [`form::FieldKind::Secret`]), when it applies, whether it identifies the
+    /// customer or may be shared. The editor, the CLI's `--set` and secret checks, the vault
+    /// and the settings reference all read this one list (the settings every account has
+    /// follow it: [`form::setting_fields`]).
     pub form: &'static [form::FormField],
     /// Its discovery, where its server can list choices while an account is set up.
     pub discovery: Option<discovery::DiscoverySpec>,
-    /// Secrets this provider understands (kept in the vault).
-    pub secrets: &'static [SecretSpec],
+}
+
+impl ProviderSpec {
+    /// The secrets this provider understands (kept in the vault), from its field list.
+    pub fn secrets(&'static self) -> impl Iterator<Item = &'static form::FormField> {
+        self.form
+            .iter()
+            .filter(|field| field.kind == form::FieldKind::Secret)
+    }
 }
 
 /// How a provider is marked in lists: a short text on its colour.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::form::FormField;
 use super::oidc_flow::{OidcFormText, OidcProfile, OidcProvider, oidc_form};
-use super::{Badge, ProviderSpec, SecretSpec};
+use super::{Badge, ProviderSpec};
 use crate::core::account::ProviderId;
 
 /// This provider in files and on the command line.
@@ -31,11 +31,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         text: "ID",
         rgb: [0x3d, 0x6b, 0x35],
     },
-    secrets: &[SecretSpec {
-        name: "client_secret",
-        help: "The client secret (needed for client_credentials; optional for a public client).",
-        shareable: true,
-    }],
 };
 
 pub(super) static PROFILE: OidcProfile = OidcProfile {

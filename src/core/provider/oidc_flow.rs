@@ -11,7 +11,9 @@ use openidconnect::core::{CoreClientAuthMethod, CoreProviderMetadata};
 use url::Url;
 
 use super::form::FieldKind::{Choice, Number, Text};
-use super::form::{FieldKind, FormField, field, identifies, labelled, required, when};
+use super::form::{
+    FieldKind, FormField, field, identifies, labelled, required, secret, shareable, when,
+};
 use super::oauth::{discovery_error, token_error};
 use super::{
     BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, Secrets, SessionFlow,
@@ -33,8 +35,8 @@ pub(super) struct OidcFormText {
     pub audience: &'static str,
 }
 
-/// The settings every OpenID Connect provider takes, in the editor's order.
-pub(super) const fn oidc_form(text: OidcFormText) -> [FormField; 12] {
+/// The settings and the secret every OpenID Connect provider takes, in the editor's order.
+pub(super) const fn oidc_form(text: OidcFormText) -> [FormField; 13] {
     let issuer = field("issuer", "Issuer", FieldKind::Url, text.issuer);
     let browser_only = &["authorization_code"];
     [
@@ -132,6 +134,11 @@ pub(super) const fn oidc_form(text: OidcFormText) -> [FormField; 12] {
             FieldKind::Url,
             "A page to open after signing in; without it, launch reports the token held.",
         ),
+        shareable(secret(
+            "client_secret",
+            "Client secret",
+            "The client secret (needed for client_credentials; optional for a public client).",
+        )),
     ]
 }
 

@@ -44,4 +44,22 @@ mod tests {
         }
         assert!("nonesuch".parse::<ProviderId>().is_err());
     }
+
+    /// Secrets are entries of the one field list, labelled there, and never settings.
+    #[test]
+    fn secrets_live_in_the_field_list_and_are_not_settings() {
+        use crate::core::provider::form::{FieldKind, secret_label, setting_fields};
+        for id in ProviderId::all() {
+            let secrets: Vec<_> = get(id).spec().secrets().collect();
+            assert!(!secrets.is_empty(), "{id} has secrets");
+            for secret in &secrets {
+                assert_eq!(secret.kind, FieldKind::Secret);
+                assert_eq!(secret_label(secret.key), secret.label);
+                assert!(!secret.label.is_empty() && secret.label != secret.key);
+                assert!(setting_fields(id).all(|field| field.key != secret.key));
+            }
+        }
+        assert_eq!(secret_label("api_key"), "API key");
+        assert_eq!(secret_label("no_such_secret"), "no_such_secret");
+    }
 }

@@ -13,12 +13,14 @@ use reqwest::header::{ACCEPT, AUTHORIZATION};
 use url::Url;
 
 use super::form::FieldKind::{Choice, Email, Number, Text};
-use super::form::{FieldKind, FormField, field, identifies, labelled, required, when};
+use super::form::{
+    FieldKind, FormField, field, identifies, labelled, required, secret, shareable, when,
+};
 use super::json::string_at;
 use super::signnow_wire::{expires_at, read_answer};
 use super::{
-    Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, SecretSpec,
-    Secrets, SessionFlow, SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
+    Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, Secrets,
+    SessionFlow, SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackListener};
@@ -104,6 +106,22 @@ const FORM: &[FormField] = &[
         FieldKind::Url,
         "A page to open once a token is held.",
     ),
+    // Secrets (kept in the vault, never in the account file).
+    shareable(secret(
+        "basic_token",
+        "Basic token",
+        "The app's Basic token from the API dashboard (or give client_secret).",
+    )),
+    shareable(secret(
+        "client_secret",
+        "Client secret",
+        "The app's client secret (or give basic_token).",
+    )),
+    secret(
+        "password",
+        "Password",
+        "The user's password (password grant).",
+    ),
 ];
 
 /// This provider in files and on the command line.
@@ -118,26 +136,7 @@ const SPEC: ProviderSpec = ProviderSpec {
         text: "SN",
         rgb: [0xc0, 0x56, 0x21],
     },
-    secrets: SECRETS,
 };
-
-const SECRETS: &[SecretSpec] = &[
-    SecretSpec {
-        name: "basic_token",
-        help: "The app's Basic token from the API dashboard (or give client_secret).",
-        shareable: true,
-    },
-    SecretSpec {
-        name: "client_secret",
-        help: "The app's client secret (or give basic_token).",
-        shareable: true,
-    },
-    SecretSpec {
-        name: "password",
-        help: "The user's password (password grant).",
-        shareable: false,
-    },
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Grant {

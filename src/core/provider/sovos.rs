@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::form::FormField;
 use super::oidc_flow::{OidcFormText, OidcProfile, OidcProvider, oidc_form};
-use super::{Badge, ProviderSpec, SecretSpec};
+use super::{Badge, ProviderSpec};
 use crate::core::account::ProviderId;
 
 pub const DEFAULT_ISSUER: &str = "https://accounts.trust.sovos.com";
@@ -34,11 +34,6 @@ const SPEC: ProviderSpec = ProviderSpec {
         text: "SV",
         rgb: [0xb8, 0x32, 0x80],
     },
-    secrets: &[SecretSpec {
-        name: "client_secret",
-        help: "The client secret (needed for client_credentials; optional for a public client).",
-        shareable: true,
-    }],
 };
 
 pub(super) static PROFILE: OidcProfile = OidcProfile {

@@ -151,9 +151,8 @@ impl Tasks {
         let vault = self.engine.vault().clone();
         let names: Vec<&'static str> = require_provider(account.provider)
             .spec()
-            .secrets
-            .iter()
-            .map(|spec| spec.name)
+            .secrets()
+            .map(|spec| spec.key)
             .filter(|name| !secrets.iter().any(|(given, _)| given == name))
             .collect();
         let copied = blocking(move || {
