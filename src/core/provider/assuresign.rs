@@ -1,6 +1,8 @@
 //! AssureSign DocumentNOW v3.5: apiUser (or legacy credentials) login gives a session token;
 //! `authentication/sso` turns it into a 30-second ssoToken for the Simple Setup page.
 
+mod wire;
+
 use std::time::Duration;
 
 use reqwest::Method;
@@ -8,7 +10,6 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::{Value, json};
 use url::Url;
 
-use super::assuresign_wire::{join, read_answer};
 use super::form::FieldKind::{Choice, Email, Number, Text};
 use super::form::{
     FieldKind, FormField, field, identifies, labelled, no_default, required, secret, shareable,
@@ -21,6 +22,7 @@ use super::{
 };
 use crate::core::account::{Account, ProviderId};
 use crate::core::secret::{AccessToken, OneTimeUrl};
+use wire::{join, read_answer};
 
 /// The provider in messages, as the registry names it.
 pub(super) const NAME: &str = SPEC.display_name;

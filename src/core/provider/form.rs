@@ -174,7 +174,8 @@ pub fn choice_label<'a>(field: &FormField, value: &'a str) -> &'a str {
     }
 }
 
-pub use super::form_words::{in_form_words, secret_label, signs_in_as};
+mod words;
+pub use words::{in_form_words, secret_label, signs_in_as};
 
 /// Every setting an account of the provider may have: its own, then those every account
 /// has (its secrets are not settings: [`super::ProviderSpec::secrets`]).

@@ -5,6 +5,9 @@
 //! The user pool's redirect URI is fixed per customer account on the vendor's side and the
 //! state is ours to add, so this is not an `oauth2` flow: the URL arrives ready-made.
 
+mod license;
+mod wire;
+
 use oauth2::CsrfToken;
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, DATE};
@@ -17,8 +20,6 @@ use super::form::{
 };
 use super::json::string_at;
 use super::licensespring_auth::{authorization, imf_fixdate};
-use super::licensespring_license::{activate, hardware_id, read_vendor_key};
-use super::licensespring_wire::read_answer;
 use super::{
     Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec,
     RedirectOutcome, RoundTripFlow, Secrets, parse_origin,
@@ -27,6 +28,8 @@ use crate::core::account::{Account, ProviderId};
 use crate::core::http::HttpResponse;
 use crate::core::loopback::{ListenerOptions, LoopbackError, LoopbackListener, ResponseMode};
 use crate::core::secret::{OneTimeUrl, SecretString};
+use license::{activate, hardware_id, read_vendor_key};
+use wire::read_answer;
 
 /// The provider in messages, as the registry names it.
 pub(super) const NAME: &str = SPEC.display_name;

@@ -7,18 +7,14 @@ pub mod ags;
 mod ags_discovery;
 mod ags_wire;
 pub mod assuresign;
-mod assuresign_wire;
 pub mod discovery;
 mod error;
 mod lifetime;
 pub use lifetime::{MAX_SERVER_LIFETIME, server_expiry};
 pub mod form;
-mod form_words;
 mod json;
 pub mod licensespring;
 pub mod licensespring_auth;
-mod licensespring_license;
-mod licensespring_wire;
 mod oauth;
 pub mod oidc;
 mod oidc_browser;
@@ -27,7 +23,6 @@ pub mod registry;
 
 pub use error::ProviderError;
 pub mod signnow;
-mod signnow_wire;
 pub mod sovos;
 
 mod urls;
@@ -400,7 +395,7 @@ pub(crate) fn answer_readers() -> Vec<(&'static str, AnswerReader)> {
         ("assuresign", assuresign::read_any),
         ("ags", ags_wire::read_any),
         ("licensespring", licensespring::read_any),
-        ("signnow", signnow_wire::read_any),
+        ("signnow", signnow::wire::read_any),
         ("sovos", |response| {
             oidc_flow::read_any(&sovos::PROFILE, response)
         }),

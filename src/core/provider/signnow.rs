@@ -4,6 +4,8 @@
 //! the dashboard's Basic token must be sent verbatim (`oauth2` re-encodes id and secret),
 //! and `expires_in` may be a string or an absolute time, which `oauth2` rejects.
 
+pub(super) mod wire;
+
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -17,7 +19,6 @@ use super::form::{
     FieldKind, FormField, field, identifies, labelled, required, secret, shareable, when,
 };
 use super::json::string_at;
-use super::signnow_wire::{expires_at, read_answer};
 use super::{
     Badge, BoxFuture, Flow, Provider, ProviderContext, ProviderError, ProviderSpec, Secrets,
     SessionFlow, SessionToken, SignOn, landing_setting, landing_sign_on, parse_origin,
@@ -25,6 +26,7 @@ use super::{
 use crate::core::account::{Account, ProviderId};
 use crate::core::loopback::{DEFAULT_PATH, ListenerOptions, LoopbackListener};
 use crate::core::secret::{AccessToken, OneTimeUrl, SecretString};
+use wire::{expires_at, read_answer};
 
 /// The provider in messages, as the registry names it.
 pub(super) const NAME: &str = SPEC.display_name;

@@ -9,7 +9,6 @@ pub(crate) mod toml_file;
 pub mod vault;
 pub mod vault_choice;
 pub mod vault_file;
-mod vault_file_format;
 pub mod vault_prompt;
 
 use std::path::PathBuf;

@@ -7,6 +7,8 @@
 //! kept in memory while unlocked and forgotten after an idle time; every write re-reads the file
 //! under a lock file, so two processes writing at once keep both changes.
 
+mod format;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,8 +19,8 @@ use sha2::{Digest, Sha256};
 
 use super::atomic::{FileLock, write_atomically};
 use super::vault::{LockState, SecretKey, SecretVault, VaultBackend, VaultError};
-use super::vault_file_format::{decrypt, encrypt, header_check};
 use crate::core::secret::SecretString;
+use format::{decrypt, encrypt, header_check};
 
 /// scrypt work factor of the files this app writes: N = 2^16 (64 MiB, about 0.1 to 0.2 s on a
 /// current laptop). age would calibrate to about a second per encryption, and every cached

@@ -5,10 +5,10 @@ use std::time::Duration;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::json::{body_as_json, string_at};
-use super::signnow::NAME;
-use super::{ProviderError, server_expiry};
+use super::NAME;
 use crate::core::http::HttpResponse;
+use crate::core::provider::json::{body_as_json, string_at};
+use crate::core::provider::{ProviderError, server_expiry};
 use crate::core::server_text::{EXCERPT_CHARS, excerpt};
 
 /// Anything above ten years of seconds is an absolute time, as in the docs' code example.
@@ -26,7 +26,7 @@ pub(super) fn expires_at(answer: &Value, now: OffsetDateTime) -> Option<OffsetDa
     }
     if value > ABSOLUTE_THRESHOLD {
         // An absolute time; one past what a date can hold is as absurd as a huge lifetime.
-        let cap = server_expiry(now, super::MAX_SERVER_LIFETIME);
+        let cap = server_expiry(now, crate::core::provider::MAX_SERVER_LIFETIME);
         return Some(OffsetDateTime::from_unix_timestamp(value).map_or(cap, |at| at.min(cap)));
     }
     Some(server_expiry(now, Duration::from_secs(value as u64)))
@@ -139,7 +139,7 @@ mod tests {
             assert_eq!(expires_at(&bad, now), None, "{bad}");
         }
         // Past what a date can hold, as a lifetime or as a time: a year and a day.
-        let capped = Some(now + super::super::MAX_SERVER_LIFETIME);
+        let capped = Some(now + crate::core::provider::MAX_SERVER_LIFETIME);
         for absurd in [
             serde_json::json!({"expires_in": 99_999_999_999_999i64}),
             serde_json::json!({"expires_in": i64::MAX}),

@@ -1,14 +1,18 @@
 //! The form's words for what the core calls by key: secret labels, setting keys in
 //! messages, and whom an account signs in as.
 
-use super::form::{FormField, form_fields};
+use super::{FormField, form_fields};
 use crate::core::account::{Account, ProviderId};
 
 /// What the form calls a secret ("API key" for `api_key`), as the providers' field lists
 /// label it.
 pub fn secret_label(name: &str) -> &str {
     ProviderId::all()
-        .flat_map(|provider| super::require_provider(provider).spec().secrets())
+        .flat_map(|provider| {
+            crate::core::provider::require_provider(provider)
+                .spec()
+                .secrets()
+        })
         .find(|field| field.key == name)
         .map_or(name, |field| field.label)
 }

@@ -4,10 +4,10 @@
 use serde_json::Value;
 use url::Url;
 
-use super::ProviderError;
-use super::assuresign::{NAME, Stage};
-use super::json::{body_as_json, string_at};
+use super::{NAME, Stage};
 use crate::core::http::HttpResponse;
+use crate::core::provider::ProviderError;
+use crate::core::provider::json::{body_as_json, string_at};
 use crate::core::server_text::{EXCERPT_CHARS, excerpt};
 
 /// Reads an AssureSign answer: the JSON on success, or its error envelope

@@ -10,10 +10,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use super::ProviderContext;
-use super::licensespring::{Config, Grant, NAME, signed};
-use super::licensespring_wire::read_answer;
-use super::{ProviderError, Secrets};
+use super::wire::read_answer;
+use super::{Config, Grant, NAME, signed};
+use crate::core::provider::{ProviderContext, ProviderError, Secrets};
 
 /// Activates the license; returns the facts to show (key, validity, features ...).
 pub(super) async fn activate(

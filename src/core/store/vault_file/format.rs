@@ -9,9 +9,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::vault::VaultError;
-use super::vault_file::{MAX_WORK_FACTOR, Secrets, VAULT_WORK_FACTOR};
+use super::{MAX_WORK_FACTOR, Secrets, VAULT_WORK_FACTOR};
 use crate::core::secret::SecretString;
+use crate::core::store::vault::VaultError;
 
 const FORMAT: &str = "sso-launcher-vault";
 const VERSION: u32 = 1;

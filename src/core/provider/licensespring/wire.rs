@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
-use super::ProviderError;
-use super::json::{body_as_json, string_at};
-use super::licensespring::NAME;
+use super::NAME;
 use crate::core::http::HttpResponse;
+use crate::core::provider::ProviderError;
+use crate::core::provider::json::{body_as_json, string_at};
 use crate::core::server_text::{EXCERPT_CHARS, excerpt};
 
 /// A successful answer's JSON, or the documented error body in plain words.
