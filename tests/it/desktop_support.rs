@@ -57,6 +57,11 @@ impl App {
         wait_exit(&mut self.0, limit)
     }
 
+    /// What the app has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.1).unwrap_or_default()
+    }
+
     pub fn is_running(&mut self) -> bool {
         self.0.try_wait().unwrap().is_none()
     }
