@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 
 use serde_json::{Value, json};
 
-use super::args::{AccountsCommand, AddArgs, EditArgs, RemoveArgs};
+use super::args::{AccountsCommand, AddArgs, EditArgs, FieldArgs, RemoveArgs};
 use super::output::Output;
 use super::report::CliError;
 use super::secrets_input;
@@ -80,6 +80,7 @@ fn add(args: AddArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
     account.tags = clean_tags(&args.fields.tags);
     account.favourite = args.favourite;
     account.notes = args.fields.notes.clone().unwrap_or_default();
+    account.stage = stage_arg(&args.fields)?;
     // Check the settings before asking for any secret.
     check_account(&account).map_err(not_added)?;
     let secrets =
@@ -132,6 +133,11 @@ async fn edit(args: EditArgs, engine: &Engine, out: &Output) -> Result<(), CliEr
             _ => None,
         },
         notes: args.fields.notes.clone(),
+        stage: match (stage_arg(&args.fields)?, args.no_stage) {
+            (Some(stage), _) => Some(Some(stage)),
+            (None, true) => Some(None),
+            (None, false) => None,
+        },
     };
     let saved = engine
         .edit_account(&current.id.to_string(), edit, secrets)
@@ -156,10 +162,12 @@ fn list(engine: &Engine, out: &Output) -> Result<(), CliError> {
                 return "No accounts yet. Add one with `sso-launcher accounts add NAME --provider KIND --set KEY=VALUE`.".into();
             }
             let width = accounts.iter().map(|a| a.name.chars().count()).max().unwrap_or(4).max(4);
-            let mut lines = vec![format!("  {:width$}  {:13}  TAGS", "NAME", "PROVIDER")];
+            let stage_width = accounts.iter().filter_map(|a| a.stage()).map(|s| s.chars().count()).max().unwrap_or(0).max(5);
+            let mut lines = vec![format!("  {:width$}  {:13}  {:stage_width$}  TAGS", "NAME", "PROVIDER", "STAGE")];
             for account in &accounts {
                 let star = if account.favourite { "*" } else { " " };
-                lines.push(format!("{star} {:width$}  {:13}  {}", account.name, account.provider.id(), account.tags.join(", ")));
+                let stage = account.stage().unwrap_or("");
+                lines.push(format!("{star} {:width$}  {:13}  {stage:stage_width$}  {}", account.name, account.provider.id(), account.tags.join(", ")).trim_end().to_string());
             }
             lines.join("\n")
         },
@@ -192,6 +200,9 @@ fn show(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
                 ),
                 format!("tags:      {}", account.tags.join(", ")),
             ];
+            if let Some(stage) = account.stage() {
+                lines.push(format!("stage:     {stage}"));
+            }
             if !account.notes.is_empty() {
                 lines.push(format!("notes:     {}", account.notes));
             }
@@ -271,6 +282,7 @@ pub fn account_json(account: &Account) -> Value {
         "tags": account.tags,
         "favourite": account.favourite,
         "notes": account.notes,
+        "stage": account.stage(),
         "settings": account.settings,
     })
 }
@@ -293,6 +305,20 @@ fn parse_settings(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError
         }
     }
     Ok(settings)
+}
+
+/// The `--stage` given, trimmed; an empty one is refused (`--no-stage` removes a stage).
+fn stage_arg(fields: &FieldArgs) -> Result<Option<String>, CliError> {
+    match fields.stage.as_deref().map(str::trim) {
+        Some("") => Err(
+            CliError::usage("--stage needs a word, like production or staging")
+                .with_hint("To remove an account's stage, use `accounts edit NAME --no-stage`."),
+        ),
+        Some(stage) if stage.chars().any(char::is_control) => {
+            Err(CliError::usage("--stage holds a control character"))
+        }
+        stage => Ok(stage.map(str::to_string)),
+    }
 }
 
 fn clean_tags(tags: &[String]) -> Vec<String> {

@@ -147,6 +147,10 @@ pub struct LaunchArgs {
     /// Copy the one-time link to the clipboard; it is cleared when it expires.
     #[arg(long)]
     pub copy: bool,
+    /// Launch an account whose stage asks first (`confirm_stages`, default production)
+    /// without asking; without a terminal to ask on, such a launch needs it.
+    #[arg(long, short)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -208,6 +212,10 @@ pub struct FieldArgs {
     /// Free-text notes.
     #[arg(long)]
     pub notes: Option<String>,
+    /// Which of the customer's systems it reaches: production, staging, sandbox or your own
+    /// word. Launching a stage listed in `confirm_stages` (default: production) asks first.
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
     /// Read secrets as NAME=VALUE lines from stdin.
     #[arg(long)]
     pub secrets_from_stdin: bool,
@@ -248,6 +256,9 @@ pub struct EditArgs {
     /// Remove all tags.
     #[arg(long, conflicts_with = "tags")]
     pub clear_tags: bool,
+    /// Remove the stage.
+    #[arg(long, conflicts_with = "stage")]
+    pub no_stage: bool,
     #[command(flatten)]
     pub fields: FieldArgs,
 }

@@ -16,12 +16,43 @@ use crate::core::human_time;
 use crate::core::launch::{Delivery, LaunchStep, LaunchTarget};
 use crate::core::tokens::TokenSource;
 
+/// Asks on the terminal before launching into a stage that asks first (production ...);
+/// without a terminal, refuses: a script must say `--yes`.
+fn confirm_stage(account: &crate::core::account::Account) -> Result<(), CliError> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stage = account.stage().unwrap_or_default();
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(CliError::usage(format!(
+            "'{}' is a {stage} account, and launching it needs confirmation",
+            account.name
+        ))
+        .with_hint(format!(
+            "Pass --yes to launch it without asking (confirm_stages in settings.toml lists the stages that ask; {stage} is one)."
+        )));
+    }
+    eprint!("'{}' is {stage}. Launch it? [y/N] ", account.name);
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).ok();
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+        Ok(())
+    } else {
+        Err(CliError::usage(format!(
+            "did not launch '{}'",
+            account.name
+        )))
+    }
+}
+
 pub async fn launch(
     args: super::args::LaunchArgs,
     engine: &Engine,
     out: &Output,
 ) -> Result<Done, CliError> {
     let account = engine.find_account(&args.name)?;
+    if !args.yes && engine.settings().confirms_stage(account.stage()) {
+        confirm_stage(&account)?;
+    }
     let target = match (args.print_url, args.copy) {
         (true, _) => LaunchTarget::PrintOnly,
         (_, true) => LaunchTarget::Copy,

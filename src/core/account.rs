@@ -115,6 +115,11 @@ pub struct Account {
     pub favourite: bool,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// Which of the customer's systems it reaches: `production`, `staging`, `sandbox` or free
+    /// text (not `environment`, which providers use for their hosts). Launching a stage
+    /// listed in `confirm_stages` asks first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
     /// Provider settings as the user wrote them; each provider parses and validates its own.
     #[serde(default)]
     pub settings: BTreeMap<String, String>,
@@ -129,8 +134,17 @@ impl Account {
             tags: Vec::new(),
             favourite: false,
             notes: String::new(),
+            stage: None,
             settings: BTreeMap::new(),
         }
+    }
+
+    /// The account's stage, trimmed; `None` when it has none.
+    pub fn stage(&self) -> Option<&str> {
+        self.stage
+            .as_deref()
+            .map(str::trim)
+            .filter(|stage| !stage.is_empty())
     }
 
     /// A setting's value, with surrounding whitespace removed; `None` when absent or blank.

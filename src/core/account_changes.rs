@@ -33,6 +33,8 @@ pub struct AccountEdit {
     pub tags: Option<Vec<String>>,
     pub favourite: Option<bool>,
     pub notes: Option<String>,
+    /// A new stage when `Some`: `Some(None)` removes it.
+    pub stage: Option<Option<String>>,
 }
 
 impl AccountEdit {
@@ -55,6 +57,7 @@ impl AccountEdit {
             tags: (after.tags != before.tags).then(|| after.tags.clone()),
             favourite: (after.favourite != before.favourite).then_some(after.favourite),
             notes: (after.notes != before.notes).then(|| after.notes.clone()),
+            stage: (after.stage() != before.stage()).then(|| after.stage().map(str::to_string)),
         }
     }
 
@@ -78,6 +81,9 @@ impl AccountEdit {
         }
         if let Some(notes) = &self.notes {
             account.notes = notes.clone();
+        }
+        if let Some(stage) = &self.stage {
+            account.stage = stage.as_deref().map(str::trim).map(str::to_string);
         }
     }
 }

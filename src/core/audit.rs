@@ -56,6 +56,9 @@ pub struct AuditRecord {
     pub account_id: String,
     pub account: String,
     pub provider: String,
+    /// The account's stage when it has one (`production` ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
     pub action: Cow<'static, str>,
     /// How the action came: `window`, `tray`, `quick_launch`, `link` or `cli` (absent in
     /// records written before it was kept).
@@ -83,6 +86,7 @@ impl AuditRecord {
             account_id: account.id.to_string(),
             account: account.name.clone(),
             provider: account.provider.id().to_string(),
+            stage: account.stage().map(str::to_string),
             action: Cow::Borrowed(action),
             via: Some(Cow::Borrowed(via.as_str())),
             outcome: "ok".into(),

@@ -11,7 +11,9 @@ use crate::core::clock::rfc3339;
 use crate::core::engine_error::EngineError;
 
 pub const EXPORT_FORMAT: &str = "sso-launcher-accounts";
-pub const EXPORT_VERSION: u32 = 1;
+/// The newest export layout; version 2 adds `stage`. An export with no stage is written as
+/// version 1, so an older release keeps importing it.
+pub const EXPORT_VERSION: u32 = 2;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,8 +40,18 @@ struct ExportedAccount {
     favourite: bool,
     #[serde(default)]
     notes: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stage: Option<String>,
     #[serde(default)]
     settings: BTreeMap<String, String>,
+}
+
+/// The fields every version of the export has, read first: a file from a newer release is
+/// reported as such, not as a field this release does not know.
+#[derive(Deserialize)]
+struct ExportHeader {
+    format: String,
+    version: u32,
 }
 
 impl AccountBook {
@@ -48,7 +60,11 @@ impl AccountBook {
         let accounts = self.all()?;
         let file = ExportFile {
             format: EXPORT_FORMAT.into(),
-            version: EXPORT_VERSION,
+            version: if accounts.iter().any(|account| account.stage.is_some()) {
+                EXPORT_VERSION
+            } else {
+                1
+            },
             exported_at: Some(rfc3339(self.now())),
             accounts: accounts
                 .into_iter()
@@ -59,6 +75,7 @@ impl AccountBook {
                     tags: account.tags,
                     favourite: account.favourite,
                     notes: account.notes,
+                    stage: account.stage,
                     settings: account.settings,
                 })
                 .collect(),
@@ -105,24 +122,31 @@ fn clash(accounts: &[Account], imported: &Account) -> Option<String> {
 }
 
 fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
-    let file: ExportFile = serde_json::from_str(text).map_err(|err| {
+    let not_an_export = |err: serde_json::Error| {
         EngineError::Import(format!(
             "the import file is not a valid sso-launcher export (line {}, column {}): {err}",
             err.line(),
             err.column()
         ))
-    })?;
-    if file.format != EXPORT_FORMAT {
+    };
+    let header: ExportHeader = serde_json::from_str(text).map_err(not_an_export)?;
+    if header.format != EXPORT_FORMAT {
         return Err(EngineError::Import(format!(
             "the file's format is '{}', expected '{EXPORT_FORMAT}'",
-            file.format
+            header.format
         )));
     }
-    if file.version > EXPORT_VERSION || file.version == 0 {
+    if header.version > EXPORT_VERSION {
         return Err(EngineError::Import(format!(
-            "the file has version {}, this release reads version {EXPORT_VERSION}",
-            file.version
+            "the file has version {}, written by a newer release of sso-launcher; this release reads versions 1 to {EXPORT_VERSION}: upgrade to import it",
+            header.version
         )));
+    }
+    let file: ExportFile = serde_json::from_str(text).map_err(not_an_export)?;
+    if file.version == 0 {
+        return Err(EngineError::Import(
+            "the file has version 0, which no release writes".into(),
+        ));
     }
     let mut names = HashSet::new();
     let mut ids = HashSet::new();
@@ -147,6 +171,7 @@ fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
             tags: entry.tags,
             favourite: entry.favourite,
             notes: entry.notes,
+            stage: entry.stage,
             settings: entry.settings,
         };
         check_account(&account).map_err(|err| EngineError::Import(format!("{position}: {err}")))?;

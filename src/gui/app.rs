@@ -11,7 +11,7 @@ use crate::desktop::instance::InstanceRequest;
 use crate::gui::commands::{Action, Tab, action_button};
 use crate::gui::editor::Editor;
 use crate::gui::resident::{DesktopOptions, Resident};
-use crate::gui::state::{AppState, LaunchState};
+use crate::gui::state::{AppState, LaunchState, PendingLaunch};
 use crate::gui::views;
 
 pub struct SsoApp {
@@ -119,24 +119,22 @@ impl SsoApp {
                 } else {
                     LaunchTarget::Copy
                 };
-                if state.is_running(id) {
-                    return;
-                }
                 state.list.selected = Some(id);
-                state.launches.insert(
-                    id,
-                    LaunchState::Running {
+                self.request_launch(
+                    ctx,
+                    PendingLaunch {
+                        account: id,
                         target,
-                        step: None,
-                        waiting_for_browser: false,
+                        via: Via::Window,
                     },
                 );
-                self.worker.send(Command::Launch {
-                    account: id,
-                    target,
-                    via: Via::Window,
-                });
             }
+            Action::ConfirmStageLaunch => {
+                if let Some(pending) = state.stage_confirm.take() {
+                    self.start_launch(pending);
+                }
+            }
+            Action::DismissStageLaunch => state.stage_confirm = None,
             Action::LaunchSelected | Action::CopySelected => {
                 if let Some(id) = state.list.selected {
                     let next = if action == Action::LaunchSelected {
@@ -430,6 +428,7 @@ impl SsoApp {
             views::vault::passphrase_dialog(ui, dialog, &mut actions);
         }
         views::link::show(ui, &self.state, &mut actions);
+        views::stage::confirm(ui, &self.state, &mut actions);
         for action in actions {
             self.perform(&ctx, action);
         }

@@ -11,7 +11,7 @@ use crate::desktop::notifications::Note;
 use crate::gui::app::SsoApp;
 use crate::gui::quick::{self, QuickAction, QuickState};
 use crate::gui::resident::Request;
-use crate::gui::state::LinkPrompt;
+use crate::gui::state::{LaunchState, LinkPrompt, PendingLaunch};
 use crate::gui::views;
 
 impl SsoApp {
@@ -29,6 +29,50 @@ impl SsoApp {
             }
         }
         ctx.request_repaint();
+    }
+
+    /// Launches, unless the account's stage asks first (`confirm_stages`): then the window
+    /// comes up and asks, wherever the launch came from.
+    pub(crate) fn request_launch(&mut self, ctx: &egui::Context, pending: PendingLaunch) {
+        let asks = self
+            .state
+            .account(pending.account)
+            .is_some_and(|account| self.state.settings.confirms_stage(account.stage()));
+        if !asks {
+            return self.start_launch(pending);
+        }
+        self.state.stage_confirm = Some(pending);
+        if pending.via != Via::Window {
+            self.show_window(ctx);
+        }
+        ctx.request_repaint();
+    }
+
+    /// Sends the launch; one from the window shows its progress in the list.
+    pub(crate) fn start_launch(&mut self, pending: PendingLaunch) {
+        let PendingLaunch {
+            account,
+            target,
+            via,
+        } = pending;
+        if via == Via::Window {
+            if self.state.is_running(account) {
+                return;
+            }
+            self.state.launches.insert(
+                account,
+                LaunchState::Running {
+                    target,
+                    step: None,
+                    waiting_for_browser: false,
+                },
+            );
+        }
+        self.worker.send(Command::Launch {
+            account,
+            target,
+            via,
+        });
     }
 
     /// Checks a waiting link once the account list is here.
@@ -72,10 +116,14 @@ impl SsoApp {
                 via: via @ (Via::Tray | Via::QuickLaunch | Via::Link),
                 result,
             } => {
-                let name = self
-                    .state
-                    .account(*account)
-                    .map_or_else(|| "an account".into(), |account| account.name.clone());
+                // The stage rides along: "Launched 'Acme' · production" says where it went.
+                let name = self.state.account(*account).map_or_else(
+                    || "an account".into(),
+                    |account| match account.stage() {
+                        Some(stage) => format!("'{}' · {stage}", account.name),
+                        None => format!("'{}'", account.name),
+                    },
+                );
                 let from = match via {
                     Via::Tray => "from the tray",
                     Via::QuickLaunch => "from quick launch",
@@ -83,12 +131,12 @@ impl SsoApp {
                 };
                 resident.notify(match result {
                     Ok(report) => Note {
-                        summary: format!("Launched '{name}'"),
+                        summary: format!("Launched {name}"),
                         body: format!("{} ({from})", report.summary),
                         failed: false,
                     },
                     Err(failure) => Note {
-                        summary: format!("Could not launch '{name}'"),
+                        summary: format!("Could not launch {name}"),
                         body: crate::gui::remedies::failure_text(failure),
                         failed: true,
                     },
@@ -111,6 +159,7 @@ impl SsoApp {
             tracing::debug!(?request, "the window was asked");
             match request {
                 Request::Instance(request) => self.handle_request(ctx, request),
+                Request::Launch(pending) => self.request_launch(ctx, pending),
                 Request::Quit => self.quit(ctx),
             }
         }
@@ -206,11 +255,14 @@ impl SsoApp {
         for action in quick::show(ui, &mut self.state) {
             self.close_quick(&ctx);
             if let QuickAction::Launch(account, target) = action {
-                self.worker.send(Command::Launch {
-                    account,
-                    target,
-                    via: Via::QuickLaunch,
-                });
+                self.request_launch(
+                    &ctx,
+                    PendingLaunch {
+                        account,
+                        target,
+                        via: Via::QuickLaunch,
+                    },
+                );
             }
         }
     }

@@ -72,6 +72,9 @@ pub enum Action {
     DismissNotice,
     /// Launch the account a link named (after the user confirmed it).
     ConfirmLink(AccountId),
+    /// Go on with the launch into a stage that asks first.
+    ConfirmStageLaunch,
+    DismissStageLaunch,
     DismissLink,
     CopyLaunchLink(AccountId),
     /// Copy the link shown because no browser could open it.
@@ -138,7 +141,8 @@ impl Action {
             Action::CheckVault => "Check again",
             Action::Reload => "Reload",
             Action::DismissNotice => "Dismiss",
-            Action::ConfirmLink(_) => "Launch",
+            Action::ConfirmLink(_) | Action::ConfirmStageLaunch => "Launch",
+            Action::DismissStageLaunch => "Cancel",
             Action::DismissLink => "Cancel",
             Action::CopyLaunchLink(_) => "Copy launch link",
             Action::CopyShownLink(_) => "Copy",
@@ -266,7 +270,21 @@ pub fn primary_button(
     enabled: bool,
     actions: &mut Vec<Action>,
 ) -> egui::Response {
-    let button = egui::Button::new(egui::RichText::new(action.label()).strong())
+    let title = action.label();
+    primary_button_titled(ui, action, title, name, enabled, actions)
+}
+
+/// [`primary_button`] with other words on it (Launch · production); its accessible name
+/// stays the action's.
+pub fn primary_button_titled(
+    ui: &mut egui::Ui,
+    action: Action,
+    title: &str,
+    name: Option<&str>,
+    enabled: bool,
+    actions: &mut Vec<Action>,
+) -> egui::Response {
+    let button = egui::Button::new(egui::RichText::new(title).strong())
         .fill(ui.visuals().selection.bg_fill)
         .min_size(egui::vec2(88.0, 0.0));
     finish_button(ui, button, action, name, enabled, actions)

@@ -30,6 +30,8 @@ pub struct Editor {
     pub copy_secrets_from: Option<AccountId>,
     pub draft: Account,
     pub tags_text: String,
+    /// The stage as typed (empty: none).
+    pub stage_text: String,
     /// Secrets as typed (an empty field keeps what the vault holds).
     pub secrets: BTreeMap<&'static str, String>,
     pub revealed: HashSet<&'static str>,
@@ -107,6 +109,7 @@ impl Editor {
             opened: None,
             copy_secrets_from: None,
             tags_text: draft.tags.join(", "),
+            stage_text: draft.stage.clone().unwrap_or_default(),
             draft,
             secrets: BTreeMap::new(),
             revealed: HashSet::new(),
@@ -162,6 +165,9 @@ impl Editor {
             .filter(|tag| !tag.is_empty())
             .map(str::to_string)
             .collect();
+        account.stage = Some(self.stage_text.trim())
+            .filter(|stage| !stage.is_empty())
+            .map(str::to_string);
         account.settings = account
             .settings
             .into_iter()
@@ -340,6 +346,7 @@ mod tests {
         }
         let mut editor = Editor::edit(&account);
         editor.tags_text = "customer".into();
+        editor.stage_text = " production ".into();
         let Command::EditAccount {
             account: id, edit, ..
         } = editor.save_command()
@@ -351,6 +358,7 @@ mod tests {
             edit,
             AccountEdit {
                 tags: Some(vec!["customer".into()]),
+                stage: Some(Some("production".into())),
                 ..AccountEdit::default()
             },
             "untouched settings are not written back"

@@ -203,6 +203,10 @@ fn result_row(
             .layout(egui::Layout::left_to_right(egui::Align::Center)),
     );
     crate::gui::views::accounts::badge(&mut row, account.provider);
+    // The stage before the name, where the row never clips it.
+    if let Some(stage) = account.stage() {
+        crate::gui::views::stage::chip(&mut row, stage);
+    }
     // The name in full (the row clips it); tags take what is left.
     row.add(
         egui::Label::new(RichText::new(&account.name).strong().color(text))

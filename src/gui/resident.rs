@@ -27,6 +27,8 @@ pub struct DesktopOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     Instance(InstanceRequest),
+    /// A launch from the tray that asks first (its stage is in `confirm_stages`).
+    Launch(crate::gui::state::PendingLaunch),
     Quit,
 }
 
@@ -125,6 +127,13 @@ impl Resident {
             TrayCommand::Search => Request::Instance(InstanceRequest::QuickLaunch),
             TrayCommand::Open => Request::Instance(InstanceRequest::Show),
             TrayCommand::Quit => Request::Quit,
+            TrayCommand::ConfirmLaunch(account) => {
+                Request::Launch(crate::gui::state::PendingLaunch {
+                    account,
+                    target: crate::core::launch::LaunchTarget::Browser,
+                    via: crate::core::protocol::Via::Tray,
+                })
+            }
         }));
         requests
     }

@@ -61,7 +61,13 @@ fn account_score(account: &Account, term: &str) -> Option<u32> {
         .filter(|score| *score >= 40)
         .max()
         .map(|score| score * 2);
-    [name, tags, provider, notes, customer]
+    // The stage as a word ("prod" finds production), not letters scattered through it.
+    let stage = account
+        .stage()
+        .and_then(|stage| term_score(stage, term))
+        .filter(|score| *score >= 60)
+        .map(|score| score * 3);
+    [name, tags, provider, notes, customer, stage]
         .into_iter()
         .flatten()
         .max()
@@ -130,6 +136,14 @@ mod tests {
         order.iter().map(|i| accounts[*i].name.clone()).collect()
     }
 
+    /// The names a query finds, best first, in alphabetical order otherwise.
+    fn found(accounts: &[Account], query: &str) -> Vec<String> {
+        names(
+            accounts,
+            &arrange(accounts, query, AccountOrder::Alphabetical, &HashMap::new()),
+        )
+    }
+
     /// The settings each provider marks as naming the customer are searched; others (a
     /// base URL) are not.
     #[test]
@@ -151,20 +165,27 @@ mod tests {
             .settings
             .insert("context_username".into(), "billing@initech.example".into());
         let accounts = vec![licensed, context];
-        let find = |query: &str| {
-            names(
-                &accounts,
-                &arrange(
-                    &accounts,
-                    query,
-                    AccountOrder::Alphabetical,
-                    &HashMap::new(),
-                ),
-            )
-        };
+        let find = |query: &str| found(&accounts, query);
         assert_eq!(find("acme-eu"), ["Umbrella"]);
         assert_eq!(find("initech"), ["Globex"]);
         assert!(find("example.com").is_empty(), "a base URL is not searched");
+    }
+
+    /// "acme prod" finds the production account of Acme, not its staging one.
+    #[test]
+    fn the_stage_is_searched_as_a_word() {
+        let mut live = account("Acme", crate::core::provider::assuresign::ID, &[], "");
+        live.stage = Some("production".into());
+        let mut test = account("Acme test", crate::core::provider::assuresign::ID, &[], "");
+        test.stage = Some("staging".into());
+        let accounts = vec![live, test];
+        let find = |query: &str| found(&accounts, query);
+        assert_eq!(find("acme prod"), ["Acme"]);
+        assert_eq!(find("staging"), ["Acme test"]);
+        assert!(
+            find("ptn").is_empty(),
+            "scattered letters of a stage do not count"
+        );
     }
 
     #[test]

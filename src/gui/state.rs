@@ -113,6 +113,8 @@ pub struct AppState {
     pub accounts_version: u64,
     /// A link waiting for an answer (or for the accounts to arrive, to be checked).
     pub link: Option<LinkPrompt>,
+    /// A launch into a stage that asks first (`confirm_stages`), waiting for an answer.
+    pub stage_confirm: Option<PendingLaunch>,
     /// Counts the links received: each one's dialog is a new one, so a click meant for the
     /// last dialog never lands on the next (their buttons would otherwise share ids).
     pub link_seq: u64,
@@ -126,6 +128,14 @@ pub struct AppState {
     pub vault_help: bool,
     /// The vault file asks for its passphrase.
     pub passphrase: Option<crate::gui::views::vault::PassphraseDialog>,
+}
+
+/// A launch held until the user confirms it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingLaunch {
+    pub account: AccountId,
+    pub target: LaunchTarget,
+    pub via: Via,
 }
 
 /// An `sso-launcher://` link and what became of it.

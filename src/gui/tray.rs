@@ -10,7 +10,9 @@ use tray_icon::{Icon, MouseButton, TrayIcon, TrayIconBuilder, TrayIconEvent};
 
 use crate::core::protocol::{Command, Via};
 use crate::core::worker::CommandSender;
-use crate::gui::tray_model::{TrayCommand, TrayEntry, TrayMood, TrayView, account_of};
+use crate::gui::tray_model::{
+    TrayCommand, TrayEntry, TrayMood, TrayView, account_of, confirmed_account_of,
+};
 
 /// Pixel size of the tray icon's images.
 const SIZE: u32 = 64;
@@ -41,6 +43,8 @@ impl Tray {
                     target: LaunchTarget::Browser,
                     via: Via::Tray,
                 });
+            } else if let Some(account) = confirmed_account_of(id) {
+                let _ = menu_requests.send(TrayCommand::ConfirmLaunch(account));
             } else if let Some(command) = TrayCommand::from_menu_id(id) {
                 let _ = menu_requests.send(command);
             }

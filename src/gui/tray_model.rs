@@ -25,6 +25,8 @@ pub enum TrayCommand {
     Search,
     Open,
     Quit,
+    /// A launch whose stage asks first: the window asks (never a menu entry of its own).
+    ConfirmLaunch(AccountId),
 }
 
 impl TrayCommand {
@@ -35,6 +37,7 @@ impl TrayCommand {
             Self::Search => "Search…",
             Self::Open => "Open sso-launcher",
             Self::Quit => "Quit",
+            Self::ConfirmLaunch(_) => "Launch…",
         }
     }
 
@@ -43,6 +46,7 @@ impl TrayCommand {
             Self::Search => "search",
             Self::Open => "open",
             Self::Quit => "quit",
+            Self::ConfirmLaunch(_) => "confirm",
         }
     }
 
@@ -83,7 +87,7 @@ pub fn tray_view(state: &AppState) -> TrayView {
     }
 }
 
-/// The account a menu item launches (favourites and recents alike).
+/// The account a menu item launches at once (favourites and recents alike).
 pub fn account_of(menu_id: &str) -> Option<AccountId> {
     menu_id
         .strip_prefix("favourite:")
@@ -92,15 +96,35 @@ pub fn account_of(menu_id: &str) -> Option<AccountId> {
         .ok()
 }
 
+/// The account a menu item launches after the window asks (its stage asks first).
+pub fn confirmed_account_of(menu_id: &str) -> Option<AccountId> {
+    menu_id.split_once(":confirm:")?.1.parse().ok()
+}
+
 /// Favourites in the window's order (at most 15), the last 5 launched accounts, then the
 /// commands. An account that needs a sign-in says so.
 pub fn menu_entries(state: &AppState) -> Vec<TrayEntry> {
     let label = |id: AccountId| {
         let account = state.account(id)?;
+        let name = match account.stage() {
+            Some(stage) => format!("{} · {stage}", account.name),
+            None => account.name.clone(),
+        };
         Some(match state.tokens.get(&id) {
-            Some(TokenStatus::NeedsSignIn) => format!("{} (needs sign-in)", account.name),
-            _ => account.name.clone(),
+            Some(TokenStatus::NeedsSignIn) => format!("{name} (needs sign-in)"),
+            _ => name,
         })
+    };
+    // An account whose stage asks first gets an id the tray hands to the window.
+    let menu_id = |list: &str, id: AccountId| {
+        let asks = state
+            .account(id)
+            .is_some_and(|account| state.settings.confirms_stage(account.stage()));
+        if asks {
+            format!("{list}:confirm:{id}")
+        } else {
+            format!("{list}:{id}")
+        }
     };
     let mut entries = Vec::new();
     // Ordered as the window orders them, among themselves only: there may be thousands of
@@ -123,7 +147,7 @@ pub fn menu_entries(state: &AppState) -> Vec<TrayEntry> {
     for account in favourites {
         if let Some(label) = label(account.id) {
             entries.push(TrayEntry::Account {
-                menu_id: format!("favourite:{}", account.id),
+                menu_id: menu_id("favourite", account.id),
                 label,
             });
         }
@@ -135,7 +159,7 @@ pub fn menu_entries(state: &AppState) -> Vec<TrayEntry> {
         for id in recents {
             if let Some(label) = label(id) {
                 entries.push(TrayEntry::Account {
-                    menu_id: format!("recent:{id}"),
+                    menu_id: menu_id("recent", id),
                     label,
                 });
             }
@@ -298,6 +322,37 @@ mod tests {
                 TrayEntry::Command(command) => command.label().into(),
             })
             .collect()
+    }
+
+    /// A favourite whose stage asks first names its stage and goes to the window to ask.
+    #[test]
+    fn a_production_favourite_names_its_stage_and_asks_in_the_window() {
+        let mut accounts = vec![
+            Account::new("Live", crate::core::provider::assuresign::ID),
+            Account::new("Test", crate::core::provider::assuresign::ID),
+        ];
+        accounts[0].stage = Some("production".into());
+        accounts[1].stage = Some("sandbox".into());
+        for account in &mut accounts {
+            account.favourite = true;
+        }
+        let (live, test) = (accounts[0].id, accounts[1].id);
+        let mut state = AppState::default();
+        state.apply(Event::Accounts(accounts));
+        let entries = menu_entries(&state);
+        let ids: Vec<(&str, &str)> = entries
+            .iter()
+            .filter_map(|entry| match entry {
+                TrayEntry::Account { menu_id, label } => Some((menu_id.as_str(), label.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids[0].1, "Live · production");
+        assert_eq!(confirmed_account_of(ids[0].0), Some(live));
+        assert_eq!(account_of(ids[0].0), None, "never launched at once");
+        assert_eq!(ids[1].1, "Test · sandbox");
+        assert_eq!(account_of(ids[1].0), Some(test));
+        assert_eq!(confirmed_account_of(ids[1].0), None);
     }
 
     #[test]

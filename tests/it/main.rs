@@ -33,6 +33,7 @@ mod sandbox_contract;
 mod sandbox_licensespring;
 mod sandbox_sovos_code;
 mod secrets_leak;
+mod stages;
 mod support;
 mod together;
 mod tray;

@@ -217,3 +217,29 @@ response_type = "code"
         });
     }
 }
+
+/// Stages as the list, the detail pane and the question before a production launch show
+/// them.
+#[test]
+fn stages_in_the_list_and_the_question_before_production() {
+    let env = TestEnv::new();
+    for (name, stage) in [
+        ("Acme live", Some("production")),
+        ("Acme test", Some("staging")),
+        ("Beta", None),
+    ] {
+        env.add_assuresign(name, &[]);
+        if let Some(stage) = stage {
+            assert_ok(&env.run(&["accounts", "edit", name, "--stage", stage]));
+        }
+    }
+    let options = gui_options(&env, Arc::new(MemoryVault::new()));
+    let mut harness = drawn(engine_factory(options), [960.0, 560.0]);
+    wait_for(&mut harness, "the accounts", |app| {
+        app.state.accounts.len() == 3 && app.state.tokens.len() == 3
+    });
+    select(&mut harness, "Acme live");
+    click(&mut harness, "Launch Acme live · production");
+    still(&mut harness);
+    harness.snapshot("stage_confirm");
+}

@@ -10,7 +10,18 @@ use super::atomic::FileLock;
 use super::toml_file::{read_versioned, write_toml};
 use crate::core::account::{Account, AccountId};
 
-pub const ACCOUNTS_SCHEMA_VERSION: u32 = 1;
+/// The newest layout this release reads and writes. Version 2 adds `stage`; a file with no
+/// stage is still written as version 1, so an older release keeps reading it.
+pub const ACCOUNTS_SCHEMA_VERSION: u32 = 2;
+
+/// The oldest schema version that holds these accounts.
+fn version_for(accounts: &[Account]) -> u32 {
+    if accounts.iter().any(|account| account.stage.is_some()) {
+        2
+    } else {
+        1
+    }
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,7 +72,7 @@ impl AccountStore {
         write_toml(
             &self.path,
             &AccountsFile {
-                schema_version: ACCOUNTS_SCHEMA_VERSION,
+                schema_version: version_for(&accounts),
                 accounts,
             },
         )?;
@@ -186,6 +197,51 @@ mod tests {
         });
         assert!(matches!(update, Err(StoreError::Parse { .. })));
         assert_eq!(std::fs::read_to_string(store.path()).unwrap(), broken);
+    }
+
+    /// Version 2 adds `stage`: written only when an account has one, so an older release
+    /// keeps reading a file without stages, and says "newer release" of one with them.
+    #[test]
+    fn a_stage_writes_version_2_and_version_1_still_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_in(dir.path());
+        let id = AccountId::new_random();
+        std::fs::write(
+            store.path(),
+            format!("schema_version = 1\n[[accounts]]\nid = \"{id}\"\nname = \"Old\"\nprovider = \"ags\"\n"),
+        )
+        .unwrap();
+        assert_eq!(store.load().unwrap()[0].stage(), None);
+        store
+            .update(|accounts| {
+                accounts[0].stage = Some("production".into());
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        assert!(
+            text.contains("schema_version = 2") && text.contains("stage = \"production\""),
+            "{text}"
+        );
+        assert_eq!(store.load().unwrap()[0].stage(), Some("production"));
+        let older_release =
+            super::super::toml_file::parse_versioned::<AccountsFile>(store.path(), &text, 1);
+        assert!(matches!(
+            older_release,
+            Err(StoreError::NewerSchema {
+                found: 2,
+                supported: 1,
+                ..
+            })
+        ));
+        store
+            .update(|accounts| {
+                accounts[0].stage = None;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        assert!(text.contains("schema_version = 1"), "{text}");
     }
 
     #[test]

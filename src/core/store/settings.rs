@@ -71,6 +71,10 @@ pub struct Settings {
     /// How many rotated audit files are kept (default 5); older ones are deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_keep_files: Option<u32>,
+    /// Launching an account of one of these stages asks first (default `["production"]`;
+    /// `[]` asks for none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirm_stages: Option<Vec<String>>,
 }
 
 /// The vaults settings.toml may choose (memory is for tests and demos, chosen by flag).
@@ -151,11 +155,30 @@ impl Default for Settings {
             vault_idle_minutes: None,
             audit_max_bytes: None,
             audit_keep_files: None,
+            confirm_stages: None,
         }
     }
 }
 
+/// The stages whose launches ask first when settings.toml names none.
+pub const DEFAULT_CONFIRM_STAGES: [&str; 1] = ["production"];
+
 impl Settings {
+    /// Whether launching an account of `stage` asks first (stages compare ignoring case).
+    pub fn confirms_stage(&self, stage: Option<&str>) -> bool {
+        let Some(stage) = stage else {
+            return false;
+        };
+        match &self.confirm_stages {
+            Some(stages) => stages
+                .iter()
+                .any(|listed| listed.trim().eq_ignore_ascii_case(stage)),
+            None => DEFAULT_CONFIRM_STAGES
+                .iter()
+                .any(|listed| listed.eq_ignore_ascii_case(stage)),
+        }
+    }
+
     pub fn load(path: &Path) -> Result<Self, StoreError> {
         let settings: Settings = read_versioned(path, SETTINGS_SCHEMA_VERSION)?.unwrap_or_default();
         settings.check().map_err(|message| StoreError::Invalid {

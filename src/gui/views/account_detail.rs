@@ -10,7 +10,7 @@ use crate::core::browser::BrowserMode;
 use crate::core::human_time;
 use crate::core::protocol::TokenStatus;
 use crate::core::provider::form::signs_in_as;
-use crate::gui::commands::{Action, action_button, primary_button};
+use crate::gui::commands::{Action, action_button, primary_button_titled};
 use crate::gui::state::{AppState, LaunchState};
 use crate::gui::views::accounts::{badge, star, status_text};
 
@@ -51,6 +51,9 @@ fn header(ui: &mut Ui, account: &Account, actions: &mut Vec<Action>) {
         badge(ui, account.provider);
         ui.add(egui::Label::new(RichText::new(&account.name).heading()).truncate())
             .on_hover_text(&account.name);
+        if let Some(stage) = account.stage() {
+            super::stage::chip(ui, stage);
+        }
     });
     let mut line = account.provider.display_name().to_string();
     if let Some((label, who)) = signs_in_as(account) {
@@ -87,7 +90,14 @@ fn action_bar(ui: &mut Ui, state: &AppState, account: &Account, actions: &mut Ve
     // Wraps when the pane is narrow (large text): the buttons keep their order and, during a
     // launch, their places.
     ui.horizontal_wrapped(|ui| {
-        primary_button(ui, Action::Launch(account.id), name, !running, actions);
+        primary_button_titled(
+            ui,
+            Action::Launch(account.id),
+            &super::stage::launch_label(account),
+            Some(&super::stage::launch_target_name(account)),
+            !running,
+            actions,
+        );
         action_button(ui, Action::CopyLink(account.id), name, !running, actions);
         action_button(ui, Action::EditAccount(account.id), name, true, actions);
         ui.menu_button("More", |ui| {

@@ -246,8 +246,12 @@ fn row(
     }
     badge(&mut left_ui, account.provider);
     let tags = account.tags.join(" · ");
+    // The stage's label keeps its room after the name: it says production before a click.
+    let stage_width = account
+        .stage()
+        .map_or(0.0, |stage| super::stage::chip_width(&left_ui, stage));
     // The name has what it needs first; tags get the rest, or nothing when that is little.
-    let room = left_ui.available_width();
+    let room = left_ui.available_width() - stage_width;
     let name_needed = text_width(&left_ui, &account.name, egui::TextStyle::Body) + 8.0;
     let name_width = if tags.is_empty() || room - name_needed < 36.0 {
         room
@@ -265,6 +269,9 @@ fn row(
             name.on_hover_text(&account.name);
         }
     });
+    if let Some(stage) = account.stage() {
+        super::stage::chip(&mut left_ui, stage);
+    }
     if !tags.is_empty() && name_width < room {
         left_ui
             .add(

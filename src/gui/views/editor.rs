@@ -254,6 +254,19 @@ fn account_rows(ui: &mut Ui, editor: &mut Editor, value_width: f32) {
     )
     .labelled_by(label.id);
     ui.end_row();
+    let label = label_cell(
+        ui,
+        "Stage",
+        false,
+        "Which of the customer's systems it reaches; launching production asks first",
+    );
+    ui.add(
+        TextEdit::singleline(&mut editor.stage_text)
+            .hint_text("production, staging, sandbox … (optional)")
+            .desired_width(value_width),
+    )
+    .labelled_by(label.id);
+    ui.end_row();
     let label = label_cell(ui, "Notes", false, "");
     ui.add(
         TextEdit::multiline(&mut editor.draft.notes)

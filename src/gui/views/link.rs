@@ -29,6 +29,11 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
                         ui.label("Provider");
                         ui.label(account.provider.display_name());
                         ui.end_row();
+                        if let Some(stage) = account.stage() {
+                            ui.label("Stage");
+                            super::stage::chip(ui, stage);
+                            ui.end_row();
+                        }
                         ui.label("Tags");
                         ui.label(if account.tags.is_empty() {
                             "none".to_string()

@@ -9,6 +9,7 @@ pub mod editor;
 pub mod import;
 pub mod link;
 pub mod settings;
+pub mod stage;
 pub mod status;
 pub mod tokens;
 pub mod vault;
