@@ -149,6 +149,38 @@ fn the_tray_launches_favourites_and_recents_and_follows_every_change() {
         !labels.iter().any(|label| label.starts_with("Delta"))
     });
 
+    // A production favourite: the menu names its stage, and a click asks in the window,
+    // which comes up; the launch counts as the tray's once confirmed.
+    add_assuresign_on(
+        &bus,
+        &env,
+        "Live",
+        &["--favourite", "--stage", "production"],
+    );
+    item.wait_for_menu("the production account", |labels| {
+        labels
+            .iter()
+            .any(|label| label.starts_with("Live · production"))
+    });
+    let before = env.count("assuresign.sso");
+    item.click("Live · production (needs sign-in)");
+    bus.wait_for_node("sso-launcher", "Launch 'Live'?");
+    assert_eq!(
+        env.count("assuresign.sso"),
+        before,
+        "nothing before the answer"
+    );
+    bus.peer(&["press", "sso-launcher", "Launch Live into production"]);
+    wait_until("the confirmed launch", || {
+        env.count("assuresign.sso") == before + 1
+    });
+    notes.wait_for("Launched 'Live' · production");
+    wait_until("audited as the tray's", || {
+        audit_vias(&env).contains(&("Live".into(), "launch".into(), "tray".into()))
+    });
+    bus.peer(&["close", &app.window("sso-launcher").unwrap()]);
+    wait_until("back in the tray", || app.window("sso-launcher").is_none());
+
     // A sign-on that matches several accounts asks in the window, which comes up.
     add_family_on(&bus, &env);
     item.wait_for_menu("the AGS account", |labels| {
