@@ -71,10 +71,13 @@ impl Fixture {
     fn launch(&self) {
         let outcome = self
             .runtime
-            .block_on(
-                self.engine
-                    .launch(&self.account, LaunchTarget::PrintOnly, Via::Cli, &|_| {}),
-            )
+            .block_on(self.engine.launch(
+                &self.account,
+                LaunchTarget::PrintOnly,
+                Via::Cli,
+                None,
+                &|_| {},
+            ))
             .unwrap();
         assert!(matches!(outcome.delivery, Delivery::ToCaller(_)));
     }

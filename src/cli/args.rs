@@ -108,7 +108,7 @@ pub enum Command {
     /// Print a valid session token for scripts (signing in first when needed).
     Token(NameArg),
     /// Sign in afresh (through the browser for providers that sign in there).
-    Login(NameArg),
+    Login(LoginArgs),
     /// Sign out at the provider where it has a sign-out call, and forget the cached tokens.
     Logout(NameArg),
     /// List the services an AGS gateway offers and the parameters each sign-on needs.
@@ -120,6 +120,11 @@ pub enum Command {
     /// Move secrets between the OS keyring and the vault file.
     #[command(subcommand)]
     Vault(VaultCommand),
+    /// Who opened what, when, for which ticket: the audit log, filtered.
+    Audit(AuditArgs),
+    /// Read and change settings.toml, checked as the window's Settings tab checks them.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// Open the quick-launch window: a search box and the matching accounts (in the running
     /// app, which is started when none runs).
     Quick,
@@ -132,9 +137,55 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only records from this moment on: RFC 3339 (2026-11-30T09:00:00Z) or a day
+    /// (2026-11-30, from its midnight UTC).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only records of accounts whose name contains this (ignoring case), or with this id.
+    #[arg(long, value_name = "Q")]
+    pub account: Option<String>,
+    /// Only records for this ticket (ignoring case).
+    #[arg(long, value_name = "T")]
+    pub ticket: Option<String>,
+    /// table (the default), json (the same as --json) or csv (for a spreadsheet).
+    #[arg(long, value_enum)]
+    pub format: Option<AuditFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Every setting: its value, or that the default applies.
+    List,
+    /// One setting's value (empty when the default applies).
+    Get { key: String },
+    /// Sets a setting: VALUE as TOML (true, 30, ["production"]) or else as text.
+    Set { key: String, value: String },
+    /// Removes a setting from settings.toml: the default applies again.
+    Unset { key: String },
+}
+
+#[derive(Debug, Args)]
 pub struct NameArg {
     /// Account id, name, or a unique start of a name (case-insensitive).
     pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Account id, name, or a unique start of a name (case-insensitive).
+    pub name: String,
+    /// The ticket you work on (INC-123), kept in the audit log; needed when
+    /// `require_ticket` is on.
+    #[arg(long, value_name = "REF")]
+    pub ticket: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -147,6 +198,10 @@ pub struct LaunchArgs {
     /// Copy the one-time link to the clipboard; it is cleared when it expires.
     #[arg(long)]
     pub copy: bool,
+    /// The ticket you work on (INC-123), kept in the audit log; needed when
+    /// `require_ticket` is on.
+    #[arg(long, value_name = "REF")]
+    pub ticket: Option<String>,
     /// Launch an account whose stage asks first (`confirm_stages`, default production)
     /// without asking; without a terminal to ask on, such a launch needs it.
     #[arg(long, short)]

@@ -59,9 +59,13 @@ pub async fn launch(
         _ => LaunchTarget::Browser,
     };
     let outcome = engine
-        .launch(&account, target, Via::Cli, &|step| {
-            tracing::info!("{}", step.label())
-        })
+        .launch(
+            &account,
+            target,
+            Via::Cli,
+            args.ticket.as_deref(),
+            &|step| tracing::info!("{}", step.label()),
+        )
         .await?;
     let timings = describe_steps(&outcome.steps);
     if outcome.reauthenticated {
@@ -199,9 +203,14 @@ pub async fn token(name: &str, engine: &Engine, out: &Output) -> Result<(), CliE
     Ok(())
 }
 
-pub async fn login(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
+pub async fn login(
+    name: &str,
+    ticket: Option<&str>,
+    engine: &Engine,
+    out: &Output,
+) -> Result<(), CliError> {
     let account = engine.find_account(name)?;
-    let outcome = engine.login(&account).await?;
+    let outcome = engine.login(&account, ticket).await?;
     let who = outcome
         .token
         .id_claims

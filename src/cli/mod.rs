@@ -2,6 +2,7 @@
 
 mod accounts;
 pub mod args;
+mod audit;
 mod chooser;
 mod demo;
 mod discover;
@@ -10,6 +11,7 @@ mod launch;
 mod output;
 pub mod report;
 mod secrets_input;
+mod settings;
 mod settings_help;
 mod vault;
 
@@ -135,7 +137,7 @@ async fn dispatch(command: Command, engine: &Engine, out: &Output) -> Result<Don
         Command::Token(args) => launch::token(&args.name, engine, out)
             .await
             .map(|()| Done::Nothing),
-        Command::Login(args) => launch::login(&args.name, engine, out)
+        Command::Login(args) => launch::login(&args.name, args.ticket.as_deref(), engine, out)
             .await
             .map(|()| Done::Nothing),
         Command::Logout(args) => launch::logout(&args.name, engine, out)
@@ -148,6 +150,8 @@ async fn dispatch(command: Command, engine: &Engine, out: &Output) -> Result<Don
         Command::Vault(VaultCommand::Migrate { to }) => vault::migrate(to, engine, out)
             .await
             .map(|()| Done::Nothing),
+        Command::Audit(args) => audit::run(args, engine, out).map(|()| Done::Nothing),
+        Command::Settings(command) => settings::run(command, engine, out).map(|()| Done::Nothing),
         Command::Sandbox(_) => Err(CliError::usage(
             "`--demo sandbox` is the same as `sandbox`; drop --demo",
         )),

@@ -11,6 +11,11 @@ impl Output {
         Self { json }
     }
 
+    /// Whether `--json` was given.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
     /// Prints data: the JSON value with `--json`, else the text.
     pub fn data(&self, text: impl FnOnce() -> String, json: impl FnOnce() -> Value) {
         if self.json {

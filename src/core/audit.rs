@@ -64,6 +64,17 @@ pub struct AuditRecord {
     /// records written before it was kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<Cow<'static, str>>,
+    /// The ticket the operator gave for it (`launch --ticket INC-123`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// Who and where: the OS user and the host name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// This action's own id, to find it again (a support case, the app's log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<String>,
     /// `ok`, or the error's stable code (`rejected`, `network` ...).
     pub outcome: String,
     pub duration_ms: u64,
@@ -89,11 +100,32 @@ impl AuditRecord {
             stage: account.stage().map(str::to_string),
             action: Cow::Borrowed(action),
             via: Some(Cow::Borrowed(via.as_str())),
+            ticket: None,
+            operator: Some(operator()),
+            host: Some(host()),
+            correlation: Some(uuid::Uuid::new_v4().simple().to_string()),
             outcome: "ok".into(),
             duration_ms: took.as_millis() as u64,
             detail: None,
         }
     }
+}
+
+/// The OS user this process runs as.
+pub fn operator() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|name| {
+            std::env::var(name)
+                .ok()
+                .filter(|user| !user.trim().is_empty())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// This machine's name.
+pub fn host() -> String {
+    gethostname::gethostname().to_string_lossy().into_owned()
 }
 
 /// Default for `audit_max_bytes`: the log is rotated once it would grow past this.
@@ -150,8 +182,8 @@ impl AuditLog {
         PathBuf::from(name)
     }
 
-    /// Waits for the lock (a rotation, which must happen).
-    fn lock(&self) -> std::io::Result<FileLock> {
+    /// Waits for the lock (a rotation, which must happen; a whole read).
+    pub(crate) fn lock(&self) -> std::io::Result<FileLock> {
         FileLock::acquire(&self.lock_path())
     }
 

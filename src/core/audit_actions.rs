@@ -38,21 +38,25 @@ impl ActionAudit {
         result: &Result<T, E>,
         detail: Option<String>,
     ) {
-        self.result_via(account, action, self.origin, started, result, detail);
+        self.result_via(account, action, self.origin, None, started, result, detail);
     }
 
-    /// Records an action that came by `via`; a failure records its error code and message.
+    /// Records an action that came by `via`, for `ticket` when one was given; a failure
+    /// records its error code and message.
+    #[allow(clippy::too_many_arguments)]
     pub fn result_via<T, E: UserFacing + std::fmt::Display>(
         &self,
         account: &Account,
         action: &'static str,
         via: Via,
+        ticket: Option<&str>,
         started: Instant,
         result: &Result<T, E>,
         detail: Option<String>,
     ) {
         let mut record =
             AuditRecord::new(account, action, via, self.clock.now(), started.elapsed());
+        record.ticket = ticket.map(str::to_string);
         match result {
             Ok(_) => record.detail = detail,
             Err(err) => {

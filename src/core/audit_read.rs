@@ -54,6 +54,24 @@ impl AuditLog {
                 ..AuditChunk::default()
             });
         };
+        self.read_locked(from)
+    }
+
+    /// Every record the log holds, oldest first, through every rotated file (waits for a
+    /// rotation in progress: `sso-launcher audit` reads the whole trail).
+    pub fn read_all(&self) -> std::io::Result<AuditChunk> {
+        if !self.path().exists() && !self.rotated(1).exists() {
+            return Ok(AuditChunk::default());
+        }
+        let _lock = self.lock()?;
+        self.read_locked(Some(AuditPosition {
+            file: None,
+            offset: 0,
+        }))
+    }
+
+    /// [`AuditLog::read_from`] with the lock held.
+    fn read_locked(&self, from: Option<AuditPosition>) -> std::io::Result<AuditChunk> {
         let files = self.files()?;
         if files.is_empty() {
             return Ok(AuditChunk::default());

@@ -30,6 +30,9 @@ use crate::core::store::vault_choice::{SwitchableVault, VaultSelection};
 use crate::core::store::vault_prompt::PassphraseRelay;
 use crate::core::tokens::{LockWait, TokenCache};
 
+/// The longest ticket reference kept (INC-123, a URL to the ticket ...).
+pub const MAX_TICKET_CHARS: usize = 200;
+
 /// How to build an engine.
 pub struct EngineOptions {
     pub paths: AppPaths,
@@ -298,15 +301,20 @@ impl Engine {
         self.accounts.import_accounts(text)
     }
 
-    /// See [`Launcher::launch`].
+    /// See [`Launcher::launch`]; `ticket` is the operator's ticket reference (required when
+    /// `require_ticket` is on).
     pub async fn launch(
         &self,
         account: &Account,
         target: LaunchTarget,
         via: Via,
+        ticket: Option<&str>,
         on_step: &(dyn Fn(LaunchStep) + Send + Sync),
     ) -> Result<LaunchOutcome, EngineError> {
-        self.launcher.launch(account, target, via, on_step).await
+        let ticket = self.ticket_for(ticket)?;
+        self.launcher
+            .launch(account, target, via, ticket.as_deref(), on_step)
+            .await
     }
 
     /// See [`Launcher::check`].
@@ -319,9 +327,30 @@ impl Engine {
         self.sessions.token(account).await
     }
 
-    /// See [`Sessions::login`].
-    pub async fn login(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
-        self.sessions.login(account).await
+    /// See [`Sessions::login`]; a ticket as for [`Engine::launch`].
+    pub async fn login(
+        &self,
+        account: &Account,
+        ticket: Option<&str>,
+    ) -> Result<TokenOutcome, EngineError> {
+        let ticket = self.ticket_for(ticket)?;
+        self.sessions.login(account, ticket.as_deref()).await
+    }
+
+    /// The ticket reference, checked: required when `require_ticket` is on, and one short
+    /// line of printable text.
+    fn ticket_for(&self, ticket: Option<&str>) -> Result<Option<String>, EngineError> {
+        let ticket = ticket.map(str::trim).filter(|ticket| !ticket.is_empty());
+        match ticket {
+            None if self.settings.get().require_ticket => Err(EngineError::TicketRequired),
+            Some(ticket) if ticket.chars().count() > MAX_TICKET_CHARS => Err(EngineError::Usage(
+                format!("the ticket reference is longer than {MAX_TICKET_CHARS} characters"),
+            )),
+            Some(ticket) if ticket.chars().any(char::is_control) => Err(EngineError::Usage(
+                "the ticket reference holds a control character".into(),
+            )),
+            ticket => Ok(ticket.map(str::to_string)),
+        }
     }
 
     /// See [`Sessions::logout`].

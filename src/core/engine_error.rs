@@ -37,6 +37,9 @@ pub enum EngineError {
     /// A request that makes no sense (unknown setting, a secret given as a setting ...).
     #[error("{0}")]
     Usage(String),
+    /// `require_ticket` is on and no ticket reference was given; nothing was run.
+    #[error("a ticket reference is required (require_ticket is on); nothing was run")]
+    TicketRequired,
     /// An import file that cannot be used; nothing was changed.
     #[error("{0}")]
     Import(String),
@@ -55,7 +58,7 @@ impl UserFacing for EngineError {
             Self::Browser(err) => err.kind(),
             Self::Lock { .. } | Self::Autostart(_) => ErrorKind::Internal,
             Self::LockBusy(_) => ErrorKind::Network,
-            Self::Usage(_) | Self::DemoOnly(_) => ErrorKind::Usage,
+            Self::Usage(_) | Self::DemoOnly(_) | Self::TicketRequired => ErrorKind::Usage,
             Self::Import(_) | Self::ImportClash(_) => ErrorKind::Config,
         }
     }
@@ -72,6 +75,7 @@ impl UserFacing for EngineError {
             Self::Autostart(_) => Remedy::advice("Check that ~/.config/autostart can be written."),
             Self::DemoOnly(_) => Remedy::LeaveDemo,
             Self::Usage(_) => Remedy::SeeUsage,
+            Self::TicketRequired => Remedy::GiveTicket,
             Self::Import(_) => Remedy::advice("Nothing was imported; fix the file and try again."),
             Self::ImportClash(_) => Remedy::advice(
                 "Those accounts were probably imported before. To add the others, delete those accounts from the file (they stay as they are here), or rename them in the file and delete their \"id\" lines to import them as new accounts.",

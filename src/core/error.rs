@@ -106,6 +106,8 @@ pub enum Remedy {
     LeaveDemo,
     /// Another process is signing in to the same account.
     FinishOtherSignIn,
+    /// A ticket reference is required for this.
+    GiveTicket,
 }
 
 impl Remedy {

@@ -120,6 +120,7 @@ impl Launcher {
         account: &Account,
         target: LaunchTarget,
         via: Via,
+        ticket: Option<&str>,
         on_step: &(dyn Fn(LaunchStep) + Send + Sync),
     ) -> Result<LaunchOutcome, EngineError> {
         let started = Instant::now();
@@ -154,7 +155,7 @@ impl Launcher {
             (_, detail) => detail,
         };
         self.audit
-            .result_via(account, "launch", via, started, &result, detail);
+            .result_via(account, "launch", via, ticket, started, &result, detail);
         result
     }
 

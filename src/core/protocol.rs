@@ -34,6 +34,8 @@ pub enum Command {
         target: LaunchTarget,
         /// Where the user asked for it (audited; the tray, quick launch and links notify).
         via: Via,
+        /// The operator's ticket reference, audited with it.
+        ticket: Option<String>,
     },
     /// Stop waiting for the account's browser sign-in.
     CancelLaunch { account: AccountId },

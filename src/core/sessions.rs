@@ -135,7 +135,11 @@ impl Sessions {
 
     /// Signs in afresh (through the browser for browser-flow providers), replacing any
     /// cached session; a sign-in already waiting for this account is cancelled.
-    pub async fn login(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
+    pub async fn login(
+        &self,
+        account: &Account,
+        ticket: Option<&str>,
+    ) -> Result<TokenOutcome, EngineError> {
         let started = Instant::now();
         let result = async {
             let provider = session_provider(account)?;
@@ -146,7 +150,9 @@ impl Sessions {
             Ok(TokenOutcome { token, source })
         }
         .await;
-        self.audit.result(account, "login", started, &result, None);
+        let origin = self.audit.origin();
+        self.audit
+            .result_via(account, "login", origin, ticket, started, &result, None);
         result
     }
 

@@ -77,7 +77,7 @@ impl SsoApp {
         app.title = title.to_string();
         let quick_first = options.request == InstanceRequest::QuickLaunch;
         let start_hidden = options.start_hidden;
-        let mut resident = Resident::start(ctx, app.worker.sender(), &app.state, options);
+        let mut resident = Resident::start(ctx, &app.state, options);
         if resident.tray_shown() && (start_hidden || quick_first) {
             app.window.hidden = true;
             app.window.hide_passes = 3;
@@ -99,11 +99,15 @@ impl SsoApp {
                 state.link = None;
                 state.list.selected = Some(id);
                 state.list.scroll_to_selected = true;
-                self.worker.send(Command::Launch {
-                    account: id,
-                    target: LaunchTarget::Browser,
-                    via: Via::Link,
-                });
+                self.request_launch(
+                    ctx,
+                    PendingLaunch {
+                        account: id,
+                        target: LaunchTarget::Browser,
+                        via: Via::Link,
+                        confirmed: true,
+                    },
+                );
             }
             Action::DismissLink => state.link = None,
             Action::CopyLaunchLink(id) => {
@@ -126,15 +130,18 @@ impl SsoApp {
                         account: id,
                         target,
                         via: Via::Window,
+                        confirmed: false,
                     },
                 );
             }
-            Action::ConfirmStageLaunch => {
-                if let Some(pending) = state.stage_confirm.take() {
-                    self.start_launch(pending);
+            Action::ConfirmHeldLaunch => {
+                let ticket = state.ticket.current();
+                let needs_ticket = state.settings.require_ticket && ticket.is_none();
+                if !needs_ticket && let Some(pending) = state.launch_question.take() {
+                    self.start_launch(pending, ticket);
                 }
             }
-            Action::DismissStageLaunch => state.stage_confirm = None,
+            Action::DismissHeldLaunch => state.launch_question = None,
             Action::LaunchSelected | Action::CopySelected => {
                 if let Some(id) = state.list.selected {
                     let next = if action == Action::LaunchSelected {
@@ -428,7 +435,7 @@ impl SsoApp {
             views::vault::passphrase_dialog(ui, dialog, &mut actions);
         }
         views::link::show(ui, &self.state, &mut actions);
-        views::stage::confirm(ui, &self.state, &mut actions);
+        views::stage::question(ui, &mut self.state, &mut actions);
         for action in actions {
             self.perform(&ctx, action);
         }

@@ -34,27 +34,36 @@ impl SsoApp {
     /// Launches, unless the account's stage asks first (`confirm_stages`): then the window
     /// comes up and asks, wherever the launch came from.
     pub(crate) fn request_launch(&mut self, ctx: &egui::Context, pending: PendingLaunch) {
-        let asks = self
-            .state
-            .account(pending.account)
-            .is_some_and(|account| self.state.settings.confirms_stage(account.stage()));
-        if !asks {
-            return self.start_launch(pending);
+        let settings = &self.state.settings;
+        let asks = !pending.confirmed
+            && self
+                .state
+                .account(pending.account)
+                .is_some_and(|account| settings.confirms_stage(account.stage()));
+        let ticket = self.state.ticket.current();
+        let needs_ticket = settings.require_ticket && ticket.is_none();
+        if !asks && !needs_ticket {
+            return self.start_launch(pending, ticket);
         }
-        self.state.stage_confirm = Some(pending);
+        self.state.launch_question = Some(pending);
         if pending.via != Via::Window {
             self.show_window(ctx);
         }
         ctx.request_repaint();
     }
 
-    /// Sends the launch; one from the window shows its progress in the list.
-    pub(crate) fn start_launch(&mut self, pending: PendingLaunch) {
+    /// Sends the launch, with the ticket (kept fresh by its use); one from the window shows
+    /// its progress in the list.
+    pub(crate) fn start_launch(&mut self, pending: PendingLaunch, ticket: Option<String>) {
         let PendingLaunch {
             account,
             target,
             via,
+            ..
         } = pending;
+        if ticket.is_some() {
+            self.state.ticket.touch();
+        }
         if via == Via::Window {
             if self.state.is_running(account) {
                 return;
@@ -72,6 +81,7 @@ impl SsoApp {
             account,
             target,
             via,
+            ticket,
         });
     }
 
@@ -261,6 +271,7 @@ impl SsoApp {
                         account,
                         target,
                         via: Via::QuickLaunch,
+                        confirmed: false,
                     },
                 );
             }

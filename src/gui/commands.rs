@@ -72,9 +72,9 @@ pub enum Action {
     DismissNotice,
     /// Launch the account a link named (after the user confirmed it).
     ConfirmLink(AccountId),
-    /// Go on with the launch into a stage that asks first.
-    ConfirmStageLaunch,
-    DismissStageLaunch,
+    /// Go on with the launch that waited for an answer (its stage, its ticket).
+    ConfirmHeldLaunch,
+    DismissHeldLaunch,
     DismissLink,
     CopyLaunchLink(AccountId),
     /// Copy the link shown because no browser could open it.
@@ -141,8 +141,8 @@ impl Action {
             Action::CheckVault => "Check again",
             Action::Reload => "Reload",
             Action::DismissNotice => "Dismiss",
-            Action::ConfirmLink(_) | Action::ConfirmStageLaunch => "Launch",
-            Action::DismissStageLaunch => "Cancel",
+            Action::ConfirmLink(_) | Action::ConfirmHeldLaunch => "Launch",
+            Action::DismissHeldLaunch => "Cancel",
             Action::DismissLink => "Cancel",
             Action::CopyLaunchLink(_) => "Copy launch link",
             Action::CopyShownLink(_) => "Copy",

@@ -5,6 +5,7 @@ mod app_frame;
 mod app_resident;
 pub mod commands;
 pub mod editor;
+pub mod held_launch;
 pub mod quick;
 pub mod remedies;
 pub mod resident;

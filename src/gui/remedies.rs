@@ -34,6 +34,7 @@ pub fn window_words(remedy: &Remedy) -> String {
         Remedy::SeeUsage => "Check the account's settings in its editor (Edit).".into(),
         Remedy::LeaveDemo => "Close the demo and start the app as usual for that.".into(),
         Remedy::FinishOtherSignIn => "Finish or cancel that sign-in, then launch again.".into(),
+        Remedy::GiveTicket => "Launch again and give the ticket you work on.".into(),
     }
 }
 

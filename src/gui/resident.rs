@@ -5,7 +5,6 @@
 
 use std::sync::mpsc::{Receiver, channel};
 
-use crate::core::worker::CommandSender;
 use crate::desktop::instance::{InstanceRequest, Primary};
 use crate::desktop::notifications::{Note, Notifier};
 use crate::desktop::tray_host::{TrayHost, absence_reason};
@@ -45,12 +44,7 @@ pub struct Resident {
 }
 
 impl Resident {
-    pub fn start(
-        ctx: &egui::Context,
-        commands: CommandSender,
-        state: &AppState,
-        options: DesktopOptions,
-    ) -> Self {
+    pub fn start(ctx: &egui::Context, state: &AppState, options: DesktopOptions) -> Self {
         let wake = {
             let ctx = ctx.clone();
             move || ctx.request_repaint()
@@ -67,7 +61,7 @@ impl Resident {
         };
         let (sender, tray_requests) = channel();
         let (tray, tray_failure) = match &host {
-            Some(_) => match Tray::create(tray_view(state), commands, sender, wake) {
+            Some(_) => match Tray::create(tray_view(state), sender, wake) {
                 Ok(tray) => (Some(tray), None),
                 Err(err) => (
                     None,
@@ -127,13 +121,12 @@ impl Resident {
             TrayCommand::Search => Request::Instance(InstanceRequest::QuickLaunch),
             TrayCommand::Open => Request::Instance(InstanceRequest::Show),
             TrayCommand::Quit => Request::Quit,
-            TrayCommand::ConfirmLaunch(account) => {
-                Request::Launch(crate::gui::state::PendingLaunch {
-                    account,
-                    target: crate::core::launch::LaunchTarget::Browser,
-                    via: crate::core::protocol::Via::Tray,
-                })
-            }
+            TrayCommand::Launch(account) => Request::Launch(crate::gui::state::PendingLaunch {
+                account,
+                target: crate::core::launch::LaunchTarget::Browser,
+                via: crate::core::protocol::Via::Tray,
+                confirmed: false,
+            }),
         }));
         requests
     }

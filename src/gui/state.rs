@@ -13,6 +13,7 @@ use crate::core::store::settings::Settings;
 use crate::core::store::settings_change::SettingsChange;
 use crate::gui::commands::Tab;
 use crate::gui::editor::Editor;
+pub use crate::gui::held_launch::{PendingLaunch, TicketMemory};
 use crate::gui::search;
 
 /// How many audit lines the activity panel keeps.
@@ -113,8 +114,11 @@ pub struct AppState {
     pub accounts_version: u64,
     /// A link waiting for an answer (or for the accounts to arrive, to be checked).
     pub link: Option<LinkPrompt>,
-    /// A launch into a stage that asks first (`confirm_stages`), waiting for an answer.
-    pub stage_confirm: Option<PendingLaunch>,
+    /// A launch waiting for the user: its stage asks first (`confirm_stages`), or it needs a
+    /// ticket (`require_ticket`).
+    pub launch_question: Option<PendingLaunch>,
+    /// The ticket the operator works on, for the launches that follow.
+    pub ticket: TicketMemory,
     /// Counts the links received: each one's dialog is a new one, so a click meant for the
     /// last dialog never lands on the next (their buttons would otherwise share ids).
     pub link_seq: u64,
@@ -128,14 +132,6 @@ pub struct AppState {
     pub vault_help: bool,
     /// The vault file asks for its passphrase.
     pub passphrase: Option<crate::gui::views::vault::PassphraseDialog>,
-}
-
-/// A launch held until the user confirms it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PendingLaunch {
-    pub account: AccountId,
-    pub target: LaunchTarget,
-    pub via: Via,
 }
 
 /// An `sso-launcher://` link and what became of it.

@@ -2,17 +2,12 @@
 //! tray elsewhere). It lives on the window's thread; its menu clicks go straight to the
 //! worker as commands (or to the window, for Search, Open and Quit), then wake the window.
 
-use crate::core::launch::LaunchTarget;
 use std::sync::mpsc::Sender;
 
 use tray_icon::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tray_icon::{Icon, MouseButton, TrayIcon, TrayIconBuilder, TrayIconEvent};
 
-use crate::core::protocol::{Command, Via};
-use crate::core::worker::CommandSender;
-use crate::gui::tray_model::{
-    TrayCommand, TrayEntry, TrayMood, TrayView, account_of, confirmed_account_of,
-};
+use crate::gui::tray_model::{TrayCommand, TrayEntry, TrayMood, TrayView, account_of};
 
 /// Pixel size of the tray icon's images.
 const SIZE: u32 = 64;
@@ -25,11 +20,11 @@ pub struct Tray {
 }
 
 impl Tray {
-    /// Creates the icon and routes its events: account items to the worker, the rest (and a
-    /// click on the icon itself, which opens the window) to `requests`.
+    /// Creates the icon and routes its events to `requests`: account items (launched by the
+    /// app, which adds the ticket and asks where the launch needs it), the commands, and a
+    /// click on the icon itself, which opens the window.
     pub fn create(
         view: TrayView,
-        commands: CommandSender,
         requests: Sender<TrayCommand>,
         wake: impl Fn() + Send + Sync + Clone + 'static,
     ) -> Result<Self, String> {
@@ -38,13 +33,7 @@ impl Tray {
         MenuEvent::set_event_handler(Some(move |event: MenuEvent| {
             let id = event.id().0.as_str();
             if let Some(account) = account_of(id) {
-                commands.send(Command::Launch {
-                    account,
-                    target: LaunchTarget::Browser,
-                    via: Via::Tray,
-                });
-            } else if let Some(account) = confirmed_account_of(id) {
-                let _ = menu_requests.send(TrayCommand::ConfirmLaunch(account));
+                let _ = menu_requests.send(TrayCommand::Launch(account));
             } else if let Some(command) = TrayCommand::from_menu_id(id) {
                 let _ = menu_requests.send(command);
             }

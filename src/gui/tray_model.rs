@@ -25,8 +25,9 @@ pub enum TrayCommand {
     Search,
     Open,
     Quit,
-    /// A launch whose stage asks first: the window asks (never a menu entry of its own).
-    ConfirmLaunch(AccountId),
+    /// An account's item: the app launches it (asking first where its stage or a missing
+    /// ticket needs it); never a menu entry of its own.
+    Launch(AccountId),
 }
 
 impl TrayCommand {
@@ -37,7 +38,7 @@ impl TrayCommand {
             Self::Search => "Search…",
             Self::Open => "Open sso-launcher",
             Self::Quit => "Quit",
-            Self::ConfirmLaunch(_) => "Launch…",
+            Self::Launch(_) => "Launch",
         }
     }
 
@@ -46,7 +47,7 @@ impl TrayCommand {
             Self::Search => "search",
             Self::Open => "open",
             Self::Quit => "quit",
-            Self::ConfirmLaunch(_) => "confirm",
+            Self::Launch(_) => "launch",
         }
     }
 
@@ -87,18 +88,13 @@ pub fn tray_view(state: &AppState) -> TrayView {
     }
 }
 
-/// The account a menu item launches at once (favourites and recents alike).
+/// The account a menu item launches (favourites and recents alike).
 pub fn account_of(menu_id: &str) -> Option<AccountId> {
     menu_id
         .strip_prefix("favourite:")
         .or_else(|| menu_id.strip_prefix("recent:"))?
         .parse()
         .ok()
-}
-
-/// The account a menu item launches after the window asks (its stage asks first).
-pub fn confirmed_account_of(menu_id: &str) -> Option<AccountId> {
-    menu_id.split_once(":confirm:")?.1.parse().ok()
 }
 
 /// Favourites in the window's order (at most 15), the last 5 launched accounts, then the
@@ -115,17 +111,7 @@ pub fn menu_entries(state: &AppState) -> Vec<TrayEntry> {
             _ => name,
         })
     };
-    // An account whose stage asks first gets an id the tray hands to the window.
-    let menu_id = |list: &str, id: AccountId| {
-        let asks = state
-            .account(id)
-            .is_some_and(|account| state.settings.confirms_stage(account.stage()));
-        if asks {
-            format!("{list}:confirm:{id}")
-        } else {
-            format!("{list}:{id}")
-        }
-    };
+    let menu_id = |list: &str, id: AccountId| format!("{list}:{id}");
     let mut entries = Vec::new();
     // Ordered as the window orders them, among themselves only: there may be thousands of
     // other accounts.
@@ -324,7 +310,7 @@ mod tests {
             .collect()
     }
 
-    /// A favourite whose stage asks first names its stage and goes to the window to ask.
+    /// A favourite names its stage in the menu.
     #[test]
     fn a_production_favourite_names_its_stage_and_asks_in_the_window() {
         let mut accounts = vec![
@@ -348,11 +334,9 @@ mod tests {
             })
             .collect();
         assert_eq!(ids[0].1, "Live · production");
-        assert_eq!(confirmed_account_of(ids[0].0), Some(live));
-        assert_eq!(account_of(ids[0].0), None, "never launched at once");
+        assert_eq!(account_of(ids[0].0), Some(live));
         assert_eq!(ids[1].1, "Test · sandbox");
         assert_eq!(account_of(ids[1].0), Some(test));
-        assert_eq!(confirmed_account_of(ids[1].0), None);
     }
 
     #[test]

@@ -153,7 +153,10 @@ fn renews_with_the_refresh_token_alone(env: &TestEnv, provider: ProviderId, issu
         account.settings.insert(key.into(), value.into());
     }
     let account = signing_in.add_account(account, Vec::new()).unwrap();
-    let first = env.runtime.block_on(signing_in.login(&account)).unwrap();
+    let first = env
+        .runtime
+        .block_on(signing_in.login(&account, None))
+        .unwrap();
     clock.advance(Duration::from_secs(2 * 3600));
     let refreshing = engine_with("/nonexistent/browser {url}".into());
     let renewed = env.runtime.block_on(refreshing.token(&account)).unwrap();

@@ -180,7 +180,7 @@ fn an_expired_session_is_refreshed_without_the_browser() {
             options.clock = clock.clone();
         });
 
-    let first = env.runtime.block_on(engine.login(&account)).unwrap();
+    let first = env.runtime.block_on(engine.login(&account, None)).unwrap();
     assert!(first.token.refresh_token.is_some());
     clock.advance(Duration::from_secs(61 * 60));
     let renewed = env.runtime.block_on(engine.token(&account)).unwrap();
@@ -234,12 +234,12 @@ fn a_new_sign_in_cancels_the_one_still_waiting() {
     let (first, second) = env.runtime.block_on(async {
         let waiting = {
             let (engine, account) = (engine.clone(), account.clone());
-            tokio::spawn(async move { engine.login(&account).await })
+            tokio::spawn(async move { engine.login(&account, None).await })
         };
         while !marker.exists() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let second = engine.login(&account).await;
+        let second = engine.login(&account, None).await;
         (waiting.await.unwrap(), second)
     });
     let err = first.unwrap_err();
@@ -253,7 +253,7 @@ fn a_new_sign_in_cancels_the_one_still_waiting() {
 fn a_refused_refresh_fails_without_a_browser_unless_the_user_asked() {
     let env = TestEnv::new();
     let (engine, account) = in_process_engine(&env, sandbox_browser(&env, "allow", "keep"), |_| {});
-    env.runtime.block_on(engine.login(&account)).unwrap();
+    env.runtime.block_on(engine.login(&account, None)).unwrap();
     assert_eq!(env.count(AUTHORIZE), 1);
 
     // Someone else uses the refresh token: the sandbox rotates it, so the one held is dead.

@@ -168,6 +168,22 @@ pub fn click(harness: &mut AppHarness, label: &str) {
     settle(harness);
 }
 
+/// The window over `env`'s keyring and accounts, its browser recording what it opens, once
+/// its one account has arrived.
+pub fn window_on_one_account(env: &TestEnv) -> (AppHarness, std::path::PathBuf) {
+    let (browser, record) = env.recording_browser();
+    let mut options = gui_options(
+        env,
+        Arc::new(sso_launcher::core::store::vault::KeyringVault::new()),
+    );
+    options.browser_override = Some(browser);
+    let mut harness = window(sso_launcher::gui::engine_factory(options));
+    wait_for(&mut harness, "the account", |app| {
+        app.state.accounts.len() == 1
+    });
+    (harness, record)
+}
+
 /// Focuses the field named `label` and types `text` into it.
 pub fn type_into(harness: &mut AppHarness, label: &str, text: &str) {
     harness.get_by_label(label).scroll_to_me();

@@ -125,7 +125,7 @@ fn a_refreshed_id_token_for_another_user_is_refused() {
         in_process_engine(&env, sandbox_browser(&env, "allow", "keep"), |options| {
             options.clock = clock.clone();
         });
-    let first = env.runtime.block_on(engine.login(&account)).unwrap();
+    let first = env.runtime.block_on(engine.login(&account, None)).unwrap();
     let first_sub = first.token.id_claims.as_ref().unwrap().sub.clone();
     env.control(
         "POST",

@@ -1,5 +1,6 @@
 //! Integration tests, in one binary so the dependency tree is linked once.
 
+mod accountability;
 mod ags_refresh;
 mod browser_choice;
 mod cli_accounts;

@@ -2,11 +2,7 @@
 //! (schema 2 only when used), exported, audited, and a launch into a stage that asks first
 //! is confirmed, in the CLI and in the window.
 
-use std::sync::Arc;
-
 use serde_json::Value;
-use sso_launcher::core::store::vault::KeyringVault;
-use sso_launcher::gui::engine_factory;
 use sso_launcher::sandbox::assuresign::SSO;
 
 use crate::gui_support::*;
@@ -148,13 +144,7 @@ fn the_window_asks_before_launching_into_production() {
     let env = TestEnv::new();
     env.add_assuresign("Acme", &[]);
     assert_ok(&env.run(&["accounts", "edit", "Acme", "--stage", "production"]));
-    let (browser, record) = env.recording_browser();
-    let mut options = gui_options(&env, Arc::new(KeyringVault::new()));
-    options.browser_override = Some(browser);
-    let mut harness = window(engine_factory(options));
-    wait_for(&mut harness, "the account", |app| {
-        app.state.accounts.len() == 1
-    });
+    let (mut harness, record) = window_on_one_account(&env);
     select(&mut harness, "Acme");
     // The stage is on the Launch button, for eyes and for screen readers.
     click(&mut harness, "Launch Acme · production");
@@ -162,7 +152,7 @@ fn the_window_asks_before_launching_into_production() {
     assert!(shows(&harness, "reaches the customer's production system"));
     click(&mut harness, "Cancel Acme into production");
     settle(&mut harness);
-    assert!(harness.state().state.stage_confirm.is_none());
+    assert!(harness.state().state.launch_question.is_none());
     assert_eq!(env.count(SSO), 0, "cancelled: nothing sent");
 
     click(&mut harness, "Launch Acme · production");

@@ -216,6 +216,7 @@ fn a_hanging_keyring_write_stalls_no_other_launch() {
     }
 
     worker.send(Command::Launch {
+        ticket: None,
         account: three,
         target: LaunchTarget::Browser,
         via: Via::Window,
@@ -263,6 +264,7 @@ fn a_command_waiting_for_the_windows_sign_in_says_so_and_gives_up_in_time() {
         matches!(event, Event::Accounts(_))
     });
     worker.send(Command::Launch {
+        ticket: None,
         account: id,
         target: LaunchTarget::Browser,
         via: Via::Window,

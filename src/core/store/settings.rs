@@ -75,6 +75,9 @@ pub struct Settings {
     /// `[]` asks for none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm_stages: Option<Vec<String>>,
+    /// `launch` and `login` need a ticket reference (`--ticket`; the window asks for one).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_ticket: bool,
 }
 
 /// The vaults settings.toml may choose (memory is for tests and demos, chosen by flag).
@@ -156,9 +159,34 @@ impl Default for Settings {
             audit_max_bytes: None,
             audit_keep_files: None,
             confirm_stages: None,
+            require_ticket: false,
         }
     }
 }
+
+/// Every key settings.toml may hold (beside `schema_version`), for `settings list` and for
+/// refusing a misspelt key by name.
+pub const SETTING_KEYS: [&str; 19] = [
+    "browser_command",
+    "http_timeout_seconds",
+    "ca_file",
+    "loopback_timeout_seconds",
+    "theme",
+    "clipboard_seconds",
+    "start_minimised",
+    "close_to_tray",
+    "autostart",
+    "lock_wait_seconds",
+    "text_scale",
+    "account_order",
+    "vault",
+    "vault_file",
+    "vault_idle_minutes",
+    "audit_max_bytes",
+    "audit_keep_files",
+    "confirm_stages",
+    "require_ticket",
+];
 
 /// The stages whose launches ask first when settings.toml names none.
 pub const DEFAULT_CONFIRM_STAGES: [&str; 1] = ["production"];
@@ -310,6 +338,41 @@ impl LiveSettings {
 
 #[cfg(test)]
 mod tests {
+    /// Every field of Settings is listed in SETTING_KEYS (the literal below must name every
+    /// field, so a new one fails here until it is listed).
+    #[test]
+    fn every_setting_is_listed() {
+        let all = super::Settings {
+            schema_version: 1,
+            browser_command: Some("b {url}".into()),
+            http_timeout_seconds: Some(1.0),
+            ca_file: Some("ca.pem".into()),
+            loopback_timeout_seconds: Some(1.0),
+            theme: super::Theme::Dark,
+            clipboard_seconds: Some(1.0),
+            start_minimised: true,
+            close_to_tray: false,
+            autostart: true,
+            lock_wait_seconds: Some(1.0),
+            text_scale: Some(1.5),
+            account_order: super::AccountOrder::Recent,
+            vault: Some(super::VaultSetting::File),
+            vault_file: Some("v.age".into()),
+            vault_idle_minutes: Some(1.0),
+            audit_max_bytes: Some(1),
+            audit_keep_files: Some(1),
+            confirm_stages: Some(vec!["x".into()]),
+            require_ticket: true,
+        };
+        let table = toml::Table::try_from(&all).unwrap();
+        let mut keys: Vec<&str> = table.keys().map(String::as_str).collect();
+        keys.retain(|key| *key != "schema_version");
+        keys.sort();
+        let mut listed = super::SETTING_KEYS.to_vec();
+        listed.sort();
+        assert_eq!(keys, listed);
+    }
+
     use super::*;
 
     #[test]

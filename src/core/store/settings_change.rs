@@ -31,6 +31,13 @@ impl SettingsChange {
         Self { changes }
     }
 
+    /// One key set to `value` (`None`: removed, so the default applies).
+    pub fn set(key: &str, value: Option<toml::Value>) -> Self {
+        Self {
+            changes: vec![(key.to_string(), value)],
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }

@@ -10,7 +10,13 @@ use crate::core::protocol::{Event, Failure, LaunchReport, ShownLink, Via};
 use crate::core::provider::require_provider;
 
 impl Tasks {
-    pub(super) fn start_launch(&self, account: AccountId, target: LaunchTarget, via: Via) {
+    pub(super) fn start_launch(
+        &self,
+        account: AccountId,
+        target: LaunchTarget,
+        via: Via,
+        ticket: Option<String>,
+    ) {
         let mut running = self.launches.lock().expect("launches lock");
         if running
             .get(&account)
@@ -30,7 +36,11 @@ impl Tasks {
         let task = tokio::spawn(async move {
             // A bug that panics mid-launch ends it with a message, not a row left spinning.
             let launching = tasks.clone();
-            let result = supervised(async move { launching.launch(account, target, via).await })
+            let result = supervised(async move {
+                launching
+                    .launch(account, target, via, ticket.as_deref())
+                    .await
+            })
                 .await
                 .unwrap_or_else(|panic| {
                     tracing::error!("a launch stopped on an internal error: {panic}");
@@ -77,11 +87,15 @@ impl Tasks {
         id: AccountId,
         target: LaunchTarget,
         via: Via,
+        ticket: Option<&str>,
     ) -> Result<LaunchReport, Failure> {
         let account = self.find(id).await.map_err(|err| failure(&err))?;
         let emitter = self.emitter.clone();
         let on_step = move |step| emitter.emit(Event::LaunchStep { account: id, step });
-        let outcome = self.engine.launch(&account, target, via, &on_step).await;
+        let outcome = self
+            .engine
+            .launch(&account, target, via, ticket, &on_step)
+            .await;
         if require_provider(account.provider).flow().is_round_trip() {
             // Nothing to show in the token column.
         } else if let Ok(LaunchOutcome {

@@ -19,7 +19,8 @@ impl Tasks {
                 account,
                 target,
                 via,
-            } => self.start_launch(account, target, via),
+                ticket,
+            } => self.start_launch(account, target, via, ticket),
             Command::CancelLaunch { account } => self.cancel_launch(account),
             Command::Choose { request, choice } => self.choices.answer(request, choice),
             Command::AnswerPassphrase {

@@ -14,8 +14,13 @@ use crate::gui::commands::{Action, action_button, primary_button_titled};
 use crate::gui::state::{AppState, LaunchState};
 use crate::gui::views::accounts::{badge, star, status_text};
 
-pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
-    let Some(account) = state.list.selected.and_then(|id| state.account(id)) else {
+pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+    let Some(account) = state
+        .list
+        .selected
+        .and_then(|id| state.account(id))
+        .cloned()
+    else {
         if state.list.shown.is_empty() {
             return;
         }
@@ -30,9 +35,11 @@ pub fn show(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
         .id_salt("account-detail")
         .auto_shrink(false)
         .show(ui, |ui| {
+            let account = &account;
             header(ui, account, actions);
             ui.add_space(10.0);
             action_bar(ui, state, account, actions);
+            ticket_row(ui, state);
             progress(ui, state, account, actions);
             result(ui, state, account, actions);
             ui.add_space(8.0);
@@ -114,6 +121,33 @@ fn action_bar(ui: &mut Ui, state: &AppState, account: &Account, actions: &mut Ve
         })
         .response
         .accessible_name(format!("More for {}", account.name));
+    });
+}
+
+/// The ticket the operator works on: it goes with the launches that follow (from the
+/// window, the tray, quick launch and links) while it is in use.
+fn ticket_row(ui: &mut Ui, state: &mut AppState) {
+    state.ticket.expire();
+    let required = state.settings.require_ticket;
+    ui.horizontal(|ui| {
+        let label = ui.weak("Ticket");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.ticket.text)
+                    .hint_text(if required {
+                        "required, e.g. INC-123"
+                    } else {
+                        "optional, e.g. INC-123"
+                    })
+                    .desired_width(180.0),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(
+                "Kept in the audit log with each launch; forgotten after 15 minutes unused",
+            );
+        if field.changed() {
+            state.ticket.touch();
+        }
     });
 }
 

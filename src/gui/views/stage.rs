@@ -69,34 +69,69 @@ pub fn launch_target_name(account: &Account) -> String {
     }
 }
 
-/// Asks before a launch into a stage that asks first, wherever the launch came from.
-pub fn confirm(ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
-    let Some(pending) = &state.stage_confirm else {
+/// Asks before a launch that needs an answer, wherever it came from: a stage that asks
+/// first (`confirm_stages`), or a ticket when `require_ticket` is on and none is fresh.
+pub fn question(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+    let Some(pending) = state.launch_question else {
         return;
     };
-    let Some(account) = state.account(pending.account) else {
-        actions.push(Action::DismissStageLaunch);
+    let Some(account) = state.account(pending.account).cloned() else {
+        actions.push(Action::DismissHeldLaunch);
         return;
     };
+    let asks_stage = !pending.confirmed && state.settings.confirms_stage(account.stage());
+    let require_ticket = state.settings.require_ticket;
     let stage = account.stage().unwrap_or_default();
     // "Launch Acme into production": apart from the Launch buttons behind the dialog.
-    let named = format!("{} into {stage}", account.name);
-    let modal = Modal::new(Id::unique("confirm-stage").with(pending.account)).show(ui.ctx(), |ui| {
+    let named = if asks_stage {
+        format!("{} into {stage}", account.name)
+    } else {
+        format!("{} with a ticket", account.name)
+    };
+    let ticket = &mut state.ticket;
+    let modal = Modal::new(Id::unique("launch-question").with(pending.account)).show(ui.ctx(), |ui| {
         ui.set_max_width(440.0);
         ui.horizontal(|ui| {
             ui.heading(format!("Launch '{}'?", account.name));
-            chip(ui, stage);
+            if let Some(stage) = account.stage() {
+                chip(ui, stage);
+            }
         });
-        ui.label(format!(
-            "This account reaches the customer's {stage} system. Launch only if that is what you mean to open."
-        ));
+        if asks_stage {
+            ui.label(format!(
+                "This account reaches the customer's {stage} system. Launch only if that is what you mean to open."
+            ));
+        }
+        if require_ticket || !ticket.text.is_empty() {
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                let label = ui.label("Ticket for this launch");
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut ticket.text)
+                            .hint_text(if require_ticket { "INC-123 (required)" } else { "INC-123" })
+                            .desired_width(220.0),
+                    )
+                    .labelled_by(label.id);
+                if field.changed() {
+                    ticket.touch();
+                }
+                if require_ticket && ticket.text.trim().is_empty() {
+                    field.request_focus();
+                }
+            });
+            if require_ticket {
+                ui.weak("Each launch names the ticket it is for; it is kept in the audit log.");
+            }
+        }
         ui.add_space(6.0);
+        let ready = !require_ticket || !ticket.text.trim().is_empty();
         ui.horizontal(|ui| {
-            primary_button(ui, Action::ConfirmStageLaunch, Some(&named), true, actions);
-            action_button(ui, Action::DismissStageLaunch, Some(&named), true, actions);
+            primary_button(ui, Action::ConfirmHeldLaunch, Some(&named), ready, actions);
+            action_button(ui, Action::DismissHeldLaunch, Some(&named), true, actions);
         });
     });
     if modal.should_close() {
-        actions.push(Action::DismissStageLaunch);
+        actions.push(Action::DismissHeldLaunch);
     }
 }
