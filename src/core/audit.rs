@@ -111,16 +111,35 @@ impl AuditRecord {
     }
 }
 
-/// The OS user this process runs as.
+/// The OS user this process runs as: the account of its user id (`/etc/passwd`), else
+/// what the session's environment says.
 pub fn operator() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|name| {
-            std::env::var(name)
-                .ok()
-                .filter(|user| !user.trim().is_empty())
+    user_of_uid()
+        .or_else(|| {
+            ["USER", "LOGNAME", "USERNAME"].iter().find_map(|name| {
+                std::env::var(name)
+                    .ok()
+                    .filter(|user| !user.trim().is_empty())
+            })
         })
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// The name `/etc/passwd` gives this process's real user id (Linux).
+fn user_of_uid() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid).then(|| name.to_string())
+    })
 }
 
 /// This machine's name.

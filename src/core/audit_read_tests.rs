@@ -13,13 +13,16 @@ fn record(number: u32) -> AuditRecord {
         crate::core::provider::assuresign::ID,
     );
     account.id = AccountId::nil();
-    AuditRecord::new(
+    let mut record = AuditRecord::new(
         &account,
         "launch",
         Via::Cli,
         OffsetDateTime::UNIX_EPOCH + Duration::from_secs(u64::from(number)),
         Duration::ZERO,
-    )
+    );
+    // Each record has an id of its own; the same number, the same record.
+    record.correlation = Some(format!("record-{number}"));
+    record
 }
 
 #[test]

@@ -31,8 +31,9 @@ impl SsoApp {
         ctx.request_repaint();
     }
 
-    /// Launches, unless the account's stage asks first (`confirm_stages`): then the window
-    /// comes up and asks, wherever the launch came from.
+    /// Launches with the operator's ticket, unless the launch needs an answer first (its
+    /// stage is in `confirm_stages`, or `require_ticket` is on and no ticket is fresh): then
+    /// the window comes up and asks, wherever the launch came from.
     pub(crate) fn request_launch(&mut self, ctx: &egui::Context, pending: PendingLaunch) {
         let settings = &self.state.settings;
         let asks = !pending.confirmed

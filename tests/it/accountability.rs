@@ -30,10 +30,13 @@ fn a_ticket_goes_with_each_launch_and_can_be_required() {
     let record = &records[0];
     assert_eq!(record["ticket"], "INC-123");
     assert_eq!(record["via"], "cli");
-    assert!(
-        record["operator"]
-            .as_str()
-            .is_some_and(|who| !who.is_empty())
+    let me = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    assert_eq!(
+        record["operator"],
+        String::from_utf8_lossy(&me.stdout).trim()
     );
     assert!(record["host"].as_str().is_some_and(|host| !host.is_empty()));
     assert_eq!(record["correlation"].as_str().unwrap().len(), 32);
