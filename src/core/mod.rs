@@ -28,6 +28,7 @@ pub mod protocol;
 pub mod provider;
 pub mod secret;
 pub mod server_text;
+pub mod search;
 pub mod sessions;
 pub mod sign_in;
 pub mod store;

@@ -9,7 +9,6 @@ pub mod held_launch;
 pub mod quick;
 pub mod remedies;
 pub mod resident;
-pub mod search;
 pub mod state;
 pub mod tray;
 pub mod tray_model;

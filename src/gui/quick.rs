@@ -10,7 +10,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, ScrollArea, TextEdit};
 
 use crate::core::account::{Account, AccountId};
 use crate::core::launch::LaunchTarget;
-use crate::gui::search;
+use crate::core::search;
 use crate::gui::state::AppState;
 
 pub const TITLE: &str = "sso-launcher quick launch";

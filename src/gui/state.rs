@@ -14,7 +14,7 @@ use crate::core::store::settings_change::SettingsChange;
 use crate::gui::commands::Tab;
 use crate::gui::editor::Editor;
 pub use crate::gui::held_launch::{PendingLaunch, TicketMemory};
-use crate::gui::search;
+use crate::core::search;
 
 /// How many audit lines the activity panel keeps.
 pub const ACTIVITY_LIMIT: usize = 20_000;

@@ -3,7 +3,7 @@
 
 use crate::core::account::AccountId;
 use crate::core::protocol::{TokenStatus, Via};
-use crate::gui::search;
+use crate::core::search;
 use crate::gui::state::{AppState, LastLaunch, LaunchState};
 
 pub const FAVOURITES_IN_MENU: usize = 15;

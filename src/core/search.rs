@@ -1,5 +1,6 @@
-//! Which accounts the list shows, in which order: favourites first then the user's order
-//! without a query; ranked by how well they match with one.
+//! Which accounts a list shows, in which order: favourites first then the user's order
+//! without a query; ranked by how well they match with one. The window, quick launch, the
+//! tray and `accounts list --search` share it.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
