@@ -10,11 +10,12 @@ use criterion::Criterion;
 use sso_launcher::core::account::{Account, ProviderId};
 use sso_launcher::core::engine::EngineOptions;
 use sso_launcher::core::paths::AppPaths;
+use sso_launcher::core::search;
 use sso_launcher::core::store::accounts::AccountStore;
 use sso_launcher::core::store::settings::AccountOrder;
 use sso_launcher::core::store::vault::MemoryVault;
 use sso_launcher::gui::app::SsoApp;
-use sso_launcher::gui::{engine_factory, search};
+use sso_launcher::gui::engine_factory;
 
 const ACCOUNTS: usize = 10_000;
 const COMPANIES: [&str; 8] = [

@@ -14,50 +14,18 @@ use crate::core::account_changes::{AccountEdit, check_account};
 use crate::core::engine::Engine;
 use crate::core::error::ErrorKind;
 use crate::core::provider::require_provider;
-use crate::core::store::atomic::write_atomically;
 use crate::core::store::vault::VaultBackend;
 
 pub async fn run(command: AccountsCommand, engine: &Engine, out: &Output) -> Result<(), CliError> {
     match command {
         AccountsCommand::Add(args) => add(args, engine, out),
         AccountsCommand::Edit(args) => edit(args, engine, out).await,
-        AccountsCommand::List => list(engine, out),
+        AccountsCommand::List(args) => list(args.search.as_deref(), engine, out),
         AccountsCommand::Show(args) => show(&args.name, engine, out),
         AccountsCommand::Remove(args) => remove(args, engine, out).await,
         AccountsCommand::Check(args) => super::launch::check(&args.name, engine, out).await,
-        AccountsCommand::Export { file } => {
-            let text = engine.export_accounts()?;
-            match file {
-                Some(path) => {
-                    write_atomically(&path, text.as_bytes()).map_err(|err| {
-                        CliError::new(
-                            ErrorKind::Config,
-                            format!("could not write {}: {err}", path.display()),
-                        )
-                    })?;
-                    out.status(format!(
-                        "Exported the accounts to {} (no secrets).",
-                        path.display()
-                    ));
-                }
-                None => print!("{text}"),
-            }
-            Ok(())
-        }
-        AccountsCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file).map_err(|err| {
-                CliError::new(
-                    ErrorKind::Config,
-                    format!("could not read {}: {err}", file.display()),
-                )
-            })?;
-            let imported = engine.import_accounts(&text)?;
-            out.data(
-                || format!("Imported {} account(s). Add their secrets with `sso-launcher accounts edit NAME --prompt-secret NAME`.", imported.len()),
-                || json!({"imported": imported.iter().map(account_json).collect::<Vec<_>>()}),
-            );
-            Ok(())
-        }
+        AccountsCommand::Export(args) => super::transfer::export(args, engine, out),
+        AccountsCommand::Import(args) => super::transfer::import(args, engine, out).await,
     }
 }
 
@@ -149,13 +117,19 @@ async fn edit(args: EditArgs, engine: &Engine, out: &Output) -> Result<(), CliEr
     Ok(())
 }
 
-fn list(engine: &Engine, out: &Output) -> Result<(), CliError> {
-    let mut accounts = engine.accounts()?;
-    accounts.sort_by(|a, b| {
-        b.favourite
-            .cmp(&a.favourite)
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-    });
+fn list(search: Option<&str>, engine: &Engine, out: &Output) -> Result<(), CliError> {
+    let all = engine.accounts()?;
+    let order = crate::core::search::arrange(
+        &all,
+        search.unwrap_or_default(),
+        Default::default(),
+        &Default::default(),
+    );
+    let accounts: Vec<Account> = order.into_iter().map(|index| all[index].clone()).collect();
+    if accounts.is_empty() && search.is_some() && !all.is_empty() {
+        out.data(|| "No account matches.".into(), || Value::Array(Vec::new()));
+        return Ok(());
+    }
     out.data(
         || {
             if accounts.is_empty() {

@@ -235,7 +235,7 @@ pub enum AccountsCommand {
     /// Change an account.
     Edit(EditArgs),
     /// List the accounts.
-    List,
+    List(ListArgs),
     /// Show one account (secrets only as set / not set).
     Show(NameArg),
     /// Remove an account, its keyring entries and cached tokens.
@@ -245,15 +245,61 @@ pub enum AccountsCommand {
     /// session is renewed.
     Check(NameArg),
     /// Write all accounts (never secrets) as JSON to FILE or stdout.
-    Export {
-        /// The file to write (stdout without it).
-        file: Option<PathBuf>,
-    },
-    /// Add the accounts from an export file; a bad file changes nothing.
-    Import {
-        /// A file written by `accounts export`.
-        file: PathBuf,
-    },
+    Export(ExportArgs),
+    /// Add the accounts from an export file (JSON or TOML); a bad file changes nothing.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only the accounts this finds, best first, ranked as the window's search ranks them
+    /// (name, tags, stage, provider, notes, the settings that name the customer).
+    #[arg(long, value_name = "Q")]
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file to write (stdout without it); its extension (.toml, .json) says the format
+    /// unless --format does.
+    pub file: Option<PathBuf>,
+    /// Only accounts with this tag.
+    #[arg(long, value_name = "T", conflicts_with = "search")]
+    pub tag: Option<String>,
+    /// Only the accounts the list's search finds for this.
+    #[arg(long, value_name = "Q")]
+    pub search: Option<String>,
+    /// json (the default without a .toml file) or toml.
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormatArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    Json,
+    Toml,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A file written by `accounts export` (JSON or TOML).
+    pub file: PathBuf,
+    /// Say what the import would do, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// What to do with an account that is here already (the same id, else the same name):
+    /// refuse (import nothing), skip it, replace it (keeping its id and secrets), or rename
+    /// the imported one.
+    #[arg(long, value_enum, default_value = "refuse")]
+    pub on_conflict: OnConflictArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnConflictArg {
+    Refuse,
+    Skip,
+    Replace,
+    Rename,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ pub mod report;
 mod secrets_input;
 mod settings;
 mod settings_help;
+mod transfer;
 mod vault;
 
 use std::sync::Arc;

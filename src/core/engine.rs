@@ -29,6 +29,7 @@ use crate::core::store::vault::SecretVault;
 use crate::core::store::vault_choice::{SwitchableVault, VaultSelection};
 use crate::core::store::vault_prompt::PassphraseRelay;
 use crate::core::tokens::{LockWait, TokenCache};
+use crate::core::transfer::{ExportFormat, ExportSelection, ImportReport, OnConflict};
 
 /// The longest ticket reference kept (INC-123, a URL to the ticket ...).
 pub const MAX_TICKET_CHARS: usize = 200;
@@ -292,13 +293,29 @@ impl Engine {
     }
 
     /// See [`AccountBook::export_accounts`].
-    pub fn export_accounts(&self) -> Result<String, EngineError> {
-        self.accounts.export_accounts()
+    pub fn export_accounts(
+        &self,
+        selection: &ExportSelection,
+        format: ExportFormat,
+    ) -> Result<String, EngineError> {
+        self.accounts.export_accounts(selection, format)
     }
 
-    /// See [`AccountBook::import_accounts`].
-    pub fn import_accounts(&self, text: &str) -> Result<Vec<Account>, EngineError> {
-        self.accounts.import_accounts(text)
+    /// See [`AccountBook::import_accounts`]; a replaced account's cached session is dropped
+    /// (its settings may now point elsewhere). Blocks on the disk.
+    pub async fn import_accounts(
+        &self,
+        text: &str,
+        on_conflict: OnConflict,
+        dry_run: bool,
+    ) -> Result<ImportReport, EngineError> {
+        let report = self.accounts.import_accounts(text, on_conflict, dry_run)?;
+        if !dry_run {
+            for (before, _) in &report.replaced {
+                self.sessions.forget(before.id).await?;
+            }
+        }
+        Ok(report)
     }
 
     /// See [`Launcher::launch`]; `ticket` is the operator's ticket reference (required when

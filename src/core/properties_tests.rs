@@ -18,6 +18,10 @@ use crate::core::store::settings::Settings;
 
 const CASES: u32 = 256;
 
+/// Settings an AssureSign account passes its checks with.
+const ASSURESIGN: &str =
+    r#"{"environment":"sb","api_username":"u","context_username":"a@b.example"}"#;
+
 fn answer(status: u16, content_type: Option<&str>, body: Vec<u8>) -> HttpResponse {
     HttpResponse {
         status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
@@ -179,6 +183,52 @@ proptest! {
             let _ = log.read_from(None);
             if let Ok(first) = log.read_from(None) {
                 let _ = log.read_from(first.next);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Import files, JSON or TOML, whole or broken: the reader never panics, and what it
+    /// accepts merges under every conflict rule into a list that keeps its rules (names and
+    /// ids unique).
+    #[test]
+    fn import_files_take_any_content(
+        text in prop_oneof![
+            ".{0,300}",
+            ("[a-zA-Z ]{0,8}", "(assuresign|nonesuch)", 0u32..4, "[a-z=\" ]{0,12}").prop_map(
+                |(name, provider, version, extra)| format!(
+                    "{{\"format\":\"sso-launcher-accounts\",\"version\":{version},\"accounts\":[{{\"name\":\"{name}1\",\"provider\":\"{provider}\",\"settings\":{ASSURESIGN}{extra}}},{{\"name\":\"{name}2\",\"provider\":\"{provider}\",\"settings\":{ASSURESIGN}}}]}}"
+                )
+            ),
+            ("[a-zA-Z ]{0,8}", "(assuresign|sovos|nonesuch)", 0u32..4).prop_map(
+                |(name, provider, version)| format!(
+                    "format = \"sso-launcher-accounts\"\nversion = {version}\n[[accounts]]\nname = \"{name}\"\nprovider = \"{provider}\"\n[accounts.settings]\nenvironment = \"sb\"\napi_username = \"u\"\ncontext_username = \"a@b.example\"\n"
+                )
+            ),
+        ],
+        rule in 0usize..4,
+    ) {
+        use crate::core::transfer_plan::{OnConflict, merge};
+        if let Ok(imported) = crate::core::transfer::parse_import(&text) {
+            let rules = [OnConflict::Refuse, OnConflict::Skip, OnConflict::Replace, OnConflict::Rename];
+            let mut here = vec![crate::core::account::Account::new("Acme", crate::core::provider::ags::ID)];
+            // One of the file's accounts is here already: a conflict for every rule to meet.
+            here.extend(
+                imported
+                    .iter()
+                    .take(1)
+                    .filter(|account| !account.name.eq_ignore_ascii_case("acme"))
+                    .cloned(),
+            );
+            if merge(&mut here, imported, rules[rule]).is_ok() {
+                let names: std::collections::HashSet<String> =
+                    here.iter().map(|account| account.name.to_lowercase()).collect();
+                let ids: std::collections::HashSet<_> = here.iter().map(|account| account.id).collect();
+                prop_assert_eq!(names.len(), here.len());
+                prop_assert_eq!(ids.len(), here.len());
             }
         }
     }

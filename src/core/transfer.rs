@@ -1,5 +1,7 @@
-//! Exporting and importing accounts: a versioned JSON file with settings, tags and notes,
-//! never secrets. An import is checked whole before anything is written.
+//! Exporting and importing accounts: a versioned file (JSON or TOML) with ids, settings,
+//! tags, notes and stages, never secrets. An import is checked whole before anything is
+//! written; what happens to accounts that are here already is the caller's choice
+//! ([`OnConflict`], planned in `transfer_plan.rs`).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -9,6 +11,24 @@ use crate::core::account::{Account, AccountId, ProviderId};
 use crate::core::account_changes::{AccountBook, check_account};
 use crate::core::clock::rfc3339;
 use crate::core::engine_error::EngineError;
+pub use crate::core::transfer_plan::{ImportReport, OnConflict};
+
+/// How an export is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExportFormat {
+    #[default]
+    Json,
+    Toml,
+}
+
+/// Which accounts an export holds (all, without either).
+#[derive(Debug, Clone, Default)]
+pub struct ExportSelection {
+    /// Accounts with this tag (ignoring case).
+    pub tag: Option<String>,
+    /// Accounts the list's search finds for this query.
+    pub search: Option<String>,
+}
 
 pub const EXPORT_FORMAT: &str = "sso-launcher-accounts";
 /// The newest export layout; version 2 adds `stage`. An export with no stage is written as
@@ -55,9 +75,29 @@ struct ExportHeader {
 }
 
 impl AccountBook {
-    /// All accounts as export JSON (no secrets; with their ids, which an import keeps).
-    pub fn export_accounts(&self) -> Result<String, EngineError> {
-        let accounts = self.all()?;
+    /// The selected accounts as an export file (no secrets; with their ids, which an import
+    /// keeps), in file order.
+    pub fn export_accounts(
+        &self,
+        selection: &ExportSelection,
+        format: ExportFormat,
+    ) -> Result<String, EngineError> {
+        let mut accounts = self.all()?;
+        if let Some(tag) = &selection.tag {
+            accounts.retain(|account| account.tags.iter().any(|own| own.eq_ignore_ascii_case(tag)));
+        }
+        if let Some(query) = &selection.search {
+            let found: HashSet<AccountId> = crate::core::search::arrange(
+                &accounts,
+                query,
+                Default::default(),
+                &Default::default(),
+            )
+            .into_iter()
+            .map(|index| accounts[index].id)
+            .collect();
+            accounts.retain(|account| found.contains(&account.id));
+        }
         let file = ExportFile {
             format: EXPORT_FORMAT.into(),
             version: if accounts.iter().any(|account| account.stage.is_some()) {
@@ -80,56 +120,64 @@ impl AccountBook {
                 })
                 .collect(),
         };
-        Ok(serde_json::to_string_pretty(&file).expect("export serialises") + "\n")
-    }
-
-    /// Adds the accounts of an export file. The whole file is checked first; any problem
-    /// refuses the import and changes nothing. Returns the imported accounts.
-    pub fn import_accounts(&self, text: &str) -> Result<Vec<Account>, EngineError> {
-        let imported = parse_import(text)?;
-        let added = imported.clone();
-        self.update(move |accounts| {
-            let clashes: Vec<String> = imported
-                .iter()
-                .filter_map(|account| clash(accounts, account))
-                .collect();
-            if !clashes.is_empty() {
-                return Err(EngineError::ImportClash(clashes));
+        Ok(match format {
+            ExportFormat::Json => {
+                serde_json::to_string_pretty(&file).expect("export serialises") + "\n"
             }
-            accounts.extend(imported);
-            Ok(())
-        })?;
-        Ok(added)
+            ExportFormat::Toml => toml::to_string_pretty(&file).expect("export serialises"),
+        })
+    }
+
+    /// Adds the accounts of an export file (JSON or TOML). The whole file is checked first,
+    /// then what is here already is handled as `on_conflict` says; any problem changes
+    /// nothing. `dry_run` says what would happen and writes nothing.
+    pub fn import_accounts(
+        &self,
+        text: &str,
+        on_conflict: OnConflict,
+        dry_run: bool,
+    ) -> Result<ImportReport, EngineError> {
+        let imported = parse_import(text)?;
+        if dry_run {
+            let mut accounts = self.all()?;
+            return crate::core::transfer_plan::merge(&mut accounts, imported, on_conflict);
+        }
+        self.update(move |accounts| {
+            crate::core::transfer_plan::merge(accounts, imported, on_conflict)
+        })
     }
 }
 
-/// Why `imported` cannot join `accounts`, if it cannot.
-fn clash(accounts: &[Account], imported: &Account) -> Option<String> {
-    if let Some(same_id) = accounts.iter().find(|other| other.id == imported.id) {
-        return Some(if same_id.name == imported.name {
-            format!("'{}' (the same account)", imported.name)
-        } else {
-            format!(
-                "'{}' (the same account as '{}' here)",
-                imported.name, same_id.name
-            )
-        });
+/// Reads the file as JSON when it starts with `{`, else as TOML: the header first, then
+/// the rest.
+fn parse_file(text: &str) -> Result<ExportFile, EngineError> {
+    if text.trim_start().starts_with('{') {
+        let not_an_export = |err: serde_json::Error| {
+            EngineError::Import(format!(
+                "the import file is not a valid sso-launcher export (line {}, column {}): {err}",
+                err.line(),
+                err.column()
+            ))
+        };
+        check_header(serde_json::from_str(text).map_err(not_an_export)?)?;
+        return serde_json::from_str(text).map_err(not_an_export);
     }
-    accounts
-        .iter()
-        .find(|other| other.name.eq_ignore_ascii_case(&imported.name))
-        .map(|other| format!("'{}' (another account has this name)", other.name))
-}
-
-fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
-    let not_an_export = |err: serde_json::Error| {
+    let not_an_export = |err: toml::de::Error| {
+        let line = err
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
         EngineError::Import(format!(
-            "the import file is not a valid sso-launcher export (line {}, column {}): {err}",
-            err.line(),
-            err.column()
+            "the import file is not a valid sso-launcher export ({}): {}",
+            line.map_or_else(|| "TOML".to_string(), |line| format!("line {line}")),
+            err.message().trim()
         ))
     };
-    let header: ExportHeader = serde_json::from_str(text).map_err(not_an_export)?;
+    check_header(toml::from_str(text).map_err(not_an_export)?)?;
+    toml::from_str(text).map_err(not_an_export)
+}
+
+/// The format and version, before any field: a newer release's file says so.
+fn check_header(header: ExportHeader) -> Result<(), EngineError> {
     if header.format != EXPORT_FORMAT {
         return Err(EngineError::Import(format!(
             "the file's format is '{}', expected '{EXPORT_FORMAT}'",
@@ -142,7 +190,11 @@ fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
             header.version
         )));
     }
-    let file: ExportFile = serde_json::from_str(text).map_err(not_an_export)?;
+    Ok(())
+}
+
+pub(crate) fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
+    let file = parse_file(text)?;
     if file.version == 0 {
         return Err(EngineError::Import(
             "the file has version 0, which no release writes".into(),

@@ -9,12 +9,12 @@ use crate::core::account::{Account, AccountId};
 use crate::core::audit::AuditRecord;
 use crate::core::launch::LaunchStep;
 use crate::core::protocol::{Event, Failure, LaunchReport, TokenStatus, VaultStatus, Via};
+use crate::core::search;
 use crate::core::store::settings::Settings;
 use crate::core::store::settings_change::SettingsChange;
 use crate::gui::commands::Tab;
 use crate::gui::editor::Editor;
 pub use crate::gui::held_launch::{PendingLaunch, TicketMemory};
-use crate::core::search;
 
 /// How many audit lines the activity panel keeps.
 pub const ACTIVITY_LIMIT: usize = 20_000;

@@ -34,6 +34,7 @@ mod sandbox_contract;
 mod sandbox_licensespring;
 mod sandbox_sovos_code;
 mod secrets_leak;
+mod sharing;
 mod stages;
 mod support;
 mod together;

@@ -11,6 +11,7 @@ use crate::core::engine::EngineError;
 use crate::core::protocol::{Event, Failure};
 use crate::core::provider::require_provider;
 use crate::core::secret::SecretString;
+use crate::core::transfer::OnConflict;
 
 impl Tasks {
     pub(super) async fn reload(&self) {
@@ -90,21 +91,25 @@ impl Tasks {
     }
 
     pub(super) async fn import(&self, path: std::path::PathBuf) {
-        let engine = self.engine.clone();
-        let imported = blocking(move || {
-            let text = std::fs::read_to_string(&path).map_err(|err| Failure {
+        let read = blocking(move || {
+            std::fs::read_to_string(&path).map_err(|err| Failure {
                 kind: crate::core::error::ErrorKind::Config,
                 message: format!("Could not read {}: {err}.", path.display()),
                 remedy: Some(crate::core::error::Remedy::advice(
                     "Check the path: the file an export wrote, like accounts.json.",
                 )),
-            })?;
-            engine
-                .import_accounts(&text)
-                .map_err(|err| Failure::from_error(&err))
+            })
         })
         .await;
-        let names = imported.map(|accounts| accounts.into_iter().map(|a| a.name).collect());
+        let names = match read {
+            Ok(text) => self
+                .engine
+                .import_accounts(&text, OnConflict::Refuse, false)
+                .await
+                .map(|report| report.added.into_iter().map(|a| a.name).collect())
+                .map_err(|err| Failure::from_error(&err)),
+            Err(failure) => Err(failure),
+        };
         if names.is_ok() {
             self.send_accounts().await;
         }
