@@ -292,6 +292,10 @@ pub struct ImportArgs {
     /// the imported one.
     #[arg(long, value_enum, default_value = "refuse")]
     pub on_conflict: OnConflictArg,
+    /// For a CSV file: import the good rows and report the others (exit 3 when any was
+    /// skipped); without it, a bad row imports nothing.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

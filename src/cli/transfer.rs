@@ -60,14 +60,41 @@ pub async fn import(args: ImportArgs, engine: &Engine, out: &Output) -> Result<(
         OnConflictArg::Replace => OnConflict::Replace,
         OnConflictArg::Rename => OnConflict::Rename,
     };
-    let report = engine
-        .import_accounts(&text, on_conflict, args.dry_run)
+    let is_csv = args
+        .file
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"));
+    if !is_csv {
+        let report = engine
+            .import_accounts(&text, on_conflict, args.dry_run)
+            .await?;
+        out.data(
+            || words(&report, args.dry_run),
+            || report_json(&report, args.dry_run),
+        );
+        return Ok(());
+    }
+    let (report, bad) = engine
+        .import_csv(&text, on_conflict, args.dry_run, args.skip_invalid)
         .await?;
     out.data(
         || words(&report, args.dry_run),
-        || report_json(&report, args.dry_run),
+        || {
+            let mut value = report_json(&report, args.dry_run);
+            value["bad_rows"] = bad.clone().into();
+            value
+        },
     );
-    Ok(())
+    if bad.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::new(
+        ErrorKind::Config,
+        format!("{} row(s) were skipped:\n{}", bad.len(), bad.join("\n")),
+    )
+    .with_hint(
+        "Fix those rows and import the file again with --on-conflict skip (the rows imported now are here already).",
+    ))
 }
 
 /// What the import did (or would do), one line per kind of change.

@@ -301,6 +301,25 @@ impl Engine {
         self.accounts.export_accounts(selection, format)
     }
 
+    /// See [`AccountBook::import_csv`]; replaced accounts as for [`Engine::import_accounts`].
+    pub async fn import_csv(
+        &self,
+        text: &str,
+        on_conflict: OnConflict,
+        dry_run: bool,
+        skip_invalid: bool,
+    ) -> Result<(ImportReport, Vec<String>), EngineError> {
+        let (report, bad) = self
+            .accounts
+            .import_csv(text, on_conflict, dry_run, skip_invalid)?;
+        if !dry_run {
+            for (before, _) in &report.replaced {
+                self.sessions.forget(before.id).await?;
+            }
+        }
+        Ok((report, bad))
+    }
+
     /// See [`AccountBook::import_accounts`]; a replaced account's cached session is dropped
     /// (its settings may now point elsewhere). Blocks on the disk.
     pub async fn import_accounts(

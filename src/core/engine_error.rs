@@ -43,6 +43,9 @@ pub enum EngineError {
     /// An import file that cannot be used; nothing was changed.
     #[error("{0}")]
     Import(String),
+    /// Rows of an onboarding CSV that cannot be accounts (line and why); nothing was changed.
+    #[error("{} row(s) of the file cannot be imported, so nothing was imported:\n{}", .0.len(), .0.join("\n"))]
+    ImportRows(Vec<String>),
     /// Accounts of an import file are here already (same id or name); nothing was changed.
     #[error("{} of the file's accounts are here already: {}; nothing was imported", .0.len(), .0.join("; "))]
     ImportClash(Vec<String>),
@@ -59,7 +62,7 @@ impl UserFacing for EngineError {
             Self::Lock { .. } | Self::Autostart(_) => ErrorKind::Internal,
             Self::LockBusy(_) => ErrorKind::Network,
             Self::Usage(_) | Self::DemoOnly(_) | Self::TicketRequired => ErrorKind::Usage,
-            Self::Import(_) | Self::ImportClash(_) => ErrorKind::Config,
+            Self::Import(_) | Self::ImportClash(_) | Self::ImportRows(_) => ErrorKind::Config,
         }
     }
 
@@ -76,6 +79,7 @@ impl UserFacing for EngineError {
             Self::DemoOnly(_) => Remedy::LeaveDemo,
             Self::Usage(_) => Remedy::SeeUsage,
             Self::TicketRequired => Remedy::GiveTicket,
+            Self::ImportRows(_) => Remedy::FixRowsOrSkipThem,
             Self::Import(_) => Remedy::advice("Nothing was imported; fix the file and try again."),
             Self::ImportClash(_) => Remedy::advice(
                 "Those accounts were probably imported before. To add the others, delete those accounts from the file (they stay as they are here), or rename them in the file and delete their \"id\" lines to import them as new accounts.",

@@ -108,6 +108,8 @@ pub enum Remedy {
     FinishOtherSignIn,
     /// A ticket reference is required for this.
     GiveTicket,
+    /// Rows of an import file are bad: fix them, or import the good ones only.
+    FixRowsOrSkipThem,
 }
 
 impl Remedy {

@@ -34,6 +34,7 @@ pub mod sign_in;
 pub mod store;
 pub mod tokens;
 pub mod transfer;
+pub mod transfer_csv;
 pub mod transfer_plan;
 pub mod vault_migrate;
 pub mod watch;

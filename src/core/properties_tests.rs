@@ -191,6 +191,26 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
+    /// Onboarding CSVs, whole or broken: the reader never panics, and every row it accepts
+    /// is an account that passes the account checks.
+    #[test]
+    fn csv_lists_take_any_content(
+        text in prop_oneof![
+            ".{0,300}",
+            ("[a-zA-Z ,\"]{0,10}", "(assuresign|ags|nonesuch)", "[a-z;]{0,8}", "[a-z0-9@.:/]{0,12}").prop_map(
+                |(name, provider, tags, value)| format!(
+                    "name,provider,tags,set.environment,set.api_username,set.context_username\n{name},{provider},{tags},sb,{value},a@b.example\n\"{name}\",{provider},,{value},u,{value}\n"
+                )
+            ),
+        ],
+    ) {
+        if let Ok(rows) = crate::core::transfer_csv::parse_csv(&text) {
+            for account in &rows.accounts {
+                prop_assert!(crate::core::account_changes::check_account(account).is_ok());
+            }
+        }
+    }
+
     /// Import files, JSON or TOML, whole or broken: the reader never panics, and what it
     /// accepts merges under every conflict rule into a list that keeps its rules (names and
     /// ids unique).

@@ -146,6 +146,29 @@ impl AccountBook {
             crate::core::transfer_plan::merge(accounts, imported, on_conflict)
         })
     }
+
+    /// Adds the rows of an onboarding CSV. A bad row refuses the whole file unless
+    /// `skip_invalid`, which imports the good rows; returns the bad rows with the report.
+    pub fn import_csv(
+        &self,
+        text: &str,
+        on_conflict: OnConflict,
+        dry_run: bool,
+        skip_invalid: bool,
+    ) -> Result<(ImportReport, Vec<String>), EngineError> {
+        let rows = crate::core::transfer_csv::parse_csv(text)?;
+        if !rows.bad.is_empty() && !skip_invalid {
+            return Err(EngineError::ImportRows(rows.bad));
+        }
+        let accounts = rows.accounts;
+        let report = if dry_run {
+            let mut here = self.all()?;
+            crate::core::transfer_plan::merge(&mut here, accounts, on_conflict)?
+        } else {
+            self.update(move |here| crate::core::transfer_plan::merge(here, accounts, on_conflict))?
+        };
+        Ok((report, rows.bad))
+    }
 }
 
 /// Reads the file as JSON when it starts with `{`, else as TOML: the header first, then

@@ -189,6 +189,12 @@ impl PrivateBus {
 
     /// Runs `tests/desktop/peer.py` (AT-SPI and X requests) on this bus and the test display.
     pub fn peer(&self, args: &[&str]) -> String {
+        self.try_peer(args)
+            .unwrap_or_else(|stderr| panic!("peer.py {args:?}: {stderr}"))
+    }
+
+    /// [`Self::peer`], with its complaint (on stderr) instead of a panic when it fails.
+    pub fn try_peer(&self, args: &[&str]) -> Result<String, String> {
         let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/desktop/peer.py");
         let mut command = Command::new("/usr/bin/python3");
         command
@@ -203,12 +209,11 @@ impl PrivateBus {
         let output = command
             .output()
             .expect("Debian's python3 with pyatspi is installed by scripts/test");
-        assert!(
-            output.status.success(),
-            "peer.py {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).into_owned())
+        }
     }
 
     /// The (role, name) of every accessible node of the app's window named `frame`.
@@ -216,21 +221,22 @@ impl PrivateBus {
         serde_json::from_str(&self.peer(&["nodes", frame])).unwrap()
     }
 
-    /// Waits until the window `frame` has a node whose name contains `needle`.
+    /// Waits until the window `frame` has a node whose name contains `needle`. A window that
+    /// has just come up registers with AT-SPI a moment later: until then it is not there yet.
     pub fn wait_for_node(&self, frame: &str, needle: &str) -> (String, String) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if let Some(found) = self
-                .accessible_nodes(frame)
-                .into_iter()
-                .find(|(_, name)| name.contains(needle))
-            {
+            let nodes: Vec<(String, String)> = self
+                .try_peer(&["nodes", frame])
+                .map(|text| serde_json::from_str(&text).unwrap())
+                .unwrap_or_default();
+            if let Some(found) = nodes.into_iter().find(|(_, name)| name.contains(needle)) {
                 return found;
             }
             assert!(
                 Instant::now() < deadline,
                 "no node '{needle}' in '{frame}'; it shows {:?}",
-                self.accessible_nodes(frame)
+                self.try_peer(&["nodes", frame])
             );
             std::thread::sleep(Duration::from_millis(100));
         }

@@ -216,3 +216,62 @@ fn the_list_searches_as_the_window_does() {
     let none = env.run(&["accounts", "list", "--search", "initech"]);
     assert_eq!(stdout(&none).trim(), "No account matches.");
 }
+
+/// An onboarding CSV: every bad row named with its line and why; by default a bad row
+/// imports nothing, `--skip-invalid` imports the good rows and exits 3.
+#[test]
+fn a_csv_list_is_checked_row_by_row() {
+    let env = TestEnv::new();
+    env.add_assuresign("Here already", &[]);
+    let origin = env.origin();
+    let csv = format!(
+        "name,provider,tags,notes,stage,credential,set.environment,set.api_username,set.context_username,set.auth_base_url,set.api_base_url,set.base_url\n\
+         Acme,assuresign,eu;gold,\"first, with a comma\",production,,sb,u,a@b.example,{origin},{origin},\n\
+         Broken,nonesuch,,,,,,,,,,\n\
+         NoUser,assuresign,,,,,sb,,a@b.example,,,\n\
+         Acme,assuresign,,,,,sb,u,c@d.example,,,\n\
+         Shared,assuresign,,,,acme-api,sb,u,a@b.example,,,\n\
+         Gateway,ags,,,,,,,,,,not a url\n\
+         Second,assuresign,,,staging,,sb,u,e@f.example,,,\n"
+    );
+    let file = env.dir.path().join("onboarding.csv");
+    std::fs::write(&file, csv).unwrap();
+    let path = file.to_str().unwrap();
+    let before = std::fs::read_to_string(env.config_dir().join("accounts.toml")).unwrap();
+
+    let err = assert_exit(&env.run(&["accounts", "import", path]), 3);
+    for expected in [
+        "5 row(s) of the file cannot be imported",
+        "line 3: unknown provider 'nonesuch'",
+        "line 4:",
+        "line 5: 'Acme' is named twice",
+        "line 6: credential sets are not supported",
+        "line 7:",
+        "--skip-invalid",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(env.config_dir().join("accounts.toml")).unwrap(),
+        before
+    );
+
+    let output = env.run(&["--json", "accounts", "import", path, "--skip-invalid"]);
+    let err = assert_exit(&output, 3);
+    assert!(err.contains("5 row(s) were skipped"), "{err}");
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["bad_rows"].as_array().unwrap().len(), 5);
+    let acme = json(&env.run(&["--json", "accounts", "show", "Acme"]));
+    assert_eq!(acme["tags"], serde_json::json!(["eu", "gold"]));
+    assert_eq!(acme["notes"], "first, with a comma");
+    assert_eq!(acme["stage"], "production");
+    assert_eq!(
+        json(&env.run(&["--json", "accounts", "show", "Second"]))["stage"],
+        "staging"
+    );
+
+    // A header it does not know: nothing read, said plainly.
+    std::fs::write(&file, "name,provider,colour\nX,ags,red\n").unwrap();
+    let err = assert_exit(&env.run(&["accounts", "import", path]), 3);
+    assert!(err.contains("column 'colour'"), "{err}");
+}
