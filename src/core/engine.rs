@@ -313,11 +313,18 @@ impl Engine {
             .accounts
             .import_csv(text, on_conflict, dry_run, skip_invalid)?;
         if !dry_run {
-            for (before, _) in &report.replaced {
-                self.sessions.forget(before.id).await?;
-            }
+            self.forget_replaced(&report).await?;
         }
         Ok((report, bad))
+    }
+
+    /// Drops the cached sessions of the accounts an import replaced (their settings may now
+    /// point elsewhere).
+    async fn forget_replaced(&self, report: &ImportReport) -> Result<(), EngineError> {
+        for (before, _) in &report.replaced {
+            self.sessions.forget(before.id).await?;
+        }
+        Ok(())
     }
 
     /// See [`AccountBook::import_accounts`]; a replaced account's cached session is dropped
@@ -330,9 +337,7 @@ impl Engine {
     ) -> Result<ImportReport, EngineError> {
         let report = self.accounts.import_accounts(text, on_conflict, dry_run)?;
         if !dry_run {
-            for (before, _) in &report.replaced {
-                self.sessions.forget(before.id).await?;
-            }
+            self.forget_replaced(&report).await?;
         }
         Ok(report)
     }

@@ -137,7 +137,16 @@ impl AccountBook {
         on_conflict: OnConflict,
         dry_run: bool,
     ) -> Result<ImportReport, EngineError> {
-        let imported = parse_import(text)?;
+        self.merge_in(parse_import(text)?, on_conflict, dry_run)
+    }
+
+    /// Merges `imported` into the file (for a dry run, into a copy that is thrown away).
+    fn merge_in(
+        &self,
+        imported: Vec<Account>,
+        on_conflict: OnConflict,
+        dry_run: bool,
+    ) -> Result<ImportReport, EngineError> {
         if dry_run {
             let mut accounts = self.all()?;
             return crate::core::transfer_plan::merge(&mut accounts, imported, on_conflict);
@@ -160,13 +169,7 @@ impl AccountBook {
         if !rows.bad.is_empty() && !skip_invalid {
             return Err(EngineError::ImportRows(rows.bad));
         }
-        let accounts = rows.accounts;
-        let report = if dry_run {
-            let mut here = self.all()?;
-            crate::core::transfer_plan::merge(&mut here, accounts, on_conflict)?
-        } else {
-            self.update(move |here| crate::core::transfer_plan::merge(here, accounts, on_conflict))?
-        };
+        let report = self.merge_in(rows.accounts, on_conflict, dry_run)?;
         Ok((report, rows.bad))
     }
 }

@@ -87,6 +87,27 @@ impl Drop for App {
     }
 }
 
+/// Asks the app's window `title` to close, as a window manager's close button does. A close
+/// the app never saw (nothing about it in its log; it happens on a loaded Xvfb, about once in
+/// a few dozen runs) is sent again, as a person would click again; one it saw and ignored is
+/// the caller's to find.
+pub fn close_window(bus: &PrivateBus, app: &mut App, title: &str) {
+    let seen = |app: &App| app.log().matches("closing the window").count();
+    let before = seen(app);
+    for _attempt in 0..2 {
+        let Some(window) = app.window(title) else {
+            return;
+        };
+        bus.peer(&["close", &window]);
+        for _ in 0..50 {
+            if !app.is_running() || seen(app) > before {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
 /// Waits for a child to exit, up to `limit`.
 pub fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
     let deadline = Instant::now() + limit;

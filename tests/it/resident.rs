@@ -275,22 +275,7 @@ fn without_a_tray_host_the_window_stays_says_why_and_closing_it_quits() {
     bus.peer(&["press", MAIN, "Launch"]);
     assert!(wait_for_file(&record).contains("ssoToken="));
 
-    bus.peer(&["close", &app.window(MAIN).unwrap()]);
-    // A close the app never saw (no "closing the window" in its log; seen once in a few dozen
-    // runs on a loaded Xvfb) is sent again, as a person would click again. A close the app
-    // saw and ignored still fails below.
-    for _ in 0..50 {
-        if !app.is_running() || app.log().contains("closing the window") {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    if app.is_running()
-        && !app.log().contains("closing the window")
-        && let Some(window) = app.window(MAIN)
-    {
-        bus.peer(&["close", &window]);
-    }
+    close_window(&bus, &mut app, MAIN);
     let status = app.wait_exit(Duration::from_secs(20));
     assert!(
         status.success(),

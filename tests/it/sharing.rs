@@ -100,6 +100,10 @@ fn an_import_says_what_it_would_do_and_handles_accounts_here_already() {
     let before = std::fs::read_to_string(&accounts_file).unwrap();
     let path = file.to_str().unwrap();
 
+    // GLOBEX holds a session here: a dry run keeps it, a replace drops it (below).
+    assert_ok(&other.run(&["token", "GLOBEX"]));
+    assert!(other.session_stored("GLOBEX"));
+
     // refuse (the default): nothing changes, both conflicts named.
     let err = assert_exit(&other.run(&["accounts", "import", path]), 3);
     assert!(
@@ -132,6 +136,7 @@ fn an_import_says_what_it_would_do_and_handles_accounts_here_already() {
         "{words}"
     );
     assert_eq!(std::fs::read_to_string(&accounts_file).unwrap(), before);
+    assert!(other.session_stored("GLOBEX"), "a dry run drops nothing");
 
     // skip: nothing here changes.
     let skipped = json(&other.run(&[
@@ -180,6 +185,10 @@ fn an_import_says_what_it_would_do_and_handles_accounts_here_already() {
     assert_eq!(acme_now["notes"], "from the team list");
     let globex_now = json(&other.run(&["--json", "accounts", "show", "Globex"]));
     assert_eq!(globex_now["id"], globex_id, "the id here is kept");
+    assert!(
+        !other.session_stored("Globex"),
+        "its cached session is dropped"
+    );
     let launched = other.run(&["launch", "Globex", "--print-url"]);
     assert_ok(&launched);
 }

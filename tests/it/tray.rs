@@ -178,7 +178,7 @@ fn the_tray_launches_favourites_and_recents_and_follows_every_change() {
     wait_until("audited as the tray's", || {
         audit_vias(&env).contains(&("Live".into(), "launch".into(), "tray".into()))
     });
-    bus.peer(&["close", &app.window("sso-launcher").unwrap()]);
+    close_window(&bus, &mut app, "sso-launcher");
     wait_until("back in the tray", || app.window("sso-launcher").is_none());
 
     // A sign-on that matches several accounts asks in the window, which comes up.
