@@ -101,8 +101,8 @@ impl AuditRecord {
             action: Cow::Borrowed(action),
             via: Some(Cow::Borrowed(via.as_str())),
             ticket: None,
-            operator: Some(operator()),
-            host: Some(host()),
+            operator: Some(operator().to_string()),
+            host: Some(host().to_string()),
             correlation: Some(uuid::Uuid::new_v4().simple().to_string()),
             outcome: "ok".into(),
             duration_ms: took.as_millis() as u64,
@@ -112,8 +112,13 @@ impl AuditRecord {
 }
 
 /// The OS user this process runs as: the account of its user id (`/etc/passwd`), else
-/// what the session's environment says.
-pub fn operator() -> String {
+/// what the session's environment says. Looked up once per process.
+pub fn operator() -> &'static str {
+    static OPERATOR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    OPERATOR.get_or_init(look_up_operator)
+}
+
+fn look_up_operator() -> String {
     user_of_uid()
         .or_else(|| {
             ["USER", "LOGNAME", "USERNAME"].iter().find_map(|name| {
@@ -142,9 +147,10 @@ fn user_of_uid() -> Option<String> {
     })
 }
 
-/// This machine's name.
-pub fn host() -> String {
-    gethostname::gethostname().to_string_lossy().into_owned()
+/// This machine's name, looked up once per process.
+pub fn host() -> &'static str {
+    static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HOST.get_or_init(|| gethostname::gethostname().to_string_lossy().into_owned())
 }
 
 /// Default for `audit_max_bytes`: the log is rotated once it would grow past this.

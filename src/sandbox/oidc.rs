@@ -4,12 +4,8 @@
 
 use std::time::Duration;
 
-use serde_json::json;
-
-use super::fake::{DemoAccount, FakeService, Handled, demo_account};
-use super::oidc_idp::{IdpClients, IdpEndpoints, IdpProfile, OidcIdp, TOKEN_VARIANTS};
-use super::server::Request;
-use super::state::SandboxState;
+use super::fake::{DemoAccount, demo_account};
+use super::oidc_idp::{IdpClients, IdpEndpoints, IdpFake, IdpFakeSpec, IdpProfile};
 use crate::core::account::ProviderId;
 
 pub const DISCOVERY: &str = "oidc.discovery";
@@ -58,27 +54,17 @@ static PROFILE: IdpProfile = IdpProfile {
     access_token_lifetime: Duration::from_secs(5 * 60),
 };
 
-pub struct OidcFake(OidcIdp);
+/// What tells this fake from the other OpenID fakes.
+pub struct GenericIdp;
 
-impl FakeService for OidcFake {
+/// The fake the sandbox serves.
+pub type OidcFake = IdpFake<GenericIdp>;
+
+impl IdpFakeSpec for GenericIdp {
     const PROVIDER: ProviderId = crate::core::provider::oidc::ID;
-    const ENDPOINTS: &'static [&'static str] = &PROFILE.endpoints.all();
-    const VARIANTS: &'static [(&'static str, &'static [&'static str])] =
-        &[(TOKEN, &TOKEN_VARIANTS)];
+    const PROFILE: &'static IdpProfile = &PROFILE;
 
-    fn new(origin: &str) -> Self {
-        Self(OidcIdp::new(&PROFILE, origin.to_string()))
-    }
-
-    async fn serve(&self, state: &SandboxState, request: &Request, _origin: &str) -> Handled {
-        self.0.handle(state, request).await.into()
-    }
-
-    fn settings(&self, origin: &str) -> serde_json::Value {
-        json!({"issuer": origin})
-    }
-
-    fn demo_accounts(&self, origin: &str) -> Vec<DemoAccount> {
+    fn demo_accounts(origin: &str) -> Vec<DemoAccount> {
         let browser = demo_account(
             DEMO,
             Self::PROVIDER,
@@ -86,9 +72,5 @@ impl FakeService for OidcFake {
             &[("issuer", origin), ("client_id", fx::PUBLIC_CLIENT_ID)],
         );
         vec![(browser, Vec::new())]
-    }
-
-    fn demo_credentials(&self) -> Option<serde_json::Value> {
-        Some(json!({"client_id": fx::CLIENT_ID, "client_secret": fx::CLIENT_SECRET}))
     }
 }

@@ -13,10 +13,12 @@ use openidconnect::core::CoreRsaPrivateSigningKey;
 use serde_json::json;
 use time::OffsetDateTime;
 
+use super::fake::{DemoAccount, FakeService, Handled};
 use super::faults::{FaultKind, after_fault, fault_reply};
 use super::oidc_idp_code::{Client, CodeFlow};
 use super::server::{Reply, Request};
 use super::state::{SandboxState, issue_secret};
+use crate::core::account::ProviderId;
 
 /// An ID token a client must refuse, each for one reason; `other_subject_on_refresh`: a
 /// refresh's ID token names another user than the sign-in's; `echo_secret`: a refused
@@ -316,4 +318,46 @@ fn error(status: u16, code: &str, description: &str) -> Reply {
         status,
         &json!({"error": code, "error_description": description}),
     )
+}
+
+/// A fake OpenID provider as its module declares it: the provider it fakes, its profile and
+/// its demo accounts. [`IdpFake`] serves it.
+pub trait IdpFakeSpec: Send + Sync + 'static {
+    const PROVIDER: ProviderId;
+    const PROFILE: &'static IdpProfile;
+    fn demo_accounts(origin: &str) -> Vec<DemoAccount>;
+}
+
+/// The fake of an [`IdpFakeSpec`]: an [`OidcIdp`] on its own port.
+pub struct IdpFake<S>(OidcIdp, std::marker::PhantomData<S>);
+
+impl<S: IdpFakeSpec> FakeService for IdpFake<S> {
+    const PROVIDER: ProviderId = S::PROVIDER;
+    const ENDPOINTS: &'static [&'static str] = &S::PROFILE.endpoints.all();
+    const VARIANTS: &'static [(&'static str, &'static [&'static str])] =
+        &[(S::PROFILE.endpoints.token, &TOKEN_VARIANTS)];
+
+    fn new(origin: &str) -> Self {
+        Self(
+            OidcIdp::new(S::PROFILE, origin.to_string()),
+            std::marker::PhantomData,
+        )
+    }
+
+    async fn serve(&self, state: &SandboxState, request: &Request, _origin: &str) -> Handled {
+        self.0.handle(state, request).await.into()
+    }
+
+    fn settings(&self, origin: &str) -> serde_json::Value {
+        json!({"issuer": origin})
+    }
+
+    fn demo_accounts(&self, origin: &str) -> Vec<DemoAccount> {
+        S::demo_accounts(origin)
+    }
+
+    fn demo_credentials(&self) -> Option<serde_json::Value> {
+        let clients = &S::PROFILE.clients;
+        Some(json!({"client_id": clients.client_id, "client_secret": clients.client_secret}))
+    }
 }

@@ -3,13 +3,9 @@
 
 use std::time::Duration;
 
-use serde_json::json;
-
-use super::fake::{DemoAccount, FakeService, Handled, demo_account};
+use super::fake::{DemoAccount, demo_account};
 use super::fixtures::sovos as fx;
-use super::oidc_idp::{IdpClients, IdpEndpoints, IdpProfile, OidcIdp, TOKEN_VARIANTS};
-use super::server::Request;
-use super::state::SandboxState;
+use super::oidc_idp::{IdpClients, IdpEndpoints, IdpFake, IdpFakeSpec, IdpProfile};
 use crate::core::account::ProviderId;
 use crate::core::secret::SecretString;
 
@@ -52,27 +48,17 @@ static PROFILE: IdpProfile = IdpProfile {
     access_token_lifetime: ACCESS_TOKEN_LIFETIME,
 };
 
-pub struct SovosFake(OidcIdp);
+/// What tells this fake from the other OpenID fakes.
+pub struct SovosIdp;
 
-impl FakeService for SovosFake {
+/// The fake the sandbox serves.
+pub type SovosFake = IdpFake<SovosIdp>;
+
+impl IdpFakeSpec for SovosIdp {
     const PROVIDER: ProviderId = crate::core::provider::sovos::ID;
-    const ENDPOINTS: &'static [&'static str] = &PROFILE.endpoints.all();
-    const VARIANTS: &'static [(&'static str, &'static [&'static str])] =
-        &[(TOKEN, &TOKEN_VARIANTS)];
+    const PROFILE: &'static IdpProfile = &PROFILE;
 
-    fn new(origin: &str) -> Self {
-        Self(OidcIdp::new(&PROFILE, origin.to_string()))
-    }
-
-    async fn serve(&self, state: &SandboxState, request: &Request, _origin: &str) -> Handled {
-        self.0.handle(state, request).await.into()
-    }
-
-    fn settings(&self, origin: &str) -> serde_json::Value {
-        json!({"issuer": origin})
-    }
-
-    fn demo_accounts(&self, origin: &str) -> Vec<DemoAccount> {
+    fn demo_accounts(origin: &str) -> Vec<DemoAccount> {
         let browser = demo_account(
             super::fixtures::SOVOS_DEMO,
             Self::PROVIDER,
@@ -91,9 +77,5 @@ impl FakeService for SovosFake {
         );
         let secret = ("client_secret".into(), SecretString::new(fx::CLIENT_SECRET));
         vec![(browser, Vec::new()), (api, vec![secret])]
-    }
-
-    fn demo_credentials(&self) -> Option<serde_json::Value> {
-        Some(json!({"client_id": fx::CLIENT_ID, "client_secret": fx::CLIENT_SECRET}))
     }
 }
