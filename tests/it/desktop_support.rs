@@ -74,6 +74,9 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            print_threads(self.0.id());
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
         if std::thread::panicking() {
@@ -84,6 +87,26 @@ impl Drop for App {
                 eprintln!("{line}");
             }
         }
+    }
+}
+
+/// Where each of the app's threads stands, for a test that failed while the app still ran
+/// (a window that stopped answering shows what it waits on). Needs `gdb`; says so without.
+fn print_threads(pid: u32) {
+    let output = Command::new("gdb")
+        .args(["-p", &pid.to_string(), "-batch", "-ex", "thread apply all bt 30"])
+        .stdin(Stdio::null())
+        .output();
+    match output {
+        Ok(output) => {
+            eprintln!("--- the app's threads ---");
+            for line in String::from_utf8_lossy(&output.stdout).lines() {
+                if line.starts_with("Thread ") || line.starts_with('#') {
+                    eprintln!("{line}");
+                }
+            }
+        }
+        Err(err) => eprintln!("(no thread dump of the app: gdb: {err})"),
     }
 }
 
