@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use sso_launcher::core::account::{Account, ProviderId};
 use sso_launcher::core::engine::EngineOptions;
 use sso_launcher::core::paths::AppPaths;
 use sso_launcher::core::search;
@@ -18,26 +17,8 @@ use sso_launcher::gui::app::SsoApp;
 use sso_launcher::gui::engine_factory;
 
 const ACCOUNTS: usize = 10_000;
-const COMPANIES: [&str; 8] = [
-    "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Tyrell",
-];
-const REGIONS: [&str; 5] = ["Europe", "Americas", "Asia", "Africa", "Oceania"];
-
-fn helpdesk_accounts() -> Vec<Account> {
-    (0..ACCOUNTS)
-        .map(|n| {
-            let provider = ProviderId::all().nth(n % 5).expect("five providers");
-            let mut account = Account::new(
-                format!("{} {} {n}", COMPANIES[n % 8], REGIONS[n % 5]),
-                provider,
-            );
-            account.tags = vec![format!("tier{}", n % 3), format!("team{}", n % 40)];
-            account.notes = format!("Customer number {n}; escalations go to desk {}", n % 12);
-            account.favourite = n % 97 == 0;
-            account
-        })
-        .collect()
-}
+#[path = "common/helpdesk_accounts.rs"]
+mod accounts;
 
 fn frame(ctx: &egui::Context, app: &mut SsoApp) {
     let input = egui::RawInput {
@@ -55,10 +36,20 @@ fn frame(ctx: &egui::Context, app: &mut SsoApp) {
 }
 
 fn window_benches(c: &mut Criterion) {
-    let accounts = helpdesk_accounts();
+    let accounts = accounts::helpdesk_accounts(ACCOUNTS);
     let none = HashMap::new();
+    // As the window filters: over the search prepared once per change of the list.
+    let index = search::SearchIndex::new(&accounts);
     c.bench_function("filter 10k accounts (\"acme eu\")", |b| {
-        b.iter(|| search::arrange(&accounts, "acme eu", AccountOrder::Alphabetical, &none))
+        b.iter(|| {
+            search::arrange_indexed(
+                &index,
+                &accounts,
+                "acme eu",
+                AccountOrder::Alphabetical,
+                &none,
+            )
+        })
     });
     c.bench_function("order 10k accounts (no query)", |b| {
         b.iter(|| search::arrange(&accounts, "", AccountOrder::Alphabetical, &none))

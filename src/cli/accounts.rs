@@ -10,7 +10,8 @@ use super::output::Output;
 use super::report::CliError;
 use super::secrets_input;
 use crate::core::account::{Account, ProviderId};
-use crate::core::account_changes::{AccountEdit, check_account};
+use crate::core::account_changes::{AccountEdit, check_account_using};
+use crate::core::credentials::shareable_secrets;
 use crate::core::engine::Engine;
 use crate::core::error::ErrorKind;
 use crate::core::provider::require_provider;
@@ -49,10 +50,21 @@ fn add(args: AddArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
     account.favourite = args.favourite;
     account.notes = args.fields.notes.clone().unwrap_or_default();
     account.stage = stage_arg(&args.fields)?;
+    account.credential = credential_arg(&args.fields)?;
     // Check the settings before asking for any secret.
-    check_account(&account).map_err(not_added)?;
-    let secrets =
-        secrets_input::collect(provider, &args.fields, &provider.required_secrets(&account))?;
+    let sets = engine.credential_sets()?;
+    check_account_using(&account, &sets).map_err(not_added)?;
+    // What the set holds is not asked for again.
+    let shared = match account.credential() {
+        Some(_) => shareable_secrets(kind),
+        None => Vec::new(),
+    };
+    let required: Vec<&str> = provider
+        .required_secrets(&account)
+        .into_iter()
+        .filter(|name| !shared.contains(name))
+        .collect();
+    let secrets = secrets_input::collect(&secret_names(kind), &args.fields.secrets, &required)?;
     let saved = engine.add_account(account, secrets).map_err(not_added)?;
     out.data(
         || {
@@ -69,7 +81,7 @@ fn add(args: AddArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
 }
 
 async fn edit(args: EditArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
-    let current = engine.find_account(&args.name)?;
+    let current = engine.personal_account(&args.name)?;
     if let Some(key) = args
         .unset
         .iter()
@@ -84,8 +96,8 @@ async fn edit(args: EditArgs, engine: &Engine, out: &Output) -> Result<(), CliEr
             current.name
         )));
     }
-    let provider = require_provider(current.provider);
-    let secrets = secrets_input::collect(provider, &args.fields, &[])?;
+    let secrets =
+        secrets_input::collect(&secret_names(current.provider), &args.fields.secrets, &[])?;
     let edit = AccountEdit {
         rename: args.rename,
         set: parse_settings(&args.fields.set)?,
@@ -106,6 +118,11 @@ async fn edit(args: EditArgs, engine: &Engine, out: &Output) -> Result<(), CliEr
             (None, true) => Some(None),
             (None, false) => None,
         },
+        credential: match (credential_arg(&args.fields)?, args.no_credential) {
+            (Some(name), _) => Some(Some(name)),
+            (None, true) => Some(None),
+            (None, false) => None,
+        },
     };
     let saved = engine
         .edit_account(&current.id.to_string(), edit, secrets)
@@ -118,7 +135,21 @@ async fn edit(args: EditArgs, engine: &Engine, out: &Output) -> Result<(), CliEr
 }
 
 fn list(search: Option<&str>, engine: &Engine, out: &Output) -> Result<(), CliError> {
-    let all = engine.accounts()?;
+    let mut all = engine.accounts()?;
+    // The team list's accounts, searched and listed with the personal ones.
+    let team = engine.team_view()?;
+    if let Some(notice) = &team.notice {
+        eprintln!("{notice}");
+    }
+    if !team.hidden.is_empty() {
+        eprintln!(
+            "Your own accounts of the same name hide these of the team list: {}.",
+            team.hidden.join(", ")
+        );
+    }
+    let from_team: std::collections::HashSet<_> =
+        team.accounts.iter().map(|account| account.id).collect();
+    all.extend(team.accounts);
     let order = crate::core::search::arrange(
         &all,
         search.unwrap_or_default(),
@@ -141,11 +172,23 @@ fn list(search: Option<&str>, engine: &Engine, out: &Output) -> Result<(), CliEr
             for account in &accounts {
                 let star = if account.favourite { "*" } else { " " };
                 let stage = account.stage().unwrap_or("");
-                lines.push(format!("{star} {:width$}  {:13}  {stage:stage_width$}  {}", account.name, account.provider.id(), account.tags.join(", ")).trim_end().to_string());
+                let team = if from_team.contains(&account.id) { "(team) " } else { "" };
+                lines.push(format!("{star} {:width$}  {:13}  {stage:stage_width$}  {team}{}", account.name, account.provider.id(), account.tags.join(", ")).trim_end().to_string());
             }
             lines.join("\n")
         },
-        || Value::Array(accounts.iter().map(account_json).collect()),
+        || {
+            Value::Array(
+                accounts
+                    .iter()
+                    .map(|account| {
+                        let mut value = account_json(account);
+                        value["team"] = Value::Bool(from_team.contains(&account.id));
+                        value
+                    })
+                    .collect(),
+            )
+        },
     );
     Ok(())
 }
@@ -176,6 +219,9 @@ fn show(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
             ];
             if let Some(stage) = account.stage() {
                 lines.push(format!("stage:     {stage}"));
+            }
+            if let Some(set) = account.credential() {
+                lines.push(format!("credential set: {set}"));
             }
             if !account.notes.is_empty() {
                 lines.push(format!("notes:     {}", account.notes));
@@ -220,7 +266,7 @@ fn show(name: &str, engine: &Engine, out: &Output) -> Result<(), CliError> {
 }
 
 async fn remove(args: RemoveArgs, engine: &Engine, out: &Output) -> Result<(), CliError> {
-    let account = engine.find_account(&args.name)?;
+    let account = engine.personal_account(&args.name)?;
     if !args.yes {
         if !std::io::stdin().is_terminal() {
             return Err(
@@ -257,11 +303,12 @@ pub fn account_json(account: &Account) -> Value {
         "favourite": account.favourite,
         "notes": account.notes,
         "stage": account.stage(),
+        "credential": account.credential(),
         "settings": account.settings,
     })
 }
 
-fn parse_settings(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+pub(super) fn parse_settings(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {
     let mut settings = BTreeMap::new();
     for pair in pairs {
         let Some((key, value)) = pair.split_once('=') else {
@@ -279,6 +326,24 @@ fn parse_settings(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError
         }
     }
     Ok(settings)
+}
+
+/// The `--credential` given, trimmed; an empty one is refused.
+fn credential_arg(fields: &FieldArgs) -> Result<Option<String>, CliError> {
+    match fields.credential.as_deref().map(str::trim) {
+        Some("") => Err(CliError::usage("--credential needs a set's name")
+            .with_hint("To go back to the account's own secrets, use `accounts edit NAME --no-credential`.")),
+        name => Ok(name.map(str::to_string)),
+    }
+}
+
+/// Every secret the provider's accounts take.
+fn secret_names(provider: ProviderId) -> Vec<&'static str> {
+    require_provider(provider)
+        .spec()
+        .secrets()
+        .map(|spec| spec.key)
+        .collect()
 }
 
 /// The `--stage` given, trimmed; an empty one is refused (`--no-stage` removes a stage).

@@ -117,6 +117,9 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Check the vault, the config and data folders, the browser and the proxy.
     Doctor,
+    /// Credential sets: secrets many accounts share (one API user acting for many customers).
+    #[command(subcommand)]
+    Credentials(CredentialsCommand),
     /// Move secrets between the OS keyring and the vault file.
     #[command(subcommand)]
     Vault(VaultCommand),
@@ -321,12 +324,67 @@ pub struct FieldArgs {
     /// word. Launching a stage listed in `confirm_stages` (default: production) asks first.
     #[arg(long, value_name = "STAGE")]
     pub stage: Option<String>,
+    /// The credential set whose secrets (and shared settings) the account uses, by name.
+    #[arg(long, value_name = "NAME")]
+    pub credential: Option<String>,
+    #[command(flatten)]
+    pub secrets: SecretArgs,
+}
+
+/// Where secrets come from: never the command line, which other users can read.
+#[derive(Debug, Args)]
+pub struct SecretArgs {
     /// Read secrets as NAME=VALUE lines from stdin.
     #[arg(long)]
     pub secrets_from_stdin: bool,
     /// Prompt (without echo) for this secret (repeatable).
     #[arg(long = "prompt-secret", value_name = "NAME")]
     pub prompt_secrets: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CredentialsCommand {
+    /// Save a new credential set: secrets many accounts share (prompted, or read from stdin).
+    Add(CredentialAddArgs),
+    /// Change a set's shared settings or secrets; every account that uses it signs in afresh.
+    Edit(CredentialEditArgs),
+    /// List the sets, the accounts that use each and which secrets are stored.
+    List,
+    /// Remove a set and its secrets (refused while accounts use it).
+    Remove(CredentialRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CredentialAddArgs {
+    /// The set's name (unique, case-insensitive), as accounts name it with --credential.
+    pub name: String,
+    #[arg(long, help = provider_help())]
+    pub provider: String,
+    /// A shared setting, KEY=VALUE (repeatable): only those the provider marks as shareable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    #[command(flatten)]
+    pub secrets: SecretArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CredentialEditArgs {
+    /// The set's name (case-insensitive).
+    pub name: String,
+    /// A shared setting, KEY=VALUE (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Remove a shared setting (repeatable).
+    #[arg(long = "unset", value_name = "KEY")]
+    pub unset: Vec<String>,
+    #[command(flatten)]
+    pub secrets: SecretArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CredentialRemoveArgs {
+    /// The set's name (case-insensitive).
+    pub name: String,
 }
 
 #[derive(Debug, Args)]
@@ -364,6 +422,9 @@ pub struct EditArgs {
     /// Remove the stage.
     #[arg(long, conflicts_with = "stage")]
     pub no_stage: bool,
+    /// Go back to the account's own secrets (no credential set).
+    #[arg(long, conflicts_with = "credential")]
+    pub no_credential: bool,
     #[command(flatten)]
     pub fields: FieldArgs,
 }

@@ -4,6 +4,7 @@ mod accounts;
 pub mod args;
 mod audit;
 mod chooser;
+mod credentials;
 mod demo;
 mod discover;
 mod doctor;
@@ -145,6 +146,9 @@ async fn dispatch(command: Command, engine: &Engine, out: &Output) -> Result<Don
             .await
             .map(|()| Done::Nothing),
         Command::Discover(args) => discover::run(args, engine, out)
+            .await
+            .map(|()| Done::Nothing),
+        Command::Credentials(command) => credentials::run(command, engine, out)
             .await
             .map(|()| Done::Nothing),
         Command::Doctor => doctor::run(engine, out).await.map(|()| Done::Nothing),

@@ -74,6 +74,7 @@ pub fn cli_words(remedy: &Remedy) -> String {
         Remedy::ListAccounts => "List the accounts with `sso-launcher accounts list`.".into(),
         Remedy::SeeUsage => "See `sso-launcher accounts add --help`.".into(),
         Remedy::LeaveDemo => "Start sso-launcher without the demo for that.".into(),
+        Remedy::ListCredentialSets => "See the sets with `sso-launcher credentials list`; add one with `sso-launcher credentials add NAME --provider PROVIDER`.".into(),
         Remedy::FixRowsOrSkipThem => "Fix those rows, or pass --skip-invalid to import the good ones (it exits 3 when it skipped any).".into(),
         Remedy::GiveTicket => "Give the ticket you work on: `--ticket INC-123` (require_ticket in settings.toml asks for one).".into(),
         Remedy::FinishOtherSignIn => "Finish or cancel that sign-in, then try again (lock_wait_seconds in settings.toml sets how long to wait).".into(),

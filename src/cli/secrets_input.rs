@@ -3,27 +3,26 @@
 
 use std::io::{IsTerminal, Read};
 
-use super::args::FieldArgs;
+use super::args::SecretArgs;
 use super::report::CliError;
 use crate::core::error::ErrorKind;
-use crate::core::provider::Provider;
 use crate::core::secret::SecretString;
 
-/// Reads the secrets the command line asks for; with `required`, prompts on a terminal for
-/// those still missing, and fails naming them when there is no terminal.
+/// Reads the secrets (of the `known` names) the command line asks for; with `required`,
+/// prompts on a terminal for those still missing, and fails naming them when there is no
+/// terminal.
 pub fn collect(
-    provider: &dyn Provider,
-    fields: &FieldArgs,
-    required: &[&'static str],
+    known: &[&str],
+    fields: &SecretArgs,
+    required: &[&str],
 ) -> Result<Vec<(String, SecretString)>, CliError> {
-    let known: Vec<&str> = provider.spec().secrets().map(|spec| spec.key).collect();
     let mut secrets = Vec::new();
     if fields.secrets_from_stdin {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|err| CliError::usage(format!("could not read secrets from stdin: {err}")))?;
-        secrets = parse_secret_lines(&text, &known).map_err(|message| {
+        secrets = parse_secret_lines(&text, known).map_err(|message| {
             CliError::usage(message).with_hint(format!(
                 "Send one NAME=VALUE line per secret; names: {}.",
                 known.join(", ")

@@ -16,6 +16,12 @@ impl AccountId {
         Self(uuid::Uuid::new_v4())
     }
 
+    /// An id made from a UUID another record owns (a credential set names its vault entries
+    /// this way).
+    pub(crate) fn from_uuid(id: uuid::Uuid) -> Self {
+        Self(id)
+    }
+
     /// The all-zero id, never given to an account (used for health probes).
     pub fn nil() -> Self {
         Self(uuid::Uuid::nil())
@@ -120,6 +126,10 @@ pub struct Account {
     /// listed in `confirm_stages` asks first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
+    /// The credential set it signs in with (by name): the set's secrets and settings serve
+    /// where the account has none of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
     /// Provider settings as the user wrote them; each provider parses and validates its own.
     #[serde(default)]
     pub settings: BTreeMap<String, String>,
@@ -135,6 +145,7 @@ impl Account {
             favourite: false,
             notes: String::new(),
             stage: None,
+            credential: None,
             settings: BTreeMap::new(),
         }
     }
@@ -145,6 +156,14 @@ impl Account {
             .as_deref()
             .map(str::trim)
             .filter(|stage| !stage.is_empty())
+    }
+
+    /// The name of the credential set it uses, trimmed; `None` when it has its own secrets.
+    pub fn credential(&self) -> Option<&str> {
+        self.credential
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
     }
 
     /// A setting's value, with surrounding whitespace removed; `None` when absent or blank.

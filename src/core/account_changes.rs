@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::core::account::{Account, AccountId, ProviderId};
 use crate::core::blocking::blocking;
 use crate::core::clock::Clock;
+use crate::core::credentials::{CredentialSet, find_set, is_shared_secret, with_set};
 use crate::core::engine_error::EngineError;
 use crate::core::provider::form::setting_fields;
 use crate::core::provider::require_provider;
@@ -17,6 +18,7 @@ use crate::core::secret::SecretString;
 use crate::core::sessions::Sessions;
 use crate::core::store::StoreError;
 use crate::core::store::accounts::{AccountStore, find_account};
+use crate::core::store::credentials::CredentialStore;
 use crate::core::store::remembered::RememberedStore;
 use crate::core::store::vault::{SecretKey, SecretVault, VaultError};
 use crate::core::tokens::SESSION_SLOT;
@@ -35,6 +37,9 @@ pub struct AccountEdit {
     pub notes: Option<String>,
     /// A new stage when `Some`: `Some(None)` removes it.
     pub stage: Option<Option<String>>,
+    /// A credential set to use when `Some`: `Some(None)` goes back to the account's own
+    /// secrets.
+    pub credential: Option<Option<String>>,
 }
 
 impl AccountEdit {
@@ -58,6 +63,8 @@ impl AccountEdit {
             favourite: (after.favourite != before.favourite).then_some(after.favourite),
             notes: (after.notes != before.notes).then(|| after.notes.clone()),
             stage: (after.stage() != before.stage()).then(|| after.stage().map(str::to_string)),
+            credential: (after.credential() != before.credential())
+                .then(|| after.credential().map(str::to_string)),
         }
     }
 
@@ -85,12 +92,16 @@ impl AccountEdit {
         if let Some(stage) = &self.stage {
             account.stage = stage.as_deref().map(str::trim).map(str::to_string);
         }
+        if let Some(credential) = &self.credential {
+            account.credential = credential.as_deref().map(str::trim).map(str::to_string);
+        }
     }
 }
 
 /// The saved accounts: the file, their secrets in the vault, and what is kept for them.
 pub struct AccountBook {
     store: AccountStore,
+    credentials: CredentialStore,
     vault: Arc<dyn SecretVault>,
     remembered: RememberedStore,
     sessions: Arc<Sessions>,
@@ -100,6 +111,7 @@ pub struct AccountBook {
 impl AccountBook {
     pub fn new(
         store: AccountStore,
+        credentials: CredentialStore,
         vault: Arc<dyn SecretVault>,
         remembered: RememberedStore,
         sessions: Arc<Sessions>,
@@ -107,6 +119,7 @@ impl AccountBook {
     ) -> Self {
         Self {
             store,
+            credentials,
             vault,
             remembered,
             sessions,
@@ -116,6 +129,11 @@ impl AccountBook {
 
     pub fn all(&self) -> Result<Vec<Account>, StoreError> {
         self.store.load()
+    }
+
+    /// The saved credential sets (imports check the sets their accounts name).
+    pub(crate) fn credential_sets(&self) -> Result<Vec<CredentialSet>, StoreError> {
+        self.credentials.load()
     }
 
     pub fn find(&self, query: &str) -> Result<Account, StoreError> {
@@ -134,20 +152,33 @@ impl AccountBook {
         self.clock.now()
     }
 
-    /// Which of the account's secrets are set (names only). Blocks on the vault.
+    /// Which of the account's secrets are set (names only), its credential set's counting.
+    /// Blocks on the vault.
     pub fn secret_status(
         &self,
         account: &Account,
     ) -> Result<Vec<(&'static str, bool)>, EngineError> {
+        let sets = match account.credential() {
+            Some(_) => self.credentials.load()?,
+            None => Vec::new(),
+        };
+        let set = account.credential().and_then(|name| find_set(&sets, name));
         require_provider(account.provider)
             .spec()
             .secrets()
             .map(|spec| {
-                let set = self
-                    .vault
-                    .get(&SecretKey::new(account.id, spec.key))?
-                    .is_some();
-                Ok((spec.key, set))
+                let in_set = match set {
+                    Some(set) if is_shared_secret(account.provider, spec.key) => {
+                        self.vault.get(&set.secret_key(spec.key))?.is_some()
+                    }
+                    _ => false,
+                };
+                let own = in_set
+                    || self
+                        .vault
+                        .get(&SecretKey::new(account.id, spec.key))?
+                        .is_some();
+                Ok((spec.key, own))
             })
             .collect()
     }
@@ -159,7 +190,7 @@ impl AccountBook {
         account: Account,
         secrets: Vec<(String, SecretString)>,
     ) -> Result<Account, EngineError> {
-        check_account(&account)?;
+        check_account_using(&account, &self.credentials.load()?)?;
         check_secret_names(account.provider, &secrets)?;
         let changes = secrets
             .into_iter()
@@ -189,10 +220,14 @@ impl AccountBook {
         secrets: Vec<(String, SecretString)>,
     ) -> Result<Account, EngineError> {
         let store = self.store.clone();
+        let credentials = self.credentials.clone();
         let vault = self.vault.clone();
         let query = query.to_string();
-        let (saved, identity_changed) =
-            blocking(move || edit_in_file(&store, vault.as_ref(), &query, &edit, secrets)).await?;
+        let (saved, identity_changed) = blocking(move || {
+            let sets = credentials.load()?;
+            edit_in_file(&store, &sets, vault.as_ref(), &query, &edit, secrets)
+        })
+        .await?;
         if identity_changed {
             self.sessions.forget(saved.id).await?;
         }
@@ -234,6 +269,7 @@ impl AccountBook {
 /// Returns the saved account and whether what it signs in with changed.
 fn edit_in_file(
     store: &AccountStore,
+    sets: &[CredentialSet],
     vault: &dyn SecretVault,
     query: &str,
     edit: &AccountEdit,
@@ -252,13 +288,15 @@ fn edit_in_file(
             let before = accounts[index].clone();
             let mut updated = before.clone();
             edit.apply_to(&mut updated);
-            check_account(&updated)?;
+            check_account_using(&updated, sets)?;
             if accounts.iter().any(|other| {
                 other.id != updated.id && other.name.eq_ignore_ascii_case(&updated.name)
             }) {
                 return Err(StoreError::NameTaken(updated.name.clone()).into());
             }
-            let identity_changed = updated.settings != before.settings || new_secrets;
+            let identity_changed = updated.settings != before.settings
+                || updated.credential() != before.credential()
+                || new_secrets;
             accounts[index] = updated.clone();
             Ok((updated, identity_changed))
         })
@@ -275,7 +313,7 @@ fn index_of(accounts: &[Account], account: &Account) -> Result<usize, StoreError
 
 /// Applies vault changes (`None` deletes), then `then`; on any failure restores every
 /// vault entry it touched, so the vault and the file never disagree.
-fn with_vault_changes<T>(
+pub(crate) fn with_vault_changes<T>(
     vault: &dyn SecretVault,
     account: AccountId,
     changes: Vec<(String, Option<SecretString>)>,
@@ -332,6 +370,25 @@ fn names_a_secret(key: &str) -> bool {
     ]
     .iter()
     .any(|word| name.contains(word))
+}
+
+/// Checks the account as it signs in: with the credential set it names (which must be saved
+/// and for its provider) filling in the settings it shares.
+pub fn check_account_using(account: &Account, sets: &[CredentialSet]) -> Result<(), EngineError> {
+    let Some(name) = account.credential() else {
+        return check_account(account);
+    };
+    let set = find_set(sets, name).ok_or_else(|| EngineError::CredentialUnknown(name.into()))?;
+    if set.provider != account.provider {
+        return Err(EngineError::Usage(format!(
+            "the credential set '{}' is for {}, and '{}' is a {} account",
+            set.name,
+            set.provider.display_name(),
+            account.name,
+            account.provider.display_name()
+        )));
+    }
+    check_account(&with_set(account, set))
 }
 
 /// Checks the name, the setting keys and the values.

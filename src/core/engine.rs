@@ -9,6 +9,8 @@ use crate::core::account_changes::{AccountBook, AccountEdit};
 use crate::core::audit::{AuditLog, Via};
 use crate::core::audit_actions::ActionAudit;
 use crate::core::clock::{Clock, SystemClock};
+use crate::core::credential_book::{CredentialBook, CredentialEdit, CredentialSummary};
+use crate::core::credentials::CredentialSet;
 use crate::core::discovery::discover_services;
 pub use crate::core::engine_error::EngineError;
 use crate::core::http::{HttpClient, HttpOptions};
@@ -21,13 +23,15 @@ use crate::core::sessions::{LogoutReport, SessionParts, Sessions, TokenOutcome};
 use crate::core::sign_in::SignIns;
 pub use crate::core::sign_in::{BrowserWait, Notice};
 use crate::core::store::StoreError;
-use crate::core::store::accounts::AccountStore;
+use crate::core::store::accounts::{AccountStore, find_account};
+use crate::core::store::credentials::CredentialStore;
 use crate::core::store::remembered::RememberedStore;
 use crate::core::store::settings::{LiveSettings, Settings};
 use crate::core::store::settings_change::SettingsChange;
 use crate::core::store::vault::SecretVault;
 use crate::core::store::vault_choice::{SwitchableVault, VaultSelection};
 use crate::core::store::vault_prompt::PassphraseRelay;
+use crate::core::team::{TeamList, TeamView};
 use crate::core::tokens::{LockWait, TokenCache};
 use crate::core::transfer::{ExportFormat, ExportSelection, ImportReport, OnConflict};
 
@@ -96,9 +100,11 @@ pub struct Engine {
     demo: bool,
     audit: Arc<ActionAudit>,
     accounts: AccountBook,
+    credentials: CredentialBook,
     sessions: Arc<Sessions>,
     sign_ins: Arc<SignIns>,
     launcher: Launcher,
+    team: TeamList,
 }
 
 impl Engine {
@@ -137,8 +143,10 @@ impl Engine {
             options.browser_wait,
         ));
         let remembered = RememberedStore::new(options.paths.remembered_dir());
+        let credentials = CredentialStore::new(options.paths.credentials_file());
         let sessions = Arc::new(Sessions::new(SessionParts {
             tokens,
+            credentials: credentials.clone(),
             http,
             vault: vault.clone(),
             remembered: remembered.clone(),
@@ -150,12 +158,20 @@ impl Engine {
         Ok(Self {
             accounts: AccountBook::new(
                 AccountStore::new(options.paths.accounts_file()),
+                credentials.clone(),
                 vault.clone(),
                 remembered,
                 sessions.clone(),
                 clock.clone(),
             ),
+            credentials: CredentialBook::new(
+                credentials,
+                AccountStore::new(options.paths.accounts_file()),
+                vault.clone(),
+                sessions.clone(),
+            ),
             launcher: Launcher::new(sessions.clone(), sign_ins.clone(), audit.clone()),
+            team: TeamList::default(),
             sessions,
             sign_ins,
             audit,
@@ -256,8 +272,39 @@ impl Engine {
         self.accounts.all()
     }
 
+    /// Finds an account by id or name: the personal list first, then the team list.
     pub fn find_account(&self, query: &str) -> Result<Account, StoreError> {
-        self.accounts.find(query)
+        match self.accounts.find(query) {
+            Err(StoreError::NotFound(_)) if self.settings.get().team_accounts.is_some() => {
+                let team = self
+                    .team_view()
+                    .map_err(|_| StoreError::NotFound(query.into()))?;
+                find_account(&team.accounts, query).cloned()
+            }
+            found => found,
+        }
+    }
+
+    /// The personal account `query` finds: one only in the team list cannot be changed here.
+    pub fn personal_account(&self, query: &str) -> Result<Account, EngineError> {
+        let found = self.find_account(query)?;
+        if self.accounts.all()?.iter().any(|own| own.id == found.id) {
+            Ok(found)
+        } else {
+            Err(EngineError::TeamReadOnly(found.name))
+        }
+    }
+
+    /// The team list as it shows beside the personal one (see [`TeamList`]). Reads the
+    /// team's file: call it off the UI thread.
+    pub fn team_view(&self) -> Result<TeamView, EngineError> {
+        let path = self.settings.get().team_accounts;
+        if path.is_none() {
+            return Ok(TeamView::default());
+        }
+        let personal = self.accounts.all()?;
+        let sets = self.credentials.all()?;
+        Ok(self.team.read(path.as_deref(), &personal, &sets))
     }
 
     /// Which of the account's secrets are set (names only). Blocks on the vault.
@@ -288,6 +335,40 @@ impl Engine {
     }
 
     /// See [`AccountBook::remove_account`].
+    /// The saved credential sets.
+    pub fn credential_sets(&self) -> Result<Vec<CredentialSet>, StoreError> {
+        self.credentials.all()
+    }
+
+    /// See [`CredentialBook::summaries`].
+    pub fn credential_summaries(&self) -> Result<Vec<CredentialSummary>, EngineError> {
+        self.credentials.summaries()
+    }
+
+    /// See [`CredentialBook::add`].
+    pub fn add_credential_set(
+        &self,
+        set: CredentialSet,
+        secrets: Vec<(String, SecretString)>,
+    ) -> Result<CredentialSet, EngineError> {
+        self.credentials.add(set, secrets)
+    }
+
+    /// See [`CredentialBook::edit`].
+    pub async fn edit_credential_set(
+        &self,
+        name: &str,
+        edit: CredentialEdit,
+        secrets: Vec<(String, SecretString)>,
+    ) -> Result<CredentialSet, EngineError> {
+        self.credentials.edit(name, edit, secrets).await
+    }
+
+    /// See [`CredentialBook::remove`].
+    pub async fn remove_credential_set(&self, name: &str) -> Result<CredentialSet, EngineError> {
+        self.credentials.remove(name).await
+    }
+
     pub async fn remove_account(&self, query: &str) -> Result<Account, EngineError> {
         self.accounts.remove_account(query).await
     }
@@ -353,6 +434,7 @@ impl Engine {
         on_step: &(dyn Fn(LaunchStep) + Send + Sync),
     ) -> Result<LaunchOutcome, EngineError> {
         let ticket = self.ticket_for(ticket)?;
+        let account = &self.sessions.resolve(account)?;
         self.launcher
             .launch(account, target, via, ticket.as_deref(), on_step)
             .await
@@ -360,12 +442,12 @@ impl Engine {
 
     /// See [`Launcher::check`].
     pub async fn check(&self, account: &Account) -> Result<CheckReport, EngineError> {
-        self.launcher.check(account).await
+        self.launcher.check(&self.sessions.resolve(account)?).await
     }
 
     /// See [`Sessions::token`].
     pub async fn token(&self, account: &Account) -> Result<TokenOutcome, EngineError> {
-        self.sessions.token(account).await
+        self.sessions.token(&self.sessions.resolve(account)?).await
     }
 
     /// See [`Sessions::login`]; a ticket as for [`Engine::launch`].
@@ -375,6 +457,7 @@ impl Engine {
         ticket: Option<&str>,
     ) -> Result<TokenOutcome, EngineError> {
         let ticket = self.ticket_for(ticket)?;
+        let account = &self.sessions.resolve(account)?;
         self.sessions.login(account, ticket.as_deref()).await
     }
 
@@ -396,7 +479,7 @@ impl Engine {
 
     /// See [`Sessions::logout`].
     pub async fn logout(&self, account: &Account) -> Result<LogoutReport, EngineError> {
-        self.sessions.logout(account).await
+        self.sessions.logout(&self.sessions.resolve(account)?).await
     }
 
     /// See [`Sessions::renew`].
@@ -405,6 +488,7 @@ impl Engine {
         account: &Account,
         interactive: bool,
     ) -> Result<TokenOutcome, EngineError> {
+        let account = &self.sessions.resolve(account)?;
         self.sessions.renew(account, interactive).await
     }
 
@@ -413,7 +497,9 @@ impl Engine {
         &self,
         account: &Account,
     ) -> Result<Option<SessionToken>, EngineError> {
-        self.sessions.held_session(account).await
+        self.sessions
+            .held_session(&self.sessions.resolve(account)?)
+            .await
     }
 
     /// Cancels the account's waiting browser sign-in, if any. Returns whether one was waiting.

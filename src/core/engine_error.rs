@@ -49,6 +49,15 @@ pub enum EngineError {
     /// Accounts of an import file are here already (same id or name); nothing was changed.
     #[error("{} of the file's accounts are here already: {}; nothing was imported", .0.len(), .0.join("; "))]
     ImportClash(Vec<String>),
+    /// The account is in the team list, which this app only reads.
+    #[error("'{0}' is in the team list, which is read-only here")]
+    TeamReadOnly(String),
+    /// An account names a credential set that is not saved here.
+    #[error("there is no credential set named '{0}'")]
+    CredentialUnknown(String),
+    /// Accounts still use the credential set; nothing was removed.
+    #[error("the credential set '{set}' is used by {} account(s): {}; nothing was removed", accounts.len(), accounts.join(", "))]
+    CredentialInUse { set: String, accounts: Vec<String> },
 }
 
 impl UserFacing for EngineError {
@@ -63,6 +72,9 @@ impl UserFacing for EngineError {
             Self::LockBusy(_) => ErrorKind::Network,
             Self::Usage(_) | Self::DemoOnly(_) | Self::TicketRequired => ErrorKind::Usage,
             Self::Import(_) | Self::ImportClash(_) | Self::ImportRows(_) => ErrorKind::Config,
+            Self::CredentialUnknown(_) => ErrorKind::NotFound,
+            Self::TeamReadOnly(_) => ErrorKind::Usage,
+            Self::CredentialInUse { .. } => ErrorKind::Usage,
         }
     }
 
@@ -81,6 +93,13 @@ impl UserFacing for EngineError {
             Self::TicketRequired => Remedy::GiveTicket,
             Self::ImportRows(_) => Remedy::FixRowsOrSkipThem,
             Self::Import(_) => Remedy::advice("Nothing was imported; fix the file and try again."),
+            Self::CredentialUnknown(_) => Remedy::ListCredentialSets,
+            Self::TeamReadOnly(_) => Remedy::advice(
+                "Change it in the team's file (whoever keeps the list), or import the list to keep your own copy.",
+            ),
+            Self::CredentialInUse { .. } => Remedy::advice(
+                "Give those accounts another set or their own secrets first, then remove the set.",
+            ),
             Self::ImportClash(_) => Remedy::advice(
                 "Those accounts were probably imported before. To add the others, delete those accounts from the file (they stay as they are here), or rename them in the file and delete their \"id\" lines to import them as new accounts.",
             ),

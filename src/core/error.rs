@@ -108,6 +108,8 @@ pub enum Remedy {
     FinishOtherSignIn,
     /// A ticket reference is required for this.
     GiveTicket,
+    /// An account names a credential set that is not here: add it, or choose another.
+    ListCredentialSets,
     /// Rows of an import file are bad: fix them, or import the good ones only.
     FixRowsOrSkipThem,
 }

@@ -40,6 +40,10 @@ impl AppPaths {
         self.config_dir.join("accounts.toml")
     }
 
+    pub fn credentials_file(&self) -> PathBuf {
+        self.config_dir.join("credentials.toml")
+    }
+
     pub fn settings_file(&self) -> PathBuf {
         self.config_dir.join("settings.toml")
     }

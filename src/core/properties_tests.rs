@@ -197,16 +197,19 @@ proptest! {
     fn csv_lists_take_any_content(
         text in prop_oneof![
             ".{0,300}",
-            ("[a-zA-Z ,\"]{0,10}", "(assuresign|ags|nonesuch)", "[a-z;]{0,8}", "[a-z0-9@.:/]{0,12}").prop_map(
-                |(name, provider, tags, value)| format!(
-                    "name,provider,tags,set.environment,set.api_username,set.context_username\n{name},{provider},{tags},sb,{value},a@b.example\n\"{name}\",{provider},,{value},u,{value}\n"
+            ("[a-zA-Z ,\"]{0,10}", "(assuresign|ags|nonesuch)", "[a-z;]{0,8}", "[a-z0-9@.:/]{0,12}", "(acme-api|ACME-API|nonesuch|)").prop_map(
+                |(name, provider, tags, value, credential)| format!(
+                    "name,provider,tags,credential,set.environment,set.api_username,set.context_username\n{name},{provider},{tags},{credential},sb,{value},a@b.example\n\"{name}\",{provider},,{credential},{value},,{value}\n"
                 )
             ),
         ],
     ) {
-        if let Ok(rows) = crate::core::transfer_csv::parse_csv(&text) {
+        let sets = credential_sets();
+        if let Ok(rows) = crate::core::transfer_csv::parse_csv(&text, &sets) {
             for account in &rows.accounts {
-                prop_assert!(crate::core::account_changes::check_account(account).is_ok());
+                prop_assert!(
+                    crate::core::account_changes::check_account_using(account, &sets).is_ok()
+                );
             }
         }
     }
@@ -223,16 +226,16 @@ proptest! {
                     "{{\"format\":\"sso-launcher-accounts\",\"version\":{version},\"accounts\":[{{\"name\":\"{name}1\",\"provider\":\"{provider}\",\"settings\":{ASSURESIGN}{extra}}},{{\"name\":\"{name}2\",\"provider\":\"{provider}\",\"settings\":{ASSURESIGN}}}]}}"
                 )
             ),
-            ("[a-zA-Z ]{0,8}", "(assuresign|sovos|nonesuch)", 0u32..4).prop_map(
-                |(name, provider, version)| format!(
-                    "format = \"sso-launcher-accounts\"\nversion = {version}\n[[accounts]]\nname = \"{name}\"\nprovider = \"{provider}\"\n[accounts.settings]\nenvironment = \"sb\"\napi_username = \"u\"\ncontext_username = \"a@b.example\"\n"
+            ("[a-zA-Z ]{0,8}", "(assuresign|sovos|nonesuch)", 0u32..4, "(credential = \"acme-api\"|credential = \"nonesuch\"|)").prop_map(
+                |(name, provider, version, credential)| format!(
+                    "format = \"sso-launcher-accounts\"\nversion = {version}\n[[accounts]]\nname = \"{name}\"\nprovider = \"{provider}\"\n{credential}\n[accounts.settings]\nenvironment = \"sb\"\napi_username = \"u\"\ncontext_username = \"a@b.example\"\n"
                 )
             ),
         ],
         rule in 0usize..4,
     ) {
         use crate::core::transfer_plan::{OnConflict, merge};
-        if let Ok(imported) = crate::core::transfer::parse_import(&text) {
+        if let Ok(imported) = crate::core::transfer::parse_import(&text, &credential_sets()) {
             let rules = [OnConflict::Refuse, OnConflict::Skip, OnConflict::Replace, OnConflict::Rename];
             let mut here = vec![crate::core::account::Account::new("Acme", crate::core::provider::ags::ID)];
             // One of the file's accounts is here already: a conflict for every rule to meet.
@@ -277,4 +280,14 @@ proptest! {
             prop_assert!(body_len <= crate::core::loopback::MAX_BODY_FOR_TESTS);
         }
     }
+}
+
+/// The sets the generated import files may name: one AssureSign API user.
+fn credential_sets() -> Vec<crate::core::credentials::CredentialSet> {
+    let mut set = crate::core::credentials::CredentialSet::new(
+        "acme-api",
+        crate::core::provider::assuresign::ID,
+    );
+    set.settings.insert("api_username".into(), "u".into());
+    vec![set]
 }

@@ -10,6 +10,7 @@ use crate::core::account::{Account, AccountId};
 use crate::core::account_changes::AccountEdit;
 use crate::core::audit::AuditRecord;
 pub use crate::core::audit::Via;
+use crate::core::credentials::CredentialSet;
 use crate::core::error::{ErrorKind, Remedy, UserFacing};
 use crate::core::launch::LaunchStep;
 use crate::core::launch::LaunchTarget;
@@ -100,6 +101,10 @@ pub enum Event {
     Accounts(Vec<Account>),
     /// The account file could not be read; nothing was changed or overwritten.
     AccountsFailed(Failure),
+    /// The saved credential sets (sent with the account list).
+    CredentialSets(Vec<CredentialSet>),
+    /// The team list beside the personal one (sent with it, and when its file changes).
+    Team(crate::core::team::TeamView),
     /// When each account was last launched (from the audit log), newest information wins.
     LastLaunched(Vec<(AccountId, OffsetDateTime)>),
     Settings(Settings),

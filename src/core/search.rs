@@ -1,95 +1,197 @@
 //! Which accounts a list shows, in which order: favourites first then the user's order
 //! without a query; ranked by how well they match with one. The window, quick launch, the
 //! tray and `accounts list --search` share it.
+//!
+//! Matching is `frizbee`'s typo-tolerant Smith-Waterman over haystacks prepared once per
+//! change of the list ([`SearchIndex`]), one column per kind of field, never text lowered per
+//! keystroke.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
+use frizbee::{Config, Matcher, Matching};
 use time::OffsetDateTime;
 
 use crate::core::account::{Account, AccountId};
 use crate::core::provider::form::setting_fields;
 use crate::core::store::settings::AccountOrder;
 
-/// How well a text matches one query term (higher is better; `None`: no match).
-fn term_score(text: &str, term: &str) -> Option<u32> {
-    if text.is_empty() {
-        return None;
-    }
-    let text = text.to_lowercase();
-    if text == term {
-        return Some(100);
-    }
-    if text.starts_with(term) {
-        return Some(80);
-    }
-    if text
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|word| word.starts_with(term))
-    {
-        return Some(60);
-    }
-    if text.contains(term) {
-        return Some(40);
-    }
-    // Letters in order (e.g. "acp" for "Acme Production"), worth less than a substring.
-    let mut letters = text.chars();
-    term.chars()
-        .all(|wanted| letters.any(|letter| letter == wanted))
-        .then_some(10)
+/// How a column of the index is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Letters in order, with a typo allowed in longer terms: names, tags, providers.
+    Fuzzy,
+    /// A term at the start of a word: stages ("prod" finds production), providers.
+    WordStart,
+    /// The term as it is, anywhere: notes and customer codes, where scattered letters would
+    /// match any prose and codes share letters.
+    Substring,
 }
 
-/// The best match of a term anywhere in the account; fields that say more weigh more.
-fn account_score(account: &Account, term: &str) -> Option<u32> {
-    let name = term_score(&account.name, term).map(|score| score * 4);
-    let tags = account
-        .tags
-        .iter()
-        .filter_map(|tag| term_score(tag, term))
-        .max()
-        .map(|score| score * 3);
-    let provider = term_score(account.provider.display_name(), term)
-        .or_else(|| term_score(account.provider.id(), term))
-        .map(|score| score * 2);
-    // Only whole substrings count in notes: letters scattered through prose match anything.
-    let notes = term_score(&account.notes, term).filter(|score| *score >= 40);
-    // The settings the provider marks as naming the customer (a customer code, a tenant, a
-    // context user): whole substrings too, since codes share letters.
-    let customer = setting_fields(account.provider)
-        .filter(|field| field.identifies)
-        .filter_map(|field| account.setting(field.key))
-        .filter_map(|value| term_score(value, term))
-        .filter(|score| *score >= 40)
-        .max()
-        .map(|score| score * 2);
-    // The stage as a word ("prod" finds production), not letters scattered through it.
-    let stage = account
-        .stage()
-        .and_then(|stage| term_score(stage, term))
-        .filter(|score| *score >= 60)
-        .map(|score| score * 3);
-    [name, tags, provider, notes, customer, stage]
-        .into_iter()
-        .flatten()
-        .max()
+/// One kind of field, with one haystack per account.
+#[derive(Debug)]
+struct Column {
+    mode: Mode,
+    /// How much a match here counts against one elsewhere.
+    weight: u32,
+    texts: Vec<String>,
 }
 
-/// Scores an account against every term of the query (all must match).
-pub fn match_score(account: &Account, terms: &[String]) -> Option<u32> {
-    terms
-        .iter()
-        .map(|term| account_score(account, term))
-        .sum::<Option<u32>>()
+/// The accounts' searchable text, prepared once per change of the list.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    columns: Vec<Column>,
+    len: usize,
 }
 
-/// The query split into lower-case terms.
+impl SearchIndex {
+    pub fn new(accounts: &[Account]) -> Self {
+        let column = |mode, weight, text: &dyn Fn(&Account) -> String| Column {
+            mode,
+            weight,
+            texts: accounts.iter().map(text).collect(),
+        };
+        let columns = vec![
+            column(Mode::Fuzzy, 4, &|account| account.name.clone()),
+            column(Mode::Fuzzy, 3, &|account| account.tags.join(" ")),
+            column(Mode::WordStart, 3, &|account| {
+                account.stage().unwrap_or_default().to_string()
+            }),
+            // By word: letters scattered through a provider's long name would match anything.
+            column(Mode::WordStart, 2, &|account| {
+                format!(
+                    "{} {}",
+                    account.provider.display_name(),
+                    account.provider.id()
+                )
+            }),
+            column(Mode::Substring, 1, &|account| account.notes.clone()),
+            // The settings the provider marks as naming the customer (a customer code, a
+            // tenant, a context user); a base URL is not among them.
+            column(Mode::Substring, 2, &|account| {
+                setting_fields(account.provider)
+                    .filter(|field| field.identifies)
+                    .filter_map(|field| account.setting(field.key))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
+        ];
+        Self {
+            columns,
+            len: accounts.len(),
+        }
+    }
+
+    /// Each account's score for the whole query (every term must match), by index.
+    fn scores(&self, terms: &[String]) -> Vec<Option<u32>> {
+        let mut total: Vec<Option<u32>> = vec![Some(0); self.len];
+        for term in terms {
+            let mut best = vec![0u32; self.len];
+            for column in &self.columns {
+                for (index, score) in column_matches(column, term) {
+                    best[index] = best[index].max(score * column.weight);
+                }
+            }
+            for (total, best) in total.iter_mut().zip(best) {
+                *total = match (*total, best) {
+                    (Some(sum), score) if score > 0 => Some(sum + score),
+                    _ => None,
+                };
+            }
+        }
+        total
+    }
+}
+
+/// The accounts of `column` that `term` matches, with frizbee's score (higher is better).
+fn column_matches(column: &Column, term: &str) -> Vec<(usize, u32)> {
+    match column.mode {
+        Mode::Fuzzy => {
+            // One typo in a term of five letters or more ("acem" is not enough to guess from).
+            let typos = if term.chars().count() >= 5 { 1 } else { 0 };
+            let config = Config {
+                max_typos: Some(typos),
+                ..Config::default()
+            };
+            Matcher::new(term, &config)
+                .match_list(&column.texts)
+                .into_iter()
+                .map(|found| (found.index as usize, u32::from(found.score) + 1))
+                .collect()
+        }
+        Mode::Substring => {
+            let config = Config::default().matching(Matching::Substring);
+            Matcher::new(term, &config)
+                .match_list(&column.texts)
+                .into_iter()
+                .map(|found| (found.index as usize, u32::from(found.score) + 1))
+                .collect()
+        }
+        Mode::WordStart => column
+            .texts
+            .iter()
+            .enumerate()
+            .filter(|(_, text)| {
+                text.split(|c: char| !c.is_alphanumeric()).any(|word| {
+                    word.get(..term.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(term))
+                })
+            })
+            // Worth as much as a whole word found by the fuzzy columns.
+            .map(|(index, _)| (index, 16 * term.len() as u32))
+            .collect(),
+    }
+}
+
+/// Which letters of `text` (by char position) the query's terms match, for highlighting a
+/// name in a list.
+pub fn highlights(text: &str, query: &str) -> Vec<usize> {
+    let mut found = std::collections::BTreeSet::new();
+    let starts: Vec<usize> = text.char_indices().map(|(byte, _)| byte).collect();
+    for term in query_terms(query) {
+        let typos = if term.chars().count() >= 5 { 1 } else { 0 };
+        let config = Config {
+            max_typos: Some(typos),
+            ..Config::default()
+        };
+        if let Some(matched) = Matcher::new(&term, &config).match_one_indices(text, 0) {
+            found.extend(
+                matched
+                    .indices
+                    .iter()
+                    .filter_map(|byte| starts.binary_search(&(*byte as usize)).ok()),
+            );
+        }
+    }
+    found.into_iter().collect()
+}
+
+/// The query split into terms.
 pub fn query_terms(query: &str) -> Vec<String> {
     query.split_whitespace().map(str::to_lowercase).collect()
 }
 
-/// Indices into `accounts`, in display order. Ties always fall back to name then id, so the
-/// same inputs give the same order.
+/// Indices into `accounts`, in display order, with an index made for this call (a one-off
+/// search, as the CLI's). Ties always fall back to name then id, so the same inputs give the
+/// same order.
 pub fn arrange(
+    accounts: &[Account],
+    query: &str,
+    order: AccountOrder,
+    last_launched: &HashMap<AccountId, OffsetDateTime>,
+) -> Vec<usize> {
+    let index = if query_terms(query).is_empty() {
+        SearchIndex::default()
+    } else {
+        SearchIndex::new(accounts)
+    };
+    arrange_indexed(&index, accounts, query, order, last_launched)
+}
+
+/// As [`arrange`], with `index` made from `accounts` beforehand (the window keeps one per
+/// change of the list).
+pub fn arrange_indexed(
+    index: &SearchIndex,
     accounts: &[Account],
     query: &str,
     order: AccountOrder,
@@ -112,11 +214,14 @@ pub fn arrange(
         });
         return indices;
     }
-    let mut scored: Vec<(u32, usize)> = accounts
-        .iter()
+    assert_eq!(index.len, accounts.len(), "the index is of these accounts");
+    let mut scored: Vec<(u32, usize)> = index
+        .scores(&terms)
+        .into_iter()
         .enumerate()
-        .filter_map(|(index, account)| Some((match_score(account, &terms)?, index)))
+        .filter_map(|(position, score)| Some((score?, position)))
         .collect();
+    // Names only break ties among the few that match.
     scored.sort_by_cached_key(|(score, index)| (Reverse(*score), tie_break(index)));
     scored.into_iter().map(|(_, index)| index).collect()
 }
@@ -261,6 +366,29 @@ mod tests {
                 &HashMap::new()
             )
             .is_empty()
+        );
+    }
+
+    /// A letter left out or two swapped still finds the account (terms of five letters or
+    /// more), and the letters matched in the name are named for highlighting.
+    #[test]
+    fn a_typo_still_finds_and_the_matched_letters_are_named() {
+        let accounts = vec![
+            account("Acme Europe", crate::core::provider::sovos::ID, &[], ""),
+            account("Globex Asia", crate::core::provider::ags::ID, &[], ""),
+        ];
+        assert_eq!(found(&accounts, "acme eurpoe"), ["Acme Europe"]);
+        assert_eq!(found(&accounts, "globx"), ["Globex Asia"]);
+        assert!(found(&accounts, "zzzzz").is_empty());
+        let lit = highlights("Acme Europe", "acme eu");
+        for position in [0, 1, 2, 3, 6] {
+            assert!(lit.contains(&position), "{lit:?}");
+        }
+        assert!(highlights("Acme Europe", "").is_empty());
+        assert_eq!(
+            highlights("Zoë Ltd", "ltd"),
+            [4, 5, 6],
+            "by letter, not byte"
         );
     }
 

@@ -8,6 +8,7 @@ use std::time::Instant;
 use crate::core::account::{Account, AccountId, ProviderId};
 use crate::core::audit_actions::ActionAudit;
 use crate::core::clock::Clock;
+use crate::core::credentials::{CredentialSet, find_set, is_shared_secret, with_set};
 use crate::core::engine_error::EngineError;
 use crate::core::http::HttpClient;
 use crate::core::provider::AccountChooser;
@@ -16,6 +17,7 @@ use crate::core::provider::{
     require_provider,
 };
 use crate::core::sign_in::SignIns;
+use crate::core::store::credentials::CredentialStore;
 use crate::core::store::remembered::RememberedStore;
 use crate::core::store::vault::{SecretKey, SecretVault};
 use crate::core::tokens::{TokenCache, TokenError, TokenSource};
@@ -72,6 +74,8 @@ pub struct TokenOutcome {
 /// secrets and HTTP clients that takes.
 pub struct Sessions {
     tokens: TokenCache,
+    /// The credential sets accounts may take secrets and settings from.
+    credentials: CredentialStore,
     /// One client per provider, each naming its provider in its errors.
     http: BTreeMap<ProviderId, HttpClient>,
     vault: Arc<dyn SecretVault>,
@@ -86,6 +90,7 @@ pub struct Sessions {
 /// What [`Sessions`] is built from.
 pub struct SessionParts {
     pub tokens: TokenCache,
+    pub credentials: CredentialStore,
     pub http: BTreeMap<ProviderId, HttpClient>,
     pub vault: Arc<dyn SecretVault>,
     pub remembered: RememberedStore,
@@ -99,6 +104,7 @@ impl Sessions {
     pub fn new(parts: SessionParts) -> Self {
         let SessionParts {
             tokens,
+            credentials,
             http,
             vault,
             remembered,
@@ -109,6 +115,7 @@ impl Sessions {
         } = parts;
         Self {
             tokens,
+            credentials,
             http,
             vault,
             remembered,
@@ -304,12 +311,42 @@ impl Sessions {
         })
     }
 
-    /// Loads the secrets the account needs (missing one: an error) and those it may use.
+    /// The account as it signs in: the settings its credential set shares fill in those it
+    /// leaves empty. An account without a set is returned as it is.
+    pub(crate) fn resolve(&self, account: &Account) -> Result<Account, EngineError> {
+        match self.credential_set(account)? {
+            Some(set) => Ok(with_set(account, &set)),
+            None => Ok(account.clone()),
+        }
+    }
+
+    /// The credential set the account names: saved, and for its provider.
+    fn credential_set(&self, account: &Account) -> Result<Option<CredentialSet>, EngineError> {
+        let Some(name) = account.credential() else {
+            return Ok(None);
+        };
+        let sets = self.credentials.load()?;
+        let set =
+            find_set(&sets, name).ok_or_else(|| EngineError::CredentialUnknown(name.into()))?;
+        if set.provider != account.provider {
+            return Err(EngineError::Usage(format!(
+                "the credential set '{}' is for {}, not {}",
+                set.name,
+                set.provider.display_name(),
+                account.provider.display_name()
+            )));
+        }
+        Ok(Some(set.clone()))
+    }
+
+    /// Loads the secrets the account needs (missing one: an error) and those it may use; a
+    /// shareable one from its credential set when the set holds it, else its own.
     pub(crate) async fn load_secrets(
         &self,
         provider: &'static dyn Provider,
         account: &Account,
     ) -> Result<Secrets, EngineError> {
+        let set = self.credential_set(account)?;
         let required = provider.required_secrets(account);
         let names: Vec<(&'static str, bool)> = required
             .iter()
@@ -323,10 +360,23 @@ impl Sessions {
             .collect();
         let vault = self.vault.clone();
         let id = account.id;
+        let kind = account.provider;
         let loaded = tokio::task::spawn_blocking(move || {
             names
                 .into_iter()
-                .map(|(name, needed)| Ok((name, needed, vault.get(&SecretKey::new(id, name))?)))
+                .map(|(name, needed)| {
+                    let shared = match &set {
+                        Some(set) if is_shared_secret(kind, name) => {
+                            vault.get(&set.secret_key(name))?
+                        }
+                        _ => None,
+                    };
+                    let value = match shared {
+                        Some(value) => Some(value),
+                        None => vault.get(&SecretKey::new(id, name))?,
+                    };
+                    Ok((name, needed, value))
+                })
                 .collect::<Result<Vec<_>, crate::core::store::vault::VaultError>>()
         })
         .await

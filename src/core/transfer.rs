@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::core::account::{Account, AccountId, ProviderId};
-use crate::core::account_changes::{AccountBook, check_account};
+use crate::core::account_changes::{AccountBook, check_account_using};
 use crate::core::clock::rfc3339;
+use crate::core::credentials::CredentialSet;
 use crate::core::engine_error::EngineError;
 pub use crate::core::transfer_plan::{ImportReport, OnConflict};
 
@@ -31,7 +32,7 @@ pub struct ExportSelection {
 }
 
 pub const EXPORT_FORMAT: &str = "sso-launcher-accounts";
-/// The newest export layout; version 2 adds `stage`. An export with no stage is written as
+/// The newest export layout; version 2 adds `stage` and `credential`. An export with no stage is written as
 /// version 1, so an older release keeps importing it.
 pub const EXPORT_VERSION: u32 = 2;
 
@@ -62,6 +63,9 @@ struct ExportedAccount {
     notes: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     stage: Option<String>,
+    /// The credential set it uses, by name; each operator keeps the set's secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    credential: Option<String>,
     #[serde(default)]
     settings: BTreeMap<String, String>,
 }
@@ -100,7 +104,10 @@ impl AccountBook {
         }
         let file = ExportFile {
             format: EXPORT_FORMAT.into(),
-            version: if accounts.iter().any(|account| account.stage.is_some()) {
+            version: if accounts
+                .iter()
+                .any(|account| account.stage.is_some() || account.credential.is_some())
+            {
                 EXPORT_VERSION
             } else {
                 1
@@ -116,6 +123,7 @@ impl AccountBook {
                     favourite: account.favourite,
                     notes: account.notes,
                     stage: account.stage,
+                    credential: account.credential,
                     settings: account.settings,
                 })
                 .collect(),
@@ -137,7 +145,8 @@ impl AccountBook {
         on_conflict: OnConflict,
         dry_run: bool,
     ) -> Result<ImportReport, EngineError> {
-        self.merge_in(parse_import(text)?, on_conflict, dry_run)
+        let sets = self.credential_sets()?;
+        self.merge_in(parse_import(text, &sets)?, on_conflict, dry_run)
     }
 
     /// Merges `imported` into the file (for a dry run, into a copy that is thrown away).
@@ -165,7 +174,8 @@ impl AccountBook {
         dry_run: bool,
         skip_invalid: bool,
     ) -> Result<(ImportReport, Vec<String>), EngineError> {
-        let rows = crate::core::transfer_csv::parse_csv(text)?;
+        let sets = self.credential_sets()?;
+        let rows = crate::core::transfer_csv::parse_csv(text, &sets)?;
         if !rows.bad.is_empty() && !skip_invalid {
             return Err(EngineError::ImportRows(rows.bad));
         }
@@ -219,7 +229,36 @@ fn check_header(header: ExportHeader) -> Result<(), EngineError> {
     Ok(())
 }
 
-pub(crate) fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
+/// Who reads an export file, and so by which rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    /// `accounts import`: every account checked whole, its credential set saved here.
+    Import,
+    /// The team list: ids are required (links and cached tokens follow them), and a
+    /// credential set this operator has not saved yet is no error (its launch says so).
+    Team,
+}
+
+pub(crate) fn parse_import(
+    text: &str,
+    sets: &[CredentialSet],
+) -> Result<Vec<Account>, EngineError> {
+    parse_accounts(text, sets, Reader::Import)
+}
+
+/// Reads a team list (the export format); see [`Reader::Team`].
+pub(crate) fn parse_team_list(
+    text: &str,
+    sets: &[CredentialSet],
+) -> Result<Vec<Account>, EngineError> {
+    parse_accounts(text, sets, Reader::Team)
+}
+
+fn parse_accounts(
+    text: &str,
+    sets: &[CredentialSet],
+    reader: Reader,
+) -> Result<Vec<Account>, EngineError> {
     let file = parse_file(text)?;
     if file.version == 0 {
         return Err(EngineError::Import(
@@ -236,6 +275,11 @@ pub(crate) fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
                 "{position} appears twice in the file"
             )));
         }
+        if reader == Reader::Team && entry.id.is_none() {
+            return Err(EngineError::Import(format!(
+                "{position} has no id; a team list keeps each account's id, so that links and tokens follow it: share a list written by an export, which keeps them"
+            )));
+        }
         let id = entry.id.unwrap_or_else(AccountId::new_random);
         if id == AccountId::nil() || !ids.insert(id) {
             return Err(EngineError::Import(format!(
@@ -250,9 +294,13 @@ pub(crate) fn parse_import(text: &str) -> Result<Vec<Account>, EngineError> {
             favourite: entry.favourite,
             notes: entry.notes,
             stage: entry.stage,
+            credential: entry.credential,
             settings: entry.settings,
         };
-        check_account(&account).map_err(|err| EngineError::Import(format!("{position}: {err}")))?;
+        match check_account_using(&account, sets) {
+            Err(EngineError::CredentialUnknown(_)) if reader == Reader::Team => {}
+            checked => checked.map_err(|err| EngineError::Import(format!("{position}: {err}")))?,
+        }
         accounts.push(account);
     }
     Ok(accounts)

@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::core::account::{Account, ProviderId};
-use crate::core::account_changes::check_account;
+use crate::core::account_changes::check_account_using;
+use crate::core::credentials::CredentialSet;
 use crate::core::engine_error::EngineError;
 use crate::core::provider::form::setting_fields;
 use crate::core::provider::require_provider;
@@ -22,7 +23,7 @@ const COLUMNS: [&str; 6] = ["name", "provider", "tags", "notes", "stage", "crede
 
 /// Reads an onboarding CSV. A file that is not CSV, or whose header is unusable, is an
 /// error; a bad row is one of [`CsvRows::bad`].
-pub fn parse_csv(text: &str) -> Result<CsvRows, EngineError> {
+pub fn parse_csv(text: &str, sets: &[CredentialSet]) -> Result<CsvRows, EngineError> {
     let refused =
         |why: String| EngineError::Import(format!("the CSV file {why}; nothing was imported"));
     let mut reader = csv::ReaderBuilder::new()
@@ -67,7 +68,7 @@ pub fn parse_csv(text: &str) -> Result<CsvRows, EngineError> {
             .zip(record.iter())
             .filter(|(_, value)| !value.is_empty())
             .collect();
-        match account_of(&cells) {
+        match account_of(&cells, sets) {
             Ok(account) if !names.insert(account.name.to_lowercase()) => rows.bad.push(format!(
                 "line {line}: '{}' is named twice in the file",
                 account.name
@@ -80,16 +81,13 @@ pub fn parse_csv(text: &str) -> Result<CsvRows, EngineError> {
 }
 
 /// One row as an account, or why it cannot be one.
-fn account_of(cells: &BTreeMap<&str, &str>) -> Result<Account, String> {
+fn account_of(cells: &BTreeMap<&str, &str>, sets: &[CredentialSet]) -> Result<Account, String> {
     let name = cells.get("name").ok_or("no name")?;
     let provider: ProviderId = cells
         .get("provider")
         .ok_or("no provider")?
         .parse()
         .map_err(|err: String| err)?;
-    if cells.contains_key("credential") {
-        return Err("credential sets are not supported by this release yet; leave the credential column empty".into());
-    }
     let mut account = Account::new(*name, provider);
     account.tags = cells
         .get("tags")
@@ -106,6 +104,7 @@ fn account_of(cells: &BTreeMap<&str, &str>) -> Result<Account, String> {
         .map(|notes| notes.to_string())
         .unwrap_or_default();
     account.stage = cells.get("stage").map(|stage| stage.to_string());
+    account.credential = cells.get("credential").map(|name| name.to_string());
     let secrets: Vec<&str> = require_provider(provider)
         .spec()
         .secrets()
@@ -128,6 +127,11 @@ fn account_of(cells: &BTreeMap<&str, &str>) -> Result<Account, String> {
         }
         account.settings.insert(key.to_string(), value.to_string());
     }
-    check_account(&account).map_err(|err| err.to_string())?;
+    check_account_using(&account, sets).map_err(|err| match err {
+        EngineError::CredentialUnknown(name) => {
+            format!("there is no credential set named '{name}' (add it before importing)")
+        }
+        err => err.to_string(),
+    })?;
     Ok(account)
 }

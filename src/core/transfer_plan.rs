@@ -130,7 +130,7 @@ mod tests {
     #[test]
     fn each_rule_meets_a_conflict_as_documented() {
         let text = "format = \"sso-launcher-accounts\"\nversion = 2\n[[accounts]]\nname = \"Acme\"\nprovider = \"assuresign\"\nstage = \"production\"\n[accounts.settings]\nenvironment = \"sb\"\napi_username = \"u\"\ncontext_username = \"a@b.example\"\n";
-        let imported = crate::core::transfer::parse_import(text).unwrap();
+        let imported = crate::core::transfer::parse_import(text, &[]).unwrap();
         let here = vec![Account::new("acme", crate::core::provider::ags::ID)];
         let run = |rule| {
             let mut accounts = here.clone();

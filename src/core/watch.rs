@@ -1,5 +1,5 @@
-//! Watching the files other processes change: `accounts.toml` and `settings.toml` (the CLI,
-//! a hand edit) and the audit log (launches from anywhere), so a resident front end shows a
+//! Watching the files other processes change: `accounts.toml`, `credentials.toml` and
+//! `settings.toml` (the CLI, a hand edit) and the audit log (launches from anywhere), so a resident front end shows a
 //! change within a moment of it being made. The folders are watched, not the files: the
 //! files are replaced by rename on every save.
 
@@ -14,6 +14,7 @@ use crate::core::paths::{AppPaths, ensure_private_dir};
 /// Which of the watched files changed since the last report.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Changed {
+    /// The accounts or the credential sets they use.
     pub accounts: bool,
     pub settings: bool,
     pub audit: bool,
@@ -45,6 +46,7 @@ impl FileWatch {
     pub fn start(paths: &AppPaths) -> notify::Result<Self> {
         let files = Files {
             accounts: paths.accounts_file(),
+            credentials: paths.credentials_file(),
             settings: paths.settings_file(),
             audit: paths.audit_file(),
         };
@@ -86,6 +88,7 @@ impl FileWatch {
 
 struct Files {
     accounts: PathBuf,
+    credentials: PathBuf,
     settings: PathBuf,
     audit: PathBuf,
 }
@@ -94,7 +97,7 @@ impl Files {
     fn classify(&self, paths: &[PathBuf]) -> Changed {
         let is = |wanted: &Path| paths.iter().any(|path| path == wanted);
         Changed {
-            accounts: is(&self.accounts),
+            accounts: is(&self.accounts) || is(&self.credentials),
             settings: is(&self.settings),
             audit: is(&self.audit),
         }

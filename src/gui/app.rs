@@ -166,11 +166,13 @@ impl SsoApp {
             Action::NewAccount => {
                 // The registry's first provider, as the form's provider list shows first.
                 let first = ProviderId::all().next().expect("providers are registered");
-                state.editor = Some(Editor::new_account(first));
+                state.editor =
+                    Some(Editor::new_account(first).offering(state.credential_sets.clone()));
             }
             Action::EditAccount(id) => {
                 if let Some(account) = state.account(id) {
-                    state.editor = Some(Editor::edit(account));
+                    state.editor =
+                        Some(Editor::edit(account).offering(state.credential_sets.clone()));
                     self.worker.send(Command::LoadSecretStatus { account: id });
                 }
             }
@@ -182,7 +184,9 @@ impl SsoApp {
                             .iter()
                             .any(|other| other.name.eq_ignore_ascii_case(name))
                     };
-                    state.editor = Some(Editor::duplicate(account, taken));
+                    state.editor = Some(
+                        Editor::duplicate(account, taken).offering(state.credential_sets.clone()),
+                    );
                 }
             }
             Action::AskDelete(id) => {

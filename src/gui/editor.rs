@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::core::account::{Account, AccountId, ProviderId};
 use crate::core::account_changes::AccountEdit;
+use crate::core::credentials::{CredentialSet, find_set, is_shared_secret, with_set};
 use crate::core::protocol::{Command, Failure};
 use crate::core::provider::discovery::{DiscoveredChoice, DiscoveredSetting};
 use crate::core::provider::form::{
@@ -56,6 +57,8 @@ pub struct Editor {
     pub confirm_discard: bool,
     /// "More options" is open (first drawn open when one of them has a value).
     pub more_options: Option<bool>,
+    /// The saved credential sets (those of the draft's provider are offered).
+    sets: Vec<CredentialSet>,
 }
 
 /// Counts the editors opened, so each starts at the top of its form.
@@ -105,6 +108,7 @@ impl Editor {
             focus_name: true,
             confirm_discard: false,
             more_options: None,
+            sets: Vec::new(),
             original,
             opened: None,
             copy_secrets_from: None,
@@ -124,6 +128,40 @@ impl Editor {
         }
         editor.initial = editor.account();
         editor
+    }
+
+    /// The editor, offering these credential sets (those of its provider).
+    pub fn offering(mut self, sets: Vec<CredentialSet>) -> Self {
+        self.sets = sets;
+        self
+    }
+
+    /// The saved sets the draft's provider can use.
+    pub fn sets_for_provider(&self) -> impl Iterator<Item = &CredentialSet> {
+        let provider = self.draft.provider;
+        self.sets.iter().filter(move |set| set.provider == provider)
+    }
+
+    /// The set the draft uses, when it names one saved here.
+    pub fn chosen_set(&self) -> Option<&CredentialSet> {
+        let name = self.draft.credential()?;
+        find_set(&self.sets, name).filter(|set| set.provider == self.draft.provider)
+    }
+
+    /// The account as it would sign in: the chosen set filling in what it shares.
+    pub fn signs_in_as(&self) -> Account {
+        let account = self.account();
+        match self.chosen_set() {
+            Some(set) => with_set(&account, set),
+            None => account,
+        }
+    }
+
+    /// Whether the chosen set gives this setting or secret (its row is not drawn).
+    pub fn set_provides(&self, key: &str) -> bool {
+        self.chosen_set().is_some_and(|set| {
+            set.settings.contains_key(key) || is_shared_secret(set.provider, key)
+        })
     }
 
     /// Whether closing now would lose something typed.
@@ -147,6 +185,7 @@ impl Editor {
     pub fn set_provider(&mut self, provider: ProviderId) {
         if self.original.is_none() && provider != self.draft.provider {
             self.draft.provider = provider;
+            self.draft.credential = None;
             self.draft.settings.clear();
             self.secrets.clear();
             self.discovery = Discovery::default();
@@ -168,6 +207,13 @@ impl Editor {
         account.stage = Some(self.stage_text.trim())
             .filter(|stage| !stage.is_empty())
             .map(str::to_string);
+        account.credential = account.credential().map(str::to_string);
+        // What the chosen set gives is its: a value left over from before is not kept.
+        if let Some(set) = self.chosen_set() {
+            account
+                .settings
+                .retain(|key, _| !set.settings.contains_key(key));
+        }
         account.settings = account
             .settings
             .into_iter()
@@ -184,9 +230,9 @@ impl Editor {
         account
     }
 
-    /// The secrets this account needs, then those it may use.
+    /// The secrets this account needs, then those it may use (less those its set gives).
     pub fn secret_names(&self) -> Vec<(&'static str, bool)> {
-        let account = self.account();
+        let account = self.signs_in_as();
         let provider = require_provider(account.provider);
         let required = provider.required_secrets(&account);
         let optional = provider.optional_secrets(&account);
@@ -194,6 +240,7 @@ impl Editor {
             .iter()
             .map(|name| (*name, true))
             .chain(optional.into_iter().map(|name| (name, false)))
+            .filter(|(name, _)| !self.set_provides(name))
             .collect()
     }
 
@@ -208,10 +255,17 @@ impl Editor {
 
     /// Everything that keeps the account from being saved, in form order.
     pub fn problems(&mut self) -> Vec<String> {
-        let account = self.account();
+        let account = self.signs_in_as();
         let mut problems = Vec::new();
         if account.name.is_empty() {
             problems.push("Name is required.".to_string());
+        }
+        if let Some(name) = account.credential()
+            && self.chosen_set().is_none()
+        {
+            problems.push(format!(
+                "The credential set '{name}' is not saved here: choose another, or its own secrets."
+            ));
         }
         for field in form_fields(account.provider).filter(|field| is_shown(field, &account)) {
             if let Err(problem) = check_field(field, account.setting(field.key).unwrap_or("")) {

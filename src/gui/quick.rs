@@ -50,7 +50,8 @@ impl QuickState {
         if self.arranged_for.as_ref() == Some(&key) {
             return;
         }
-        self.shown = search::arrange(
+        self.shown = search::arrange_indexed(
+            &state.search_index,
             &state.accounts,
             &self.query,
             state.settings.account_order,

@@ -35,6 +35,9 @@ pub fn window_words(remedy: &Remedy) -> String {
         Remedy::LeaveDemo => "Close the demo and start the app as usual for that.".into(),
         Remedy::FinishOtherSignIn => "Finish or cancel that sign-in, then launch again.".into(),
         Remedy::GiveTicket => "Launch again and give the ticket you work on.".into(),
+        Remedy::ListCredentialSets => {
+            "In the account's editor, choose a credential set that is saved here, or its own secrets.".into()
+        }
         Remedy::FixRowsOrSkipThem => "Fix those rows in the file, then import it again.".into(),
     }
 }

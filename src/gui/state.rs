@@ -67,7 +67,15 @@ pub struct ListState {
 
 #[derive(Default)]
 pub struct AppState {
+    /// Every account the list shows: the personal ones, then the team list's.
     pub accounts: Vec<Account>,
+    /// The personal list as the worker sent it.
+    pub personal: Vec<Account>,
+    /// The team list beside it (read-only), and which accounts are from it.
+    pub team: crate::core::team::TeamView,
+    pub team_ids: std::collections::HashSet<AccountId>,
+    /// The accounts' searchable text, made again when the list changes.
+    pub search_index: search::SearchIndex,
     pub index_of: HashMap<AccountId, usize>,
     pub tokens: HashMap<AccountId, TokenStatus>,
     pub last_launched: HashMap<AccountId, OffsetDateTime>,
@@ -93,6 +101,8 @@ pub struct AppState {
     pub choice: Option<ChoiceRequest>,
     pub start_failure: Option<Failure>,
     pub accounts_failure: Option<Failure>,
+    /// The saved credential sets, which the editor offers.
+    pub credential_sets: Vec<crate::core::credentials::CredentialSet>,
     /// Whether the account list has arrived once.
     pub loaded: bool,
     pub refresh_all: Option<(usize, usize)>,
@@ -170,13 +180,30 @@ impl AppState {
             .flatten()
     }
 
+    /// Whether the account is the team list's (read-only here).
+    pub fn is_team(&self, account: AccountId) -> bool {
+        self.team_ids.contains(&account)
+    }
+
     /// Folds one event from the worker into the model.
     pub fn apply(&mut self, event: Event) {
         self.changes += 1;
         match event {
             Event::StartFailed(failure) => self.start_failure = Some(failure),
-            Event::Accounts(accounts) => self.set_accounts(accounts),
+            Event::Accounts(accounts) => {
+                self.personal = accounts;
+                self.show_accounts();
+            }
+            Event::Team(view) => {
+                let changed = view.accounts != self.team.accounts;
+                self.team_ids = view.accounts.iter().map(|account| account.id).collect();
+                self.team = view;
+                if changed || !self.loaded {
+                    self.show_accounts();
+                }
+            }
             Event::AccountsFailed(failure) => self.accounts_failure = Some(failure),
+            Event::CredentialSets(sets) => self.credential_sets = sets,
             Event::LastLaunched(launched) => {
                 self.accounts_version += 1;
                 for (id, at) in launched {
@@ -391,13 +418,17 @@ impl AppState {
         }
     }
 
-    fn set_accounts(&mut self, accounts: Vec<Account>) {
+    /// The list shown: the personal accounts, then the team list's.
+    fn show_accounts(&mut self) {
+        let mut accounts = self.personal.clone();
+        accounts.extend(self.team.accounts.iter().cloned());
         self.accounts_version += 1;
         self.index_of = accounts
             .iter()
             .enumerate()
             .map(|(index, account)| (account.id, index))
             .collect();
+        self.search_index = search::SearchIndex::new(&accounts);
         self.accounts = accounts;
         self.accounts_failure = None;
         self.loaded = true;
@@ -422,7 +453,8 @@ impl AppState {
         if !query_changed && (!self.list.stale || pointer_on_list) {
             return;
         }
-        let order = search::arrange(
+        let order = search::arrange_indexed(
+            &self.search_index,
             &self.accounts,
             &self.list.query,
             self.settings.account_order,

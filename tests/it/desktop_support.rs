@@ -94,7 +94,13 @@ impl Drop for App {
 /// (a window that stopped answering shows what it waits on). Needs `gdb`; says so without.
 fn print_threads(pid: u32) {
     let output = Command::new("gdb")
-        .args(["-p", &pid.to_string(), "-batch", "-ex", "thread apply all bt 30"])
+        .args([
+            "-p",
+            &pid.to_string(),
+            "-batch",
+            "-ex",
+            "thread apply all bt 30",
+        ])
         .stdin(Stdio::null())
         .output();
     match output {

@@ -254,7 +254,7 @@ fn a_csv_list_is_checked_row_by_row() {
         "line 3: unknown provider 'nonesuch'",
         "line 4:",
         "line 5: 'Acme' is named twice",
-        "line 6: credential sets are not supported",
+        "line 6: there is no credential set named",
         "line 7:",
         "--skip-invalid",
     ] {

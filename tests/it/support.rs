@@ -107,6 +107,50 @@ impl TestEnv {
         self.run_with_stdin(&args, "api_key=k\n")
     }
 
+    /// `credentials add NAME` for the sandbox's AssureSign API user, with `api_key`; the
+    /// caller checks the outcome.
+    pub fn add_assuresign_set(&self, name: &str, api_key: &str) -> Output {
+        self.run_with_stdin(
+            &[
+                "credentials",
+                "add",
+                name,
+                "--provider",
+                "assuresign",
+                "--set",
+                &format!("api_username={}", fx::API_USERNAME),
+                "--secrets-from-stdin",
+            ],
+            &format!("api_key={api_key}\n"),
+        )
+    }
+
+    /// `accounts add NAME` of an AssureSign account on the sandbox at `origin` that acts as
+    /// `context` through the credential set `set`; the caller checks the outcome.
+    pub fn add_assuresign_using(
+        &self,
+        name: &str,
+        set: &str,
+        context: &str,
+        origin: &str,
+    ) -> Output {
+        self.run(&[
+            "accounts",
+            "add",
+            name,
+            "--provider",
+            "assuresign",
+            "--credential",
+            set,
+            "--set",
+            &format!("auth_base_url={origin}"),
+            "--set",
+            &format!("api_base_url={origin}"),
+            "--set",
+            &format!("context_username={context}"),
+        ])
+    }
+
     /// Adds an AssureSign account on the sandbox with the sandbox's API key.
     pub fn add_assuresign(&self, name: &str, extra: &[&str]) {
         assert_ok(&self.add_assuresign_with(self.cli(), name, extra));

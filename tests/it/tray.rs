@@ -178,8 +178,16 @@ fn the_tray_launches_favourites_and_recents_and_follows_every_change() {
     wait_until("audited as the tray's", || {
         audit_vias(&env).contains(&("Live".into(), "launch".into(), "tray".into()))
     });
-    close_window(&bus, &mut app, "sso-launcher");
-    wait_until("back in the tray", || app.window("sso-launcher").is_none());
+    // Started again, in the tray only. (Not closed to the tray: on Xvfb a window shown from
+    // the tray sometimes never gets the close its window manager sends; see the resident
+    // test, which checks closing to the tray.)
+    item.click("Quit");
+    assert!(app.wait_exit(Duration::from_secs(20)).success());
+    host.registered.lock().unwrap().clear();
+    let (mut app, item) = start_in_tray(&bus, &host, &env, &browser);
+    wait_until("only the tray is shown", || {
+        app.window("sso-launcher").is_none()
+    });
 
     // A sign-on that matches several accounts asks in the window, which comes up.
     add_family_on(&bus, &env);

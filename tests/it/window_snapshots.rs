@@ -243,3 +243,38 @@ fn stages_in_the_list_and_the_question_before_production() {
     still(&mut harness);
     harness.snapshot("stage_confirm");
 }
+
+/// The team list's accounts beside a personal one, marked "Team", and a search whose
+/// matched letters are underlined (with a typo: "globx").
+#[test]
+fn the_team_list_and_the_letters_a_search_matched() {
+    let env = TestEnv::new();
+    let team = env.dir.path().join("team-accounts.json");
+    let account = |id: &str, name: &str| {
+        serde_json::json!({
+            "id": id, "name": name, "provider": "assuresign", "credential": "team-api",
+            "tags": ["emea"], "stage": "production",
+            "settings": {"environment": "na1", "context_username": "desk@globex.example"},
+        })
+    };
+    let list = serde_json::json!({
+        "format": "sso-launcher-accounts", "version": 2,
+        "accounts": [
+            account("8d7f5c1e-0a6b-4e0e-9d1c-2b3a4c5d6e70", "Globex EMEA"),
+            account("8d7f5c1e-0a6b-4e0e-9d1c-2b3a4c5d6e71", "Globex Americas"),
+        ],
+    });
+    std::fs::write(&team, list.to_string()).unwrap();
+    assert_ok(&env.run(&["settings", "set", "team_accounts", team.to_str().unwrap()]));
+    assert_ok(&env.add_minimal("Initech", &["environment=na1"]));
+    let mut harness = drawn(
+        engine_factory(gui_options(&env, Arc::new(MemoryVault::new()))),
+        [960.0, 560.0],
+    );
+    wait_for(&mut harness, "both lists", |app| {
+        app.state.accounts.len() == 3
+    });
+    type_into(&mut harness, "Search accounts", "globx");
+    still(&mut harness);
+    harness.snapshot("team_list_and_search");
+}

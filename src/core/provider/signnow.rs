@@ -64,12 +64,12 @@ const FORM: &[FormField] = &[
         "grant",
         &["password"],
     ),
-    identifies(field(
+    identifies(shareable(field(
         "client_id",
         "Client id",
         Text,
         "The application's client id (read from basic_token when absent).",
-    )),
+    ))),
     when(
         required(field(
             "redirect_port",

@@ -10,13 +10,16 @@ use super::atomic::FileLock;
 use super::toml_file::{read_versioned, write_toml};
 use crate::core::account::{Account, AccountId};
 
-/// The newest layout this release reads and writes. Version 2 adds `stage`; a file with no
-/// stage is still written as version 1, so an older release keeps reading it.
+/// The newest layout this release reads and writes. Version 2 adds `stage` and `credential`;
+/// a file with neither is still written as version 1, so an older release keeps reading it.
 pub const ACCOUNTS_SCHEMA_VERSION: u32 = 2;
 
 /// The oldest schema version that holds these accounts.
 fn version_for(accounts: &[Account]) -> u32 {
-    if accounts.iter().any(|account| account.stage.is_some()) {
+    if accounts
+        .iter()
+        .any(|account| account.stage.is_some() || account.credential.is_some())
+    {
         2
     } else {
         1

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod atomic;
+pub mod credentials;
 pub mod remembered;
 pub mod settings;
 pub mod settings_change;

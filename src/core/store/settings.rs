@@ -78,6 +78,10 @@ pub struct Settings {
     /// `launch` and `login` need a ticket reference (`--ticket`; the window asks for one).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub require_ticket: bool,
+    /// A team's account list (an export file on a share or in a synced folder), shown
+    /// read-only beside the personal list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_accounts: Option<PathBuf>,
 }
 
 /// The vaults settings.toml may choose (memory is for tests and demos, chosen by flag).
@@ -160,13 +164,14 @@ impl Default for Settings {
             audit_keep_files: None,
             confirm_stages: None,
             require_ticket: false,
+            team_accounts: None,
         }
     }
 }
 
 /// Every key settings.toml may hold (beside `schema_version`), for `settings list` and for
 /// refusing a misspelt key by name.
-pub const SETTING_KEYS: [&str; 19] = [
+pub const SETTING_KEYS: [&str; 20] = [
     "browser_command",
     "http_timeout_seconds",
     "ca_file",
@@ -186,6 +191,7 @@ pub const SETTING_KEYS: [&str; 19] = [
     "audit_keep_files",
     "confirm_stages",
     "require_ticket",
+    "team_accounts",
 ];
 
 /// The stages whose launches ask first when settings.toml names none.
@@ -221,6 +227,16 @@ impl Settings {
         let within = |value: Option<f64>, max: f64| {
             value.is_none_or(|seconds| seconds.is_finite() && seconds > 0.0 && seconds <= max)
         };
+        if self
+            .team_accounts
+            .as_ref()
+            .is_some_and(|path| !path.is_absolute())
+        {
+            return Err(
+                "team_accounts must be a whole path (/share/team-accounts.json), not one relative to where the app starts"
+                    .into(),
+            );
+        }
         if !within(self.http_timeout_seconds, 3600.0) {
             return Err("http_timeout_seconds must be between 0 and 3600".into());
         }
@@ -363,6 +379,7 @@ mod tests {
             audit_keep_files: Some(1),
             confirm_stages: Some(vec!["x".into()]),
             require_ticket: true,
+            team_accounts: Some("/share/team.json".into()),
         };
         let table = toml::Table::try_from(&all).unwrap();
         let mut keys: Vec<&str> = table.keys().map(String::as_str).collect();

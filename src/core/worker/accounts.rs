@@ -30,9 +30,17 @@ impl Tasks {
     /// Sends the account list; `None` when it cannot be read.
     pub(super) async fn send_accounts(&self) -> Option<Vec<Account>> {
         let engine = self.engine.clone();
-        match blocking(move || engine.accounts()).await {
-            Ok(accounts) => {
+        match blocking(move || Ok::<_, EngineError>((engine.accounts()?, engine.credential_sets())))
+            .await
+        {
+            Ok((accounts, sets)) => {
                 self.emitter.emit(Event::Accounts(accounts.clone()));
+                match sets {
+                    Ok(sets) => self.emitter.emit(Event::CredentialSets(sets)),
+                    // The accounts still launch; those that name a set say why they cannot.
+                    Err(err) => tracing::warn!("could not read the credential sets: {err}"),
+                }
+                self.send_team().await;
                 Some(accounts)
             }
             Err(err) => {
@@ -40,6 +48,19 @@ impl Tasks {
                     .emit(Event::AccountsFailed(Failure::from_error(&err)));
                 None
             }
+        }
+    }
+
+    /// Sends the team list as it shows now (a share that hangs delays only this task).
+    pub(super) async fn send_team(&self) {
+        let engine = self.engine.clone();
+        match blocking(move || engine.team_view()).await {
+            Ok(view) => {
+                let new = self.newly_listed_team(&view.accounts);
+                self.emitter.emit(Event::Team(view));
+                self.send_token_statuses(&new).await;
+            }
+            Err(err) => tracing::warn!("could not read the team list: {err}"),
         }
     }
 

@@ -31,6 +31,8 @@ pub(crate) struct Tasks {
     pub(super) refreshing_all: Arc<AtomicBool>,
     /// The accounts whose token status has been sent (new ones get theirs on arrival).
     pub(super) listed: Arc<Mutex<std::collections::HashSet<AccountId>>>,
+    /// The same for the team list's accounts.
+    pub(super) listed_team: Arc<Mutex<std::collections::HashSet<AccountId>>>,
 }
 
 pub(crate) fn failure(err: &EngineError) -> Failure {
@@ -53,6 +55,7 @@ impl Tasks {
             audit_offset: Arc::new(tokio::sync::Mutex::new(None)),
             refreshing_all: Arc::new(AtomicBool::new(false)),
             listed: Arc::default(),
+            listed_team: Arc::default(),
         }
     }
 }

@@ -196,6 +196,7 @@ fn run(
         let tasks = context::Tasks::new(Arc::new(engine), emitter, choices, passphrases);
         tasks.handle(Command::Reload);
         tasks.follow_files();
+        tasks.follow_team_list();
         tasks.watch_vault_lock();
         loop {
             tokio::select! {

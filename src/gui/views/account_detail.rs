@@ -106,7 +106,10 @@ fn action_bar(ui: &mut Ui, state: &AppState, account: &Account, actions: &mut Ve
             actions,
         );
         action_button(ui, Action::CopyLink(account.id), name, !running, actions);
-        action_button(ui, Action::EditAccount(account.id), name, true, actions);
+        // The team list's accounts are read here, not changed: a copy of one can be.
+        let own = !state.is_team(account.id);
+        action_button(ui, Action::EditAccount(account.id), name, own, actions)
+            .on_disabled_hover_text(TEAM_READ_ONLY);
         ui.menu_button("More", |ui| {
             action_button(
                 ui,
@@ -117,12 +120,17 @@ fn action_bar(ui: &mut Ui, state: &AppState, account: &Account, actions: &mut Ve
             );
             action_button(ui, Action::CopyLaunchLink(account.id), name, true, actions);
             ui.separator();
-            action_button(ui, Action::AskDelete(account.id), name, true, actions);
+            action_button(ui, Action::AskDelete(account.id), name, own, actions)
+                .on_disabled_hover_text(TEAM_READ_ONLY);
         })
         .response
         .accessible_name(format!("More for {}", account.name));
     });
 }
+
+/// Why a team account's Edit and Delete are off.
+const TEAM_READ_ONLY: &str =
+    "From the team list, which is read-only here; Duplicate makes a copy of your own";
 
 /// The ticket the operator works on: it goes with the launches that follow (from the
 /// window, the tray, quick launch and links) while it is in use.

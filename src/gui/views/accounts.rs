@@ -93,7 +93,22 @@ fn grip(ui: &Ui, list: Rect) {
     }
 }
 
+/// What the list says about the team list: missing or broken (the last good copy shows),
+/// and which of its accounts the personal list hides.
+fn team_notice(ui: &mut Ui, state: &AppState) {
+    if let Some(notice) = &state.team.notice {
+        ui.colored_label(ui.visuals().warn_fg_color, notice);
+    }
+    if !state.team.hidden.is_empty() {
+        ui.weak(format!(
+            "Your own accounts of the same name hide these of the team list: {}.",
+            state.team.hidden.join(", ")
+        ));
+    }
+}
+
 fn search_bar(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+    team_notice(ui, state);
     ui.horizontal(|ui| {
         let counts = format!("{} of {}", state.list.shown.len(), state.accounts.len());
         let reserved = 150.0
@@ -182,6 +197,32 @@ fn list(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     state.list_rect = Some(output.inner_rect);
 }
 
+/// The name in strong text, the letters the search matched underlined in the selection's
+/// colour (so the operator sees why a row is there).
+fn highlighted_name(ui: &Ui, name: &str, query: &str) -> egui::WidgetText {
+    let matched = crate::core::search::highlights(name, query);
+    if matched.is_empty() {
+        return RichText::new(name).strong().into();
+    }
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let plain = egui::TextFormat::simple(font.clone(), ui.visuals().strong_text_color());
+    let marked = egui::TextFormat {
+        color: ui.visuals().selection.stroke.color,
+        underline: egui::Stroke::new(1.0, ui.visuals().selection.stroke.color),
+        ..egui::TextFormat::simple(font, ui.visuals().strong_text_color())
+    };
+    let mut job = egui::text::LayoutJob::default();
+    for (position, letter) in name.chars().enumerate() {
+        let format = if matched.binary_search(&position).is_ok() {
+            marked.clone()
+        } else {
+            plain.clone()
+        };
+        job.append(letter.encode_utf8(&mut [0; 4]), 0.0, format);
+    }
+    job.into()
+}
+
 /// One line: star, badge, name, tags, status; Launch on hover or selection. The whole row
 /// selects on click and launches on double-click.
 fn row(
@@ -261,7 +302,7 @@ fn row(
     left_ui.scope(|ui| {
         ui.set_max_width(name_width);
         let name = ui.add(
-            egui::Label::new(RichText::new(&account.name).strong())
+            egui::Label::new(highlighted_name(ui, &account.name, &state.list.query))
                 .selectable(false)
                 .truncate(),
         );
@@ -271,6 +312,11 @@ fn row(
     });
     if let Some(stage) = account.stage() {
         super::stage::chip(&mut left_ui, stage);
+    }
+    if state.is_team(account.id) {
+        left_ui
+            .add(egui::Label::new(RichText::new("Team").small().weak()).selectable(false))
+            .on_hover_text("From the team list (read-only here)");
     }
     if !tags.is_empty() && name_width < room {
         left_ui

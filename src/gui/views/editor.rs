@@ -109,15 +109,17 @@ fn form(
     let provider = editor.draft.provider;
     ui.add_space(6.0);
     ui.label(RichText::new(format!("Sign-in to {}", provider.display_name())).strong());
-    let account = editor.account();
-    // Checked once per frame, against the account as it would be saved.
+    let account = editor.signs_in_as();
+    // Checked once per frame, against the account as it would sign in; what its credential
+    // set gives is not asked for.
     let fields: Vec<(&'static FormField, Option<String>)> = form_fields(provider)
-        .filter(|field| is_shown(field, &account))
+        .filter(|field| is_shown(field, &account) && !editor.set_provides(field.key))
         .map(|field| (field, Editor::field_problem(&account, field.key)))
         .collect();
     let (basic, more): (Vec<_>, Vec<_>) =
         fields.into_iter().partition(|(field, _)| is_basic(field));
     grid(ui, "editor-sign-in", |ui| {
+        credential_row(ui, editor, value_width);
         for (field, problem) in &basic {
             setting_row(ui, editor, field, problem.clone(), value_width);
         }
@@ -277,6 +279,57 @@ fn account_rows(ui: &mut Ui, editor: &mut Editor, value_width: f32) {
     ui.end_row();
     ui.label("");
     ui.checkbox(&mut editor.draft.favourite, "Favourite");
+    ui.end_row();
+}
+
+/// "Secrets from": the account's own, or a credential set many accounts share (only for a
+/// provider whose sets are saved here, or an account that names one).
+fn credential_row(ui: &mut Ui, editor: &mut Editor, value_width: f32) {
+    let names: Vec<String> = editor
+        .sets_for_provider()
+        .map(|set| set.name.clone())
+        .collect();
+    let named = editor.draft.credential().map(str::to_string);
+    if names.is_empty() && named.is_none() {
+        return;
+    }
+    const OWN: &str = "Its own secrets";
+    let label = label_cell(
+        ui,
+        "Secrets from",
+        false,
+        "A credential set gives the secrets (and shared settings) many accounts use; \
+         editing the set changes them for all of them",
+    );
+    let shown = match (&named, editor.chosen_set()) {
+        (None, _) => OWN.to_string(),
+        (Some(_), Some(set)) => format!("Set: {}", set.name),
+        (Some(name), None) => format!("Set: {name} (not saved here)"),
+    };
+    let mut chosen = named.clone();
+    ComboBox::from_id_salt("credential-set")
+        .selected_text(shown)
+        .width(value_width)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, OWN);
+            for name in &names {
+                let selected = chosen
+                    .as_deref()
+                    .is_some_and(|have| have.eq_ignore_ascii_case(name));
+                if ui
+                    .selectable_label(selected, format!("Set: {name}"))
+                    .clicked()
+                {
+                    chosen = Some(name.clone());
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if chosen != named {
+        editor.draft.credential = chosen;
+        editor.touched.insert("credential".into());
+    }
     ui.end_row();
 }
 
