@@ -27,6 +27,7 @@ pub fn export(args: ExportArgs, engine: &Engine, out: &Output) -> Result<(), Cli
     let selection = ExportSelection {
         tag: args.tag,
         search: args.search,
+        ids: None,
     };
     let text = engine.export_accounts(&selection, format)?;
     match args.file {

@@ -148,6 +148,12 @@ impl AccountBook {
         self.store.update(change)
     }
 
+    /// Drops the account's cached session (what it signs in with changed).
+    pub(crate) async fn forget_session(&self, id: AccountId) -> Result<(), EngineError> {
+        self.sessions.forget(id).await?;
+        Ok(())
+    }
+
     pub(crate) fn now(&self) -> time::OffsetDateTime {
         self.clock.now()
     }

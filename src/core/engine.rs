@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::core::account::{Account, AccountId, ProviderId};
+use crate::core::account_bulk::BulkChange;
 use crate::core::account_changes::{AccountBook, AccountEdit};
 use crate::core::audit::{AuditLog, Via};
 use crate::core::audit_actions::ActionAudit;
@@ -367,6 +368,20 @@ impl Engine {
     /// See [`CredentialBook::remove`].
     pub async fn remove_credential_set(&self, name: &str) -> Result<CredentialSet, EngineError> {
         self.credentials.remove(name).await
+    }
+
+    /// See [`AccountBook::change_many`].
+    pub async fn change_accounts(
+        &self,
+        ids: &[AccountId],
+        change: &BulkChange,
+    ) -> Result<usize, EngineError> {
+        self.accounts.change_many(ids, change).await
+    }
+
+    /// See [`AccountBook::remove_many`].
+    pub async fn remove_accounts(&self, ids: &[AccountId]) -> Result<Vec<Account>, EngineError> {
+        self.accounts.remove_many(ids).await
     }
 
     pub async fn remove_account(&self, query: &str) -> Result<Account, EngineError> {

@@ -1,6 +1,7 @@
 //! The core: accounts, secrets, providers, tokens and launching. No GUI or CLI code here.
 
 pub mod account;
+pub mod account_bulk;
 pub mod account_changes;
 pub mod audit;
 pub mod audit_actions;

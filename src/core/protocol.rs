@@ -28,7 +28,9 @@ pub enum Command {
     /// Reload accounts, settings, token status and the activity log from disk and vault.
     Reload,
     /// Add the accounts of an export file (all or none).
-    ImportAccounts { path: std::path::PathBuf },
+    ImportAccounts {
+        path: std::path::PathBuf,
+    },
     /// Launch the account: open its sign-on page, or copy the one-time link.
     Launch {
         account: AccountId,
@@ -39,9 +41,14 @@ pub enum Command {
         ticket: Option<String>,
     },
     /// Stop waiting for the account's browser sign-in.
-    CancelLaunch { account: AccountId },
+    CancelLaunch {
+        account: AccountId,
+    },
     /// The answer to [`Event::ChoiceNeeded`]; `None` declines.
-    Choose { request: u64, choice: Option<usize> },
+    Choose {
+        request: u64,
+        choice: Option<usize>,
+    },
     /// Save a new account with its secrets.
     AddAccount {
         /// For a duplicate: the account whose secrets fill in those not given.
@@ -58,19 +65,48 @@ pub enum Command {
         secrets: Vec<(String, SecretString)>,
     },
     /// Delete the account, its secrets and its cached tokens.
-    DeleteAccount { account: AccountId },
+    DeleteAccount {
+        account: AccountId,
+    },
+    /// One change to many accounts (the window's bulk actions), all or none.
+    ChangeAccounts {
+        accounts: Vec<AccountId>,
+        change: crate::core::account_bulk::BulkChange,
+    },
+    DeleteAccounts {
+        accounts: Vec<AccountId>,
+    },
+    /// Writes these accounts (never secrets) as an export file; the format from its extension.
+    ExportAccounts {
+        accounts: Vec<AccountId>,
+        path: std::path::PathBuf,
+    },
     /// Mark or unmark a favourite.
-    SetFavourite { account: AccountId, favourite: bool },
+    SetFavourite {
+        account: AccountId,
+        favourite: bool,
+    },
     /// Which of the account's secrets the vault holds (for the editor).
-    LoadSecretStatus { account: AccountId },
+    LoadSecretStatus {
+        account: AccountId,
+    },
     /// Ask an AGS gateway for its services (for the editor); the account need not be saved.
-    Discover { request: u64, account: Account },
+    Discover {
+        request: u64,
+        account: Account,
+    },
     /// Renew the account's session now (refresh, else sign in).
-    RefreshToken { account: AccountId },
+    RefreshToken {
+        account: AccountId,
+    },
     /// Renew every held session, at most `per_second` sign-ins a second.
-    RefreshAll { per_second: u32 },
+    RefreshAll {
+        per_second: u32,
+    },
     /// Sign out at the provider and forget the account's tokens.
-    SignOut { account: AccountId },
+    SignOut {
+        account: AccountId,
+    },
     /// Check that the vault answers.
     CheckVault,
     /// Open a locked vault file (its passphrase is asked with [`Event::PassphraseNeeded`]).
@@ -89,7 +125,10 @@ pub enum Command {
     ChangeSettings(SettingsChange),
     /// Copy a link the window shows (no browser could open it), cleared from the clipboard
     /// like a launch's copied link.
-    CopyShownLink { account: AccountId, link: ShownLink },
+    CopyShownLink {
+        account: AccountId,
+        link: ShownLink,
+    },
 }
 
 /// What the worker tells front ends.
@@ -101,6 +140,8 @@ pub enum Event {
     Accounts(Vec<Account>),
     /// The account file could not be read; nothing was changed or overwritten.
     AccountsFailed(Failure),
+    /// A bulk action is done: what it did, or why it did nothing.
+    BulkDone(Result<String, Failure>),
     /// The saved credential sets (sent with the account list).
     CredentialSets(Vec<CredentialSet>),
     /// The team list beside the personal one (sent with it, and when its file changes).

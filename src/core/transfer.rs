@@ -29,6 +29,8 @@ pub struct ExportSelection {
     pub tag: Option<String>,
     /// Accounts the list's search finds for this query.
     pub search: Option<String>,
+    /// These accounts (the window's "Export selected").
+    pub ids: Option<Vec<AccountId>>,
 }
 
 pub const EXPORT_FORMAT: &str = "sso-launcher-accounts";
@@ -87,6 +89,10 @@ impl AccountBook {
         format: ExportFormat,
     ) -> Result<String, EngineError> {
         let mut accounts = self.all()?;
+        if let Some(ids) = &selection.ids {
+            let chosen: HashSet<&AccountId> = ids.iter().collect();
+            accounts.retain(|account| chosen.contains(&account.id));
+        }
         if let Some(tag) = &selection.tag {
             accounts.retain(|account| account.tags.iter().any(|own| own.eq_ignore_ascii_case(tag)));
         }

@@ -93,6 +93,9 @@ impl SsoApp {
 
     /// Applies what the views asked for.
     fn perform(&mut self, ctx: &egui::Context, action: Action) {
+        let Some(action) = self.perform_bulk(action) else {
+            return;
+        };
         let state = &mut self.state;
         match action {
             Action::ConfirmLink(id) => {
@@ -153,7 +156,19 @@ impl SsoApp {
                 }
             }
             Action::CancelLaunch(id) => self.worker.send(Command::CancelLaunch { account: id }),
-            Action::Select(id) => state.list.selected = Some(id),
+            // Done by perform_bulk before this match.
+            Action::ToggleMark(_)
+            | Action::MarkRange(_)
+            | Action::MarkAllShown
+            | Action::ClearMarks
+            | Action::OpenBulk(_)
+            | Action::ApplyBulk
+            | Action::CloseBulk => {}
+            // A plain click picks one row: the marks go.
+            Action::Select(id) => {
+                state.list.selected = Some(id);
+                state.list.marked.clear();
+            }
             Action::ToggleFavourite(id) => {
                 if let Some(account) = state.account(id) {
                     let favourite = !account.favourite;
@@ -262,6 +277,8 @@ impl SsoApp {
             }
             Action::SelectNext => state.move_selection(1),
             Action::SelectPrevious => state.move_selection(-1),
+            // Esc: the search first, then the marks.
+            Action::ClearSearch if state.list.query.is_empty() => state.list.marked.clear(),
             Action::ClearSearch => state.list.query.clear(),
             Action::ShowTab(tab) => state.tab = tab,
             Action::ApplySettings => {
@@ -432,6 +449,7 @@ impl SsoApp {
         if let Some(dialog) = &mut self.state.import {
             views::import::show(ui, dialog, &mut actions);
         }
+        views::bulk::dialog(ui, &mut self.state, &mut actions);
         if self.state.vault_help {
             views::status::vault_help(ui, &self.state, &mut actions);
         }

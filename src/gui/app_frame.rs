@@ -15,11 +15,12 @@ impl SsoApp {
         let dialog_open = self.state.editor.is_some()
             || self.state.pending_delete.is_some()
             || self.state.choice.is_some()
-            || self.state.link.is_some();
+            || self.state.link.is_some()
+            || self.state.bulk.is_some();
         let focus = ctx.memory(|memory| memory.focused());
         let typing_elsewhere = focus.is_some_and(|id| id != views::accounts::search_id());
         let list_keys = !dialog_open && !typing_elsewhere && self.state.tab == Tab::Accounts;
-        let clear_search = !self.state.list.query.is_empty();
+        let clear_search = !self.state.list.query.is_empty() || !self.state.list.marked.is_empty();
         ctx.input_mut(|input| {
             for action in Action::GLOBAL {
                 let pressed = action

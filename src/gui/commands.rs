@@ -99,6 +99,16 @@ pub enum Action {
     /// The same, for a new vault file (its passphrase typed twice).
     CreateVault(u64),
     DeclinePassphrase(u64),
+    /// Ctrl-click: mark or unmark a row for a bulk action.
+    ToggleMark(AccountId),
+    /// Shift-click: mark the rows from the selected one to this one.
+    MarkRange(AccountId),
+    /// Ctrl+Shift+A: mark every row the search shows (Ctrl+A stays the text's).
+    MarkAllShown,
+    ClearMarks,
+    OpenBulk(crate::gui::views::bulk::BulkKind),
+    ApplyBulk,
+    CloseBulk,
     Quit,
 }
 
@@ -159,6 +169,13 @@ impl Action {
             Action::AnswerPassphrase(_) => "Unlock",
             Action::CreateVault(_) => "Create vault",
             Action::DeclinePassphrase(_) => "Cancel",
+            Action::ToggleMark(_) => "Mark",
+            Action::MarkRange(_) => "Mark to here",
+            Action::MarkAllShown => "Select all shown",
+            Action::ClearMarks => "Clear selection",
+            Action::OpenBulk(kind) => kind.label(),
+            Action::ApplyBulk => "Apply",
+            Action::CloseBulk => "Cancel",
             Action::Quit => "Quit",
         }
     }
@@ -197,6 +214,7 @@ impl Action {
             Action::TryDemo => {
                 "Opens a second window with demo accounts over a built-in sandbox; nothing leaves this computer"
             }
+            Action::MarkAllShown => "Mark every account the search shows, for a bulk action",
             Action::CopyLaunchLink(_) => {
                 "A link (sso-launcher://…) that opens this account from a wiki or a ticket, after asking"
             }
@@ -218,6 +236,7 @@ impl Action {
             Action::ZoomOut => key(COMMAND, Key::Minus),
             Action::ZoomReset => key(COMMAND, Key::Num0),
             Action::Quit => key(COMMAND, Key::Q),
+            Action::MarkAllShown => key(COMMAND | Modifiers::SHIFT, Key::A),
             _ => None,
         }
     }
@@ -232,7 +251,8 @@ impl Action {
         Action::ZoomOut,
         Action::ZoomReset,
     ];
-    pub const LIST_KEYS: [Action; 5] = [
+    pub const LIST_KEYS: [Action; 6] = [
+        Action::MarkAllShown,
         Action::CopySelected,
         Action::LaunchSelected,
         Action::SelectNext,

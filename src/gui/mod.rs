@@ -3,6 +3,7 @@
 pub mod app;
 mod app_frame;
 mod app_resident;
+mod bulk_actions;
 pub mod commands;
 pub mod editor;
 pub mod held_launch;

@@ -63,6 +63,8 @@ pub struct ListState {
     arranged_query: Option<String>,
     /// Scroll the selected row into view on the next frame.
     pub scroll_to_selected: bool,
+    /// The rows marked for a bulk action (Ctrl-click, Shift-click, Ctrl+Shift+A).
+    pub marked: std::collections::BTreeSet<AccountId>,
 }
 
 #[derive(Default)]
@@ -138,6 +140,8 @@ pub struct AppState {
     pub tray_absent: Option<String>,
     /// The import dialog, when open.
     pub import: Option<crate::gui::views::import::ImportDialog>,
+    /// The open bulk action's dialog.
+    pub bulk: Option<crate::gui::views::bulk::BulkDialog>,
     /// The keyring help dialog is open.
     pub vault_help: bool,
     /// The vault file asks for its passphrase.
@@ -406,6 +410,14 @@ impl AppState {
             Event::Vault(status) => self.vault = Some(status),
             Event::Notice(message) => self.notice(message),
             Event::Trouble(failure) => self.notice(crate::gui::remedies::failure_text(&failure)),
+            Event::BulkDone(result) => match result {
+                Ok(done) => {
+                    self.notice(done);
+                    self.bulk = None;
+                    self.list.marked.clear();
+                }
+                Err(failure) => self.notice(crate::gui::remedies::failure_text(&failure)),
+            },
             Event::Imported(result) => {
                 if let Ok(names) = &result {
                     self.notice(format!("Imported {} account(s).", names.len()));

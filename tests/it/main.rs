@@ -3,6 +3,7 @@
 mod accountability;
 mod ags_refresh;
 mod browser_choice;
+mod bulk;
 mod cli_accounts;
 mod cli_polish;
 mod clipboard;

@@ -278,3 +278,29 @@ fn the_team_list_and_the_letters_a_search_matched() {
     still(&mut harness);
     harness.snapshot("team_list_and_search");
 }
+
+/// Marked rows, the bar of bulk actions over the list, and the one question with its count.
+#[test]
+fn many_accounts_at_once() {
+    let env = TestEnv::new();
+    for name in ["Acme EU", "Acme US", "Globex"] {
+        assert_ok(&env.add_minimal(name, &["environment=na1"]));
+    }
+    let mut harness = drawn(
+        engine_factory(gui_options(&env, Arc::new(MemoryVault::new()))),
+        [960.0, 560.0],
+    );
+    wait_for(&mut harness, "the accounts", |app| {
+        app.state.accounts.len() == 3
+    });
+    type_into(&mut harness, "Search accounts", "acme");
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::A,
+    );
+    still(&mut harness);
+    click(&mut harness, "Stage…");
+    type_into(&mut harness, "Stage", "production");
+    still(&mut harness);
+    harness.snapshot("bulk_question");
+}

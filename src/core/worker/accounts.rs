@@ -137,6 +137,46 @@ impl Tasks {
         self.emitter.emit(Event::Imported(names));
     }
 
+    /// Reports a bulk action and sends the list as it is now.
+    pub(super) async fn bulk_done(&self, done: Result<String, EngineError>) {
+        self.send_accounts().await;
+        self.emitter.emit(Event::BulkDone(
+            done.map_err(|err| Failure::from_error(&err)),
+        ));
+    }
+
+    /// Writes the chosen accounts to `path` (JSON, or TOML for a `.toml` file).
+    pub(super) async fn export(&self, accounts: Vec<AccountId>, path: std::path::PathBuf) {
+        let engine = self.engine.clone();
+        let done = blocking(move || {
+            let format = if path
+                .extension()
+                .is_some_and(|extension| extension.eq_ignore_ascii_case("toml"))
+            {
+                crate::core::transfer::ExportFormat::Toml
+            } else {
+                crate::core::transfer::ExportFormat::Json
+            };
+            let count = accounts.len();
+            let selection = crate::core::transfer::ExportSelection {
+                ids: Some(accounts),
+                ..Default::default()
+            };
+            let text = engine.export_accounts(&selection, format)?;
+            crate::core::store::atomic::write_atomically(&path, text.as_bytes()).map_err(
+                |err| EngineError::Usage(format!("could not write {}: {err}", path.display())),
+            )?;
+            Ok::<_, EngineError>(format!(
+                "Exported {count} account(s) to {} (no secrets).",
+                path.display()
+            ))
+        })
+        .await;
+        self.emitter.emit(Event::BulkDone(
+            done.map_err(|err| Failure::from_error(&err)),
+        ));
+    }
+
     pub(super) async fn add(&self, account: Account, secrets: Vec<(String, SecretString)>) {
         let engine = self.engine.clone();
         let added = blocking(move || engine.add_account(account, secrets)).await;

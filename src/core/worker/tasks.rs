@@ -63,6 +63,23 @@ impl Tasks {
                 secrets,
             } => self.edit(account, edit, secrets).await,
             Command::DeleteAccount { account } => self.delete(account).await,
+            Command::ChangeAccounts { accounts, change } => {
+                let done = self
+                    .engine
+                    .change_accounts(&accounts, &change)
+                    .await
+                    .map(|count| format!("Changed {count} account(s)."));
+                self.bulk_done(done).await;
+            }
+            Command::DeleteAccounts { accounts } => {
+                let done = self
+                    .engine
+                    .remove_accounts(&accounts)
+                    .await
+                    .map(|removed| format!("Deleted {} account(s).", removed.len()));
+                self.bulk_done(done).await;
+            }
+            Command::ExportAccounts { accounts, path } => self.export(accounts, path).await,
             Command::SetFavourite { account, favourite } => {
                 let edit = AccountEdit {
                     favourite: Some(favourite),

@@ -62,6 +62,7 @@ pub fn show(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         return;
     }
     search_bar(ui, state, actions);
+    super::bulk::bar(ui, state, actions);
     ui.add_space(4.0);
     if let Some(failure) = &state.accounts_failure {
         ui.colored_label(ui.visuals().error_fg_color, &failure.message);
@@ -234,24 +235,40 @@ fn row(
     actions: &mut Vec<Action>,
 ) {
     let selected = state.list.selected == Some(account.id);
+    let marked = state.list.marked.contains(&account.id);
     let (rect, response) =
         ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::click());
     response.widget_info(|| {
-        egui::WidgetInfo::selected(egui::Role::ListItem, true, selected, row_label(account))
+        egui::WidgetInfo::selected(
+            egui::Role::ListItem,
+            true,
+            selected || marked,
+            row_label(account),
+        )
     });
     let hovered = ui.rect_contains_pointer(rect);
     let visuals = ui.visuals();
     if selected {
         ui.painter()
             .rect_filled(rect, 4.0, visuals.selection.bg_fill.gamma_multiply(0.6));
+    } else if marked {
+        ui.painter()
+            .rect_filled(rect, 4.0, visuals.selection.bg_fill.gamma_multiply(0.35));
     } else if hovered {
         ui.painter()
             .rect_filled(rect, 4.0, visuals.widgets.hovered.weak_bg_fill);
     }
-    if response.double_clicked() {
+    let modifiers = ui.input(|input| input.modifiers);
+    if response.double_clicked() && !modifiers.command && !modifiers.shift {
         actions.push(Action::Launch(account.id));
     } else if response.clicked() {
-        actions.push(Action::Select(account.id));
+        actions.push(if modifiers.command {
+            Action::ToggleMark(account.id)
+        } else if modifiers.shift {
+            Action::MarkRange(account.id)
+        } else {
+            Action::Select(account.id)
+        });
     }
     let inner = rect.shrink2(vec2(6.0, 2.0));
     let launch_width = 64.0;

@@ -4,6 +4,7 @@
 pub mod account_detail;
 pub mod accounts;
 pub mod activity;
+pub mod bulk;
 pub mod dialogs;
 pub mod editor;
 pub mod import;

@@ -1,0 +1,126 @@
+//! Many accounts at once in the window: Ctrl-click, Shift-click and Ctrl+Shift+A (on what the
+//! search shows) mark rows; one question that says how many comes before tagging, setting the
+//! stage, exporting or deleting them; a change that would break one account changes none.
+
+use std::sync::Arc;
+
+use egui::Modifiers;
+use egui_kittest::kittest::Queryable;
+use sso_launcher::core::store::vault::KeyringVault;
+use sso_launcher::gui::engine_factory;
+
+use crate::gui_support::*;
+use crate::support::*;
+
+fn accounts_file(env: &TestEnv) -> toml::Table {
+    toml::from_str(&std::fs::read_to_string(env.config_dir().join("accounts.toml")).unwrap())
+        .unwrap()
+}
+
+/// The names of the accounts in the file with `tag`.
+fn tagged(env: &TestEnv, tag: &str) -> Vec<String> {
+    accounts_file(env)["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|account| {
+            account
+                .get("tags")
+                .and_then(|tags| tags.as_array())
+                .is_some_and(|tags| tags.iter().any(|have| have.as_str() == Some(tag)))
+        })
+        .map(|account| account["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn row_click(harness: &mut AppHarness, name: &str, modifiers: Modifiers) {
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ListItem, name)
+        .click_modifiers(modifiers);
+    settle(harness);
+}
+
+#[test]
+fn marked_rows_are_tagged_exported_and_deleted_after_one_question() {
+    let env = TestEnv::new();
+    for name in ["Acme EU", "Acme US", "Globex", "Initech", "Umbrella"] {
+        assert_ok(&env.add_minimal(name, &["environment=sb"]));
+    }
+    let mut harness = window(engine_factory(gui_options(
+        &env,
+        Arc::new(KeyringVault::new()),
+    )));
+    wait_for(&mut harness, "the accounts", |app| {
+        app.state.accounts.len() == 5
+    });
+
+    // Ctrl+Shift+A marks what the search shows, not the whole list.
+    type_into(&mut harness, "Search accounts", "acme");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::A);
+    settle(&mut harness);
+    assert!(shows(&harness, "2 selected"));
+    click(&mut harness, "Tag…");
+    type_into(&mut harness, "Tag", "vip");
+    assert!(shows(&harness, "Add the tag 'vip' to 2 accounts?"));
+    click(&mut harness, "Apply");
+    wait_for(&mut harness, "the tags", |app| app.state.bulk.is_none());
+    assert_eq!(tagged(&env, "vip"), ["Acme EU", "Acme US"]);
+    assert!(!shows(&harness, "selected"), "the marks go once done");
+
+    // Ctrl-click and Shift-click over the whole list; Export writes only those.
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness);
+    row_click(&mut harness, "Globex", Modifiers::NONE);
+    row_click(&mut harness, "Umbrella", Modifiers::SHIFT);
+    assert!(shows(&harness, "3 selected"), "Globex to Umbrella");
+    row_click(&mut harness, "Initech", Modifiers::COMMAND);
+    assert!(shows(&harness, "2 selected"), "Initech unmarked");
+    let file = env.dir.path().join("two.json");
+    click(&mut harness, "Export…");
+    type_into(&mut harness, "File", file.to_str().unwrap());
+    assert!(shows(&harness, "Export 2 account(s)"));
+    click(&mut harness, "Apply");
+    wait_for(&mut harness, "the export", |app| app.state.bulk.is_none());
+    let exported: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let names: Vec<&str> = exported["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|account| account["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Globex", "Umbrella"]);
+    assert!(!exported.to_string().contains("api_key"));
+
+    // A set that does not exist would break them: nothing changes, and the window says why.
+    row_click(&mut harness, "Globex", Modifiers::NONE);
+    row_click(&mut harness, "Initech", Modifiers::COMMAND);
+    harness.state_mut().state.bulk = Some(sso_launcher::gui::views::bulk::BulkDialog {
+        kind: sso_launcher::gui::views::bulk::BulkKind::Credential,
+        accounts: harness.state().state.list.marked.iter().copied().collect(),
+        value: "nonesuch".into(),
+    });
+    settle(&mut harness);
+    click(&mut harness, "Apply");
+    wait_for(&mut harness, "the refusal", |app| {
+        app.state
+            .notices
+            .iter()
+            .any(|notice| notice.contains("no credential set named 'nonesuch'"))
+    });
+    assert!(
+        !std::fs::read_to_string(env.config_dir().join("accounts.toml"))
+            .unwrap()
+            .contains("nonesuch")
+    );
+
+    // Delete asks once, with the count.
+    click(&mut harness, "Cancel");
+    click(&mut harness, "Delete…");
+    assert!(shows(&harness, "Delete 2 account(s)"));
+    click(&mut harness, "Apply");
+    wait_for(&mut harness, "the deletion", |app| {
+        app.state.accounts.len() == 3
+    });
+    assert!(!row_shown(&harness, "Globex") && !row_shown(&harness, "Initech"));
+}
