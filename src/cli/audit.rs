@@ -9,6 +9,7 @@ use super::args::{AuditArgs, AuditFormat};
 use super::output::Output;
 use super::report::CliError;
 use crate::core::audit::AuditRecord;
+use crate::core::audit_csv::{cells, csv};
 use crate::core::engine::Engine;
 use crate::core::error::ErrorKind;
 use crate::core::server_text::printable;
@@ -87,65 +88,6 @@ fn parse_since(text: &str) -> Result<OffsetDateTime, CliError> {
             CliError::usage(format!("--since '{text}' is not a date"))
                 .with_hint("Give a day like 2026-11-30, or a moment like 2026-11-30T09:00:00Z.")
         })
-}
-
-const COLUMNS: [&str; 13] = [
-    "time",
-    "operator",
-    "host",
-    "account",
-    "account_id",
-    "provider",
-    "stage",
-    "action",
-    "via",
-    "ticket",
-    "outcome",
-    "duration_ms",
-    "correlation",
-];
-
-fn cells(record: &AuditRecord) -> [String; 13] {
-    let text = |value: &Option<String>| value.clone().unwrap_or_default();
-    [
-        record.time.clone(),
-        text(&record.operator),
-        text(&record.host),
-        record.account.clone(),
-        record.account_id.clone(),
-        record.provider.clone(),
-        text(&record.stage),
-        record.action.to_string(),
-        record.via.as_deref().unwrap_or_default().to_string(),
-        text(&record.ticket),
-        record.outcome.clone(),
-        record.duration_ms.to_string(),
-        text(&record.correlation),
-    ]
-}
-
-/// RFC 4180 CSV; a cell a spreadsheet would run as a formula (=, +, -, @) is quoted with a
-/// leading apostrophe, so an account name cannot run in someone's spreadsheet.
-fn csv(records: &[&AuditRecord]) -> String {
-    let cell = |value: &str| {
-        let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{value}")
-        } else {
-            value.to_string()
-        };
-        if value.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", value.replace('"', "\"\""))
-        } else {
-            value
-        }
-    };
-    let mut text = COLUMNS.join(",") + "\r\n";
-    for record in records {
-        let row: Vec<String> = cells(record).iter().map(|value| cell(value)).collect();
-        text.push_str(&row.join(","));
-        text.push_str("\r\n");
-    }
-    text
 }
 
 /// The columns a person reads first: when, who, which account, what, how it ended.

@@ -5,6 +5,7 @@ pub mod account_bulk;
 pub mod account_changes;
 pub mod audit;
 pub mod audit_actions;
+pub mod audit_csv;
 pub mod audit_read;
 pub mod autostart;
 pub mod blocking;

@@ -76,6 +76,11 @@ pub enum Command {
     DeleteAccounts {
         accounts: Vec<AccountId>,
     },
+    /// Writes `text` (an export the window made: the activity as CSV) to `path`.
+    WriteExport {
+        path: std::path::PathBuf,
+        text: String,
+    },
     /// Writes these accounts (never secrets) as an export file; the format from its extension.
     ExportAccounts {
         accounts: Vec<AccountId>,
@@ -142,6 +147,8 @@ pub enum Event {
     AccountsFailed(Failure),
     /// A bulk action is done: what it did, or why it did nothing.
     BulkDone(Result<String, Failure>),
+    /// A file the window asked for was written (what and where), or why not.
+    ExportWritten(Result<String, Failure>),
     /// The saved credential sets (sent with the account list).
     CredentialSets(Vec<CredentialSet>),
     /// The team list beside the personal one (sent with it, and when its file changes).

@@ -163,7 +163,10 @@ impl SsoApp {
             | Action::ClearMarks
             | Action::OpenBulk(_)
             | Action::ApplyBulk
-            | Action::CloseBulk => {}
+            | Action::CloseBulk
+            | Action::AskActivityExport
+            | Action::ExportActivity
+            | Action::CloseActivityExport => {}
             // A plain click picks one row: the marks go.
             Action::Select(id) => {
                 state.list.selected = Some(id);
@@ -438,7 +441,7 @@ impl SsoApp {
         egui::CentralPanel::default().show(ui, |ui| match self.state.tab {
             Tab::Accounts => views::accounts::show(ui, &mut self.state, &mut actions),
             Tab::Tokens => views::tokens::show(ui, &self.state, &mut actions),
-            Tab::Activity => views::activity::show(ui, &mut self.state),
+            Tab::Activity => views::activity::show(ui, &mut self.state, &mut actions),
             Tab::Settings => views::settings::show(ui, &mut self.state, &mut actions),
         });
         if let Some(editor) = &mut self.state.editor {

@@ -45,6 +45,21 @@ impl SsoApp {
                 });
             }
             Action::CloseBulk => self.state.bulk = None,
+            Action::AskActivityExport => {
+                self.state.activity_view.export_to = Some(String::new());
+            }
+            Action::CloseActivityExport => self.state.activity_view.export_to = None,
+            Action::ExportActivity => {
+                let view = &self.state.activity_view;
+                let path = view.export_to.as_deref().map(str::trim).unwrap_or_default();
+                if path.is_empty() {
+                    return None;
+                }
+                self.worker.send(Command::WriteExport {
+                    path: path.into(),
+                    text: view.csv(&self.state.activity),
+                });
+            }
             Action::ApplyBulk => {
                 let Some(dialog) = &self.state.bulk else {
                     return None;

@@ -109,6 +109,10 @@ pub enum Action {
     OpenBulk(crate::gui::views::bulk::BulkKind),
     ApplyBulk,
     CloseBulk,
+    /// The Activity tab's export: ask for the file, write the rows shown as CSV, or not.
+    AskActivityExport,
+    ExportActivity,
+    CloseActivityExport,
     Quit,
 }
 
@@ -176,6 +180,9 @@ impl Action {
             Action::OpenBulk(kind) => kind.label(),
             Action::ApplyBulk => "Apply",
             Action::CloseBulk => "Cancel",
+            Action::AskActivityExport => "Export CSV…",
+            Action::ExportActivity => "Export",
+            Action::CloseActivityExport => "Cancel",
             Action::Quit => "Quit",
         }
     }
@@ -215,6 +222,9 @@ impl Action {
                 "Opens a second window with demo accounts over a built-in sandbox; nothing leaves this computer"
             }
             Action::MarkAllShown => "Mark every account the search shows, for a bulk action",
+            Action::AskActivityExport => {
+                "The entries shown (filter and period), as a file a spreadsheet opens"
+            }
             Action::CopyLaunchLink(_) => {
                 "A link (sso-launcher://…) that opens this account from a wiki or a ticket, after asking"
             }

@@ -92,11 +92,10 @@ pub struct AppState {
     pub settings_message: Option<Result<(), Failure>>,
     pub vault: Option<VaultStatus>,
     pub activity: VecDeque<AuditRecord>,
-    pub activity_filter: String,
+    /// What the Activity tab shows of it, and the rows that match.
+    pub activity_view: crate::gui::views::activity::ActivityView,
     /// How many audit lines have arrived in all (a change count for the filter cache).
     pub activity_arrived: u64,
-    /// The rows matching the filter, newest first, for the filter and count they were made for.
-    pub activity_matches: Option<(String, u64, Vec<usize>)>,
     pub notices: VecDeque<String>,
     /// When the newest notice came (it shows in the status bar for a while).
     pub notice_at: Option<std::time::Instant>,
@@ -410,6 +409,13 @@ impl AppState {
             Event::Vault(status) => self.vault = Some(status),
             Event::Notice(message) => self.notice(message),
             Event::Trouble(failure) => self.notice(crate::gui::remedies::failure_text(&failure)),
+            Event::ExportWritten(result) => match result {
+                Ok(done) => {
+                    self.notice(done);
+                    self.activity_view.export_to = None;
+                }
+                Err(failure) => self.notice(crate::gui::remedies::failure_text(&failure)),
+            },
             Event::BulkDone(result) => match result {
                 Ok(done) => {
                     self.notice(done);

@@ -95,7 +95,7 @@ fn settings_are_read_and_changed_checked_like_the_window() {
     // neither touches the file.
     let err = assert_exit(&env.run(&["settings", "set", "require_tickets", "true"]), 2);
     assert!(
-        err.contains("no setting 'require_tickets'") && err.contains("require_ticket."),
+        err.contains("no setting 'require_tickets'") && err.contains(" require_ticket,"),
         "{err}"
     );
     let err = assert_exit(
@@ -206,4 +206,44 @@ fn the_window_asks_for_a_ticket_when_one_is_required_and_remembers_it() {
         .map(|record| record["ticket"].clone())
         .collect();
     assert_eq!(tickets, ["INC-77", "INC-77"]);
+}
+
+/// The Activity tab filters by ticket (and stage, operator, via ...) and period, shows the
+/// ticket, and exports the entries shown as the CLI's CSV.
+#[test]
+fn the_activity_tab_filters_and_exports_what_it_shows() {
+    let env = TestEnv::new();
+    env.add_assuresign("Acme", &[]);
+    env.add_assuresign("Globex", &[]);
+    assert_ok(&env.run(&["launch", "Acme", "--print-url", "--ticket", "INC-7"]));
+    assert_ok(&env.run(&["launch", "Globex", "--print-url", "--ticket", "INC-8"]));
+    let (mut harness, _) = window_on_accounts(&env, 2);
+    click(&mut harness, "Activity");
+    wait_for(&mut harness, "the launches", |app| {
+        app.state.activity.len() >= 2
+    });
+    type_into(&mut harness, "Filter activity", "inc-7");
+    assert!(shows(&harness, "1 of 2 entries"), "by ticket");
+    click(&mut harness, "Period");
+    click(&mut harness, "Today");
+    assert!(shows(&harness, "1 of 2 entries"), "both are from today");
+    let file = env.dir.path().join("activity.csv");
+    click(&mut harness, "Export CSV…");
+    type_into(
+        &mut harness,
+        "Export 1 entry as CSV to",
+        file.to_str().unwrap(),
+    );
+    click(&mut harness, "Export");
+    wait_for(&mut harness, "the file", |app| {
+        app.state.activity_view.export_to.is_none()
+    });
+    let text = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("time,operator,host,account"), "{text}");
+    assert!(
+        lines[1].contains(",Acme,") && lines[1].contains("INC-7"),
+        "{text}"
+    );
 }

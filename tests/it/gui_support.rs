@@ -171,6 +171,11 @@ pub fn click(harness: &mut AppHarness, label: &str) {
 /// The window over `env`'s keyring and accounts, its browser recording what it opens, once
 /// its one account has arrived.
 pub fn window_on_one_account(env: &TestEnv) -> (AppHarness, std::path::PathBuf) {
+    window_on_accounts(env, 1)
+}
+
+/// As [`window_on_one_account`], once `count` accounts have arrived.
+pub fn window_on_accounts(env: &TestEnv, count: usize) -> (AppHarness, std::path::PathBuf) {
     let (browser, record) = env.recording_browser();
     let mut options = gui_options(
         env,
@@ -178,8 +183,8 @@ pub fn window_on_one_account(env: &TestEnv) -> (AppHarness, std::path::PathBuf) 
     );
     options.browser_override = Some(browser);
     let mut harness = window(sso_launcher::gui::engine_factory(options));
-    wait_for(&mut harness, "the account", |app| {
-        app.state.accounts.len() == 1
+    wait_for(&mut harness, "the accounts", |app| {
+        app.state.accounts.len() == count
     });
     (harness, record)
 }

@@ -80,6 +80,21 @@ impl Tasks {
                 self.bulk_done(done).await;
             }
             Command::ExportAccounts { accounts, path } => self.export(accounts, path).await,
+            Command::WriteExport { path, text } => {
+                let written = blocking(move || {
+                    crate::core::store::atomic::write_atomically(&path, text.as_bytes())
+                        .map(|()| format!("Wrote {}.", path.display()))
+                        .map_err(|err| crate::core::protocol::Failure {
+                            kind: crate::core::error::ErrorKind::Config,
+                            message: format!("Could not write {}: {err}.", path.display()),
+                            remedy: Some(crate::core::error::Remedy::advice(
+                                "Check that the folder exists and that you may write to it.",
+                            )),
+                        })
+                })
+                .await;
+                self.emitter.emit(Event::ExportWritten(written));
+            }
             Command::SetFavourite { account, favourite } => {
                 let edit = AccountEdit {
                     favourite: Some(favourite),
