@@ -425,6 +425,15 @@ impl Engine {
 
     /// See [`AccountBook::import_accounts`]; a replaced account's cached session is dropped
     /// (its settings may now point elsewhere). Blocks on the disk.
+    /// See [`AccountBook::preview_import`].
+    pub fn preview_import(
+        &self,
+        text: &str,
+        csv: bool,
+    ) -> Result<crate::core::transfer_plan::ImportPreview, EngineError> {
+        self.accounts.preview_import(text, csv)
+    }
+
     pub async fn import_accounts(
         &self,
         text: &str,

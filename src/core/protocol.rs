@@ -21,15 +21,22 @@ use crate::core::store::settings_change::SettingsChange;
 use crate::core::store::vault::{LockState, VaultBackend};
 use crate::core::store::vault_choice::ChosenBy;
 pub use crate::core::store::vault_prompt::PassphraseQuestion;
+use crate::core::transfer_plan::OnConflict;
 
 /// What a front end asks the worker to do.
 #[derive(Debug)]
 pub enum Command {
     /// Reload accounts, settings, token status and the activity log from disk and vault.
     Reload,
-    /// Add the accounts of an export file (all or none).
+    /// What importing the file would do (nothing is written).
+    PreviewImport {
+        path: std::path::PathBuf,
+    },
+    /// Add the accounts of an export file or onboarding CSV (all or none); those here already
+    /// as `on_conflict` says.
     ImportAccounts {
         path: std::path::PathBuf,
+        on_conflict: OnConflict,
     },
     /// Launch the account: open its sign-on page, or copy the one-time link.
     Launch {
@@ -242,6 +249,8 @@ pub enum Event {
     Trouble(Failure),
     /// What an import did: the names added, or why nothing was.
     Imported(Result<Vec<String>, Failure>),
+    /// What an import would do, for the dialog to show before it is confirmed.
+    ImportPreviewed(Result<crate::core::transfer_plan::ImportPreview, Failure>),
     SettingsSaved(Result<(), Failure>),
 }
 

@@ -142,6 +142,26 @@ impl AccountBook {
         })
     }
 
+    /// What importing the file (JSON, TOML or an onboarding CSV, by `csv`) would do, for the
+    /// window's preview; a bad file is an error, and nothing is written either way.
+    pub fn preview_import(
+        &self,
+        text: &str,
+        csv: bool,
+    ) -> Result<crate::core::transfer_plan::ImportPreview, EngineError> {
+        let sets = self.credential_sets()?;
+        let imported = if csv {
+            let rows = crate::core::transfer_csv::parse_csv(text, &sets)?;
+            if !rows.bad.is_empty() {
+                return Err(EngineError::ImportRows(rows.bad));
+            }
+            rows.accounts
+        } else {
+            parse_import(text, &sets)?
+        };
+        Ok(crate::core::transfer_plan::preview(&self.all()?, imported))
+    }
+
     /// Adds the accounts of an export file (JSON or TOML). The whole file is checked first,
     /// then what is here already is handled as `on_conflict` says; any problem changes
     /// nothing. `dry_run` says what would happen and writes nothing.

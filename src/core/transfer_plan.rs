@@ -40,6 +40,87 @@ impl ImportReport {
     }
 }
 
+/// What an import file would do, before anything is written: for the window's preview.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportPreview {
+    /// Accounts not here yet.
+    pub new: Vec<Account>,
+    /// Accounts here already and different in the file: as here, as in the file, and how.
+    pub conflicts: Vec<(Account, Account, Vec<Difference>)>,
+    /// Accounts here already, the same in the file.
+    pub unchanged: Vec<String>,
+}
+
+/// One field an account has otherwise in an import file: its name, here, in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub field: String,
+    pub here: String,
+    pub in_file: String,
+}
+
+/// The preview of importing `imported` beside `accounts`.
+pub fn preview(accounts: &[Account], imported: Vec<Account>) -> ImportPreview {
+    let mut preview = ImportPreview::default();
+    for account in imported {
+        match here_already(accounts, &account) {
+            None => preview.new.push(account),
+            Some((index, _)) => {
+                let here = &accounts[index];
+                let differences = differences(here, &account);
+                if differences.is_empty() {
+                    preview.unchanged.push(here.name.clone());
+                } else {
+                    preview.conflicts.push((here.clone(), account, differences));
+                }
+            }
+        }
+    }
+    preview
+}
+
+/// The fields `file` has otherwise than `here` (the id aside: an import keeps the one here).
+pub fn differences(here: &Account, file: &Account) -> Vec<Difference> {
+    let mut found = Vec::new();
+    let mut differ = |field: &str, here: String, in_file: String| {
+        if here != in_file {
+            found.push(Difference {
+                field: field.to_string(),
+                here,
+                in_file,
+            });
+        }
+    };
+    differ("name", here.name.clone(), file.name.clone());
+    differ(
+        "provider",
+        here.provider.to_string(),
+        file.provider.to_string(),
+    );
+    differ("tags", here.tags.join(", "), file.tags.join(", "));
+    differ(
+        "stage",
+        here.stage().unwrap_or_default().into(),
+        file.stage().unwrap_or_default().into(),
+    );
+    differ(
+        "credential set",
+        here.credential().unwrap_or_default().into(),
+        file.credential().unwrap_or_default().into(),
+    );
+    differ("notes", here.notes.clone(), file.notes.clone());
+    let keys: std::collections::BTreeSet<&String> =
+        here.settings.keys().chain(file.settings.keys()).collect();
+    for key in keys {
+        differ(
+            key,
+            here.settings.get(key).cloned().unwrap_or_default(),
+            file.settings.get(key).cloned().unwrap_or_default(),
+        );
+    }
+    found
+}
+
 /// Merges `imported` into `accounts` as `on_conflict` says.
 pub fn merge(
     accounts: &mut Vec<Account>,

@@ -317,12 +317,24 @@ impl SsoApp {
             Action::ShowImport => {
                 state.import = Some(views::import::ImportDialog::default());
             }
+            Action::PreviewImport => {
+                if let Some(dialog) = &mut state.import {
+                    dialog.busy = true;
+                    dialog.preview = None;
+                    dialog.result = None;
+                    let path = std::path::PathBuf::from(dialog.path.trim());
+                    self.worker.send(Command::PreviewImport { path });
+                }
+            }
             Action::ImportFile => {
                 if let Some(dialog) = &mut state.import {
                     dialog.busy = true;
                     dialog.result = None;
                     let path = std::path::PathBuf::from(dialog.path.trim());
-                    self.worker.send(Command::ImportAccounts { path });
+                    self.worker.send(Command::ImportAccounts {
+                        path,
+                        on_conflict: dialog.on_conflict,
+                    });
                 }
             }
             Action::CloseImport => state.import = None,

@@ -81,6 +81,7 @@ pub enum Action {
     CopyShownLink(AccountId),
     /// The import dialog: a file of accounts exported elsewhere.
     ShowImport,
+    PreviewImport,
     ImportFile,
     CloseImport,
     /// Start the demo (its own window, over the built-in sandbox).
@@ -161,6 +162,7 @@ impl Action {
             Action::CopyLaunchLink(_) => "Copy launch link",
             Action::CopyShownLink(_) => "Copy",
             Action::ShowImport => "Import…",
+            Action::PreviewImport => "Preview",
             Action::ImportFile => "Import",
             Action::CloseImport => "Close",
             Action::TryDemo => "Try the demo accounts",

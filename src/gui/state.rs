@@ -424,6 +424,12 @@ impl AppState {
                 }
                 Err(failure) => self.notice(crate::gui::remedies::failure_text(&failure)),
             },
+            Event::ImportPreviewed(preview) => {
+                if let Some(dialog) = &mut self.import {
+                    dialog.busy = false;
+                    dialog.preview = Some(preview);
+                }
+            }
             Event::Imported(result) => {
                 if let Ok(names) = &result {
                     self.notice(format!("Imported {} account(s).", names.len()));

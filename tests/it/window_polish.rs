@@ -402,12 +402,12 @@ fn the_first_run_panel_imports_a_list() {
     assert!(harness.query_by_label("Try the demo accounts").is_some());
     click(&mut harness, "Import…");
     type_into(&mut harness, "File", "/nonexistent/list.json");
-    click(&mut harness, "Import");
+    click(&mut harness, "Preview");
     wait_for(&mut harness, "the answer", |app| {
         app.state
             .import
             .as_ref()
-            .is_some_and(|d| d.result.is_some())
+            .is_some_and(|d| d.preview.is_some())
     });
     assert!(shows(&harness, "Could not read /nonexistent/list.json"));
     harness.get_by_label("File").focus();
@@ -416,6 +416,14 @@ fn the_first_run_panel_imports_a_list() {
         .get_by_label("File")
         .type_text(export.to_str().unwrap());
     settle(&mut harness);
+    click(&mut harness, "Preview");
+    wait_for(&mut harness, "the preview", |app| {
+        app.state
+            .import
+            .as_ref()
+            .is_some_and(|d| matches!(d.preview, Some(Ok(_))))
+    });
+    assert!(shows(&harness, "New (1): Globex"));
     click(&mut harness, "Import");
     wait_for(&mut harness, "the import", |app| {
         app.state.accounts.len() == 1

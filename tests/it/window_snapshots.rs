@@ -304,3 +304,69 @@ fn many_accounts_at_once() {
     still(&mut harness);
     harness.snapshot("bulk_question");
 }
+
+/// The import preview: new accounts, those here already and different (side by side), those
+/// the same; nothing is written until Import, with the rule chosen for those here already.
+#[test]
+fn an_import_is_previewed_and_applied_only_when_asked() {
+    let env = TestEnv::new();
+    assert_ok(&env.add_minimal("Acme", &["environment=na1"]));
+    assert_ok(&env.run(&["accounts", "edit", "Acme", "--notes", "ours"]));
+    assert_ok(&env.add_minimal("Initech", &["environment=na1"]));
+    let other = TestEnv::new();
+    assert_ok(&other.add_minimal("Globex", &["environment=na1"]));
+    // A fixed path: the snapshot shows it.
+    let file = std::path::PathBuf::from("/tmp/sso-launcher-snapshot-team.json");
+    let mut list: serde_json::Value =
+        serde_json::from_str(&stdout(&env.run(&["accounts", "export"]))).unwrap();
+    let theirs: serde_json::Value =
+        serde_json::from_str(&stdout(&other.run(&["accounts", "export"]))).unwrap();
+    list["accounts"][0]["notes"] = "from the team".into();
+    list["accounts"][0]["stage"] = "production".into();
+    list["version"] = 2.into();
+    list["accounts"]
+        .as_array_mut()
+        .unwrap()
+        .push(theirs["accounts"][0].clone());
+    std::fs::write(&file, list.to_string()).unwrap();
+    let before = std::fs::read_to_string(env.config_dir().join("accounts.toml")).unwrap();
+
+    let mut harness = drawn(
+        engine_factory(gui_options(&env, Arc::new(MemoryVault::new()))),
+        [960.0, 640.0],
+    );
+    wait_for(&mut harness, "the accounts", |app| {
+        app.state.accounts.len() == 2
+    });
+    click(&mut harness, "Import…");
+    type_into(&mut harness, "File", file.to_str().unwrap());
+    click(&mut harness, "Preview");
+    wait_for(&mut harness, "the preview", |app| {
+        app.state
+            .import
+            .as_ref()
+            .is_some_and(|dialog| matches!(dialog.preview, Some(Ok(_))))
+    });
+    assert!(shows(&harness, "New (1): Globex"));
+    assert!(shows(&harness, "from the team") && shows(&harness, "ours"));
+    assert!(shows(&harness, "The same as here (1): Initech"));
+    click(&mut harness, "For those here already:");
+    click(&mut harness, "Take the file's");
+    still(&mut harness);
+    harness.snapshot("import_preview");
+    assert_eq!(
+        std::fs::read_to_string(env.config_dir().join("accounts.toml")).unwrap(),
+        before,
+        "nothing written before Import"
+    );
+    click(&mut harness, "Import");
+    wait_for(&mut harness, "the import", |app| {
+        app.state.accounts.len() == 3
+    });
+    let after = std::fs::read_to_string(env.config_dir().join("accounts.toml")).unwrap();
+    assert!(
+        after.contains("from the team") && after.contains("Globex"),
+        "{after}"
+    );
+    let _ = std::fs::remove_file(&file);
+}

@@ -111,23 +111,33 @@ impl Tasks {
         .await
     }
 
-    pub(super) async fn import(&self, path: std::path::PathBuf) {
-        let read = blocking(move || {
-            std::fs::read_to_string(&path).map_err(|err| Failure {
-                kind: crate::core::error::ErrorKind::Config,
-                message: format!("Could not read {}: {err}.", path.display()),
-                remedy: Some(crate::core::error::Remedy::advice(
-                    "Check the path: the file an export wrote, like accounts.json.",
-                )),
-            })
-        })
-        .await;
-        let names = match read {
+    /// Says what importing the file would do; writes nothing.
+    pub(super) async fn preview_import(&self, path: std::path::PathBuf) {
+        let csv = is_csv(&path);
+        let engine = self.engine.clone();
+        let preview = match read_import(path).await {
+            Ok(text) => blocking(move || engine.preview_import(&text, csv))
+                .await
+                .map_err(|err| Failure::from_error(&err)),
+            Err(failure) => Err(failure),
+        };
+        self.emitter.emit(Event::ImportPreviewed(preview));
+    }
+
+    pub(super) async fn import(&self, path: std::path::PathBuf, on_conflict: OnConflict) {
+        let csv = is_csv(&path);
+        let names = match read_import(path).await {
+            Ok(text) if csv => self
+                .engine
+                .import_csv(&text, on_conflict, false, false)
+                .await
+                .map(|(report, _)| imported_names(report))
+                .map_err(|err| Failure::from_error(&err)),
             Ok(text) => self
                 .engine
-                .import_accounts(&text, OnConflict::Refuse, false)
+                .import_accounts(&text, on_conflict, false)
                 .await
-                .map(|report| report.added.into_iter().map(|a| a.name).collect())
+                .map(imported_names)
                 .map_err(|err| Failure::from_error(&err)),
             Err(failure) => Err(failure),
         };
@@ -250,4 +260,32 @@ impl Tasks {
             Err(err) => self.emitter.emit(Event::SaveFailed(failure(&err))),
         }
     }
+}
+
+/// Whether the file is an onboarding CSV (else an export, JSON or TOML).
+fn is_csv(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"))
+}
+
+/// The import file's text, or why it cannot be read.
+async fn read_import(path: std::path::PathBuf) -> Result<String, Failure> {
+    blocking(move || {
+        std::fs::read_to_string(&path).map_err(|err| Failure {
+            kind: crate::core::error::ErrorKind::Config,
+            message: format!("Could not read {}: {err}.", path.display()),
+            remedy: Some(crate::core::error::Remedy::advice(
+                "Check the path: the file an export wrote, like accounts.json, or a .csv list.",
+            )),
+        })
+    })
+    .await
+}
+
+/// The names of the accounts an import added or changed.
+fn imported_names(report: crate::core::transfer::ImportReport) -> Vec<String> {
+    let mut names: Vec<String> = report.added.into_iter().map(|a| a.name).collect();
+    names.extend(report.replaced.into_iter().map(|(_, after)| after.name));
+    names.extend(report.renamed.into_iter().map(|(_, added)| added.name));
+    names
 }

@@ -143,7 +143,8 @@ impl Tasks {
             Command::UnlockVault => self.unlock_vault().await,
             Command::LockVault => self.lock_vault().await,
             Command::UseVaultFile => self.use_vault_file().await,
-            Command::ImportAccounts { path } => self.import(path).await,
+            Command::PreviewImport { path } => self.preview_import(path).await,
+            Command::ImportAccounts { path, on_conflict } => self.import(path, on_conflict).await,
             Command::CopyShownLink { account, link } => self.copy_shown_link(account, &link),
             Command::ChangeSettings(change) => {
                 let engine = self.engine.clone();

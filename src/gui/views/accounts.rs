@@ -112,7 +112,7 @@ fn search_bar(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     team_notice(ui, state);
     ui.horizontal(|ui| {
         let counts = format!("{} of {}", state.list.shown.len(), state.accounts.len());
-        let reserved = 150.0
+        let reserved = 230.0
             + ui.fonts_mut(|fonts| {
                 fonts
                     .layout_no_wrap(counts.clone(), egui::FontId::default(), Color32::WHITE)
@@ -130,6 +130,8 @@ fn search_bar(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             let can_add = state.accounts_failure.is_none();
             action_button(ui, Action::NewAccount, None, can_add, actions)
+                .on_disabled_hover_text("The account list cannot be read; fix accounts.toml first");
+            action_button(ui, Action::ShowImport, None, can_add, actions)
                 .on_disabled_hover_text("The account list cannot be read; fix accounts.toml first");
         });
     });
