@@ -35,6 +35,10 @@ struct Column {
     /// How much a match here counts against one elsewhere.
     weight: u32,
     texts: Vec<String>,
+    /// For a column of few values (providers, stages): each distinct value once, lowered
+    /// and split into words, and which one each account has.
+    values: Vec<Vec<String>>,
+    value_of: Vec<u32>,
 }
 
 /// The accounts' searchable text, prepared once per change of the list.
@@ -42,14 +46,27 @@ struct Column {
 pub struct SearchIndex {
     columns: Vec<Column>,
     len: usize,
+    /// Each account's place in name order (ties by id): what breaks ties between equal
+    /// scores, without comparing names per keystroke.
+    name_rank: Vec<u32>,
 }
 
 impl SearchIndex {
     pub fn new(accounts: &[Account]) -> Self {
-        let column = |mode, weight, text: &dyn Fn(&Account) -> String| Column {
-            mode,
-            weight,
-            texts: accounts.iter().map(text).collect(),
+        let column = |mode, weight, text: &dyn Fn(&Account) -> String| {
+            let texts: Vec<String> = accounts.iter().map(text).collect();
+            let (values, value_of) = if mode == Mode::WordStart {
+                distinct_words(&texts)
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            Column {
+                mode,
+                weight,
+                texts,
+                values,
+                value_of,
+            }
         };
         let columns = vec![
             column(Mode::Fuzzy, 4, &|account| account.name.clone()),
@@ -76,9 +93,19 @@ impl SearchIndex {
                     .join(" ")
             }),
         ];
+        let mut by_name: Vec<usize> = (0..accounts.len()).collect();
+        by_name.sort_by_cached_key(|index| {
+            let account = &accounts[*index];
+            (account.name.to_lowercase(), account.id.to_string())
+        });
+        let mut name_rank = vec![0u32; accounts.len()];
+        for (rank, index) in by_name.into_iter().enumerate() {
+            name_rank[index] = rank as u32;
+        }
         Self {
             columns,
             len: accounts.len(),
+            name_rank,
         }
     }
 
@@ -127,20 +154,47 @@ fn column_matches(column: &Column, term: &str) -> Vec<(usize, u32)> {
                 .map(|found| (found.index as usize, u32::from(found.score) + 1))
                 .collect()
         }
-        Mode::WordStart => column
-            .texts
-            .iter()
-            .enumerate()
-            .filter(|(_, text)| {
-                text.split(|c: char| !c.is_alphanumeric()).any(|word| {
-                    word.get(..term.len())
-                        .is_some_and(|start| start.eq_ignore_ascii_case(term))
-                })
-            })
+        Mode::WordStart => {
+            // Each distinct value is looked at once; its accounts follow.
+            let hits: Vec<bool> = column
+                .values
+                .iter()
+                .map(|words| words.iter().any(|word| word.starts_with(term)))
+                .collect();
             // Worth as much as a whole word found by the fuzzy columns.
-            .map(|(index, _)| (index, 16 * term.len() as u32))
-            .collect(),
+            let score = 16 * term.len() as u32;
+            column
+                .value_of
+                .iter()
+                .enumerate()
+                .filter(|(_, value)| hits[**value as usize])
+                .map(|(index, _)| (index, score))
+                .collect()
+        }
     }
+}
+
+/// The distinct values of a column, each lowered and split into words, and which one each
+/// text is.
+fn distinct_words(texts: &[String]) -> (Vec<Vec<String>>, Vec<u32>) {
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    let mut values = Vec::new();
+    let value_of = texts
+        .iter()
+        .map(|text| {
+            *seen.entry(text.as_str()).or_insert_with(|| {
+                values.push(
+                    text.to_lowercase()
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|word| !word.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                );
+                (values.len() - 1) as u32
+            })
+        })
+        .collect();
+    (values, value_of)
 }
 
 /// Which letters of `text` (by char position) the query's terms match, for highlighting a
@@ -221,8 +275,8 @@ pub fn arrange_indexed(
         .enumerate()
         .filter_map(|(position, score)| Some((score?, position)))
         .collect();
-    // Names only break ties among the few that match.
-    scored.sort_by_cached_key(|(score, index)| (Reverse(*score), tie_break(index)));
+    // Ties go by name, as ranked when the index was made.
+    scored.sort_unstable_by_key(|(score, position)| (Reverse(*score), index.name_rank[*position]));
     scored.into_iter().map(|(_, index)| index).collect()
 }
 

@@ -166,7 +166,13 @@ impl SsoApp {
             | Action::CloseBulk
             | Action::AskActivityExport
             | Action::ExportActivity
-            | Action::CloseActivityExport => {}
+            | Action::CloseActivityExport
+            | Action::ToggleGroup(_)
+            | Action::GroupBy(_)
+            | Action::ShowImport
+            | Action::PreviewImport
+            | Action::ImportFile
+            | Action::CloseImport => {}
             // A plain click picks one row: the marks go.
             Action::Select(id) => {
                 state.list.selected = Some(id);
@@ -314,30 +320,6 @@ impl SsoApp {
             Action::CheckVault => self.worker.send(Command::CheckVault),
             Action::Reload => self.worker.send(Command::Reload),
             Action::DismissNotice => state.notice_at = None,
-            Action::ShowImport => {
-                state.import = Some(views::import::ImportDialog::default());
-            }
-            Action::PreviewImport => {
-                if let Some(dialog) = &mut state.import {
-                    dialog.busy = true;
-                    dialog.preview = None;
-                    dialog.result = None;
-                    let path = std::path::PathBuf::from(dialog.path.trim());
-                    self.worker.send(Command::PreviewImport { path });
-                }
-            }
-            Action::ImportFile => {
-                if let Some(dialog) = &mut state.import {
-                    dialog.busy = true;
-                    dialog.result = None;
-                    let path = std::path::PathBuf::from(dialog.path.trim());
-                    self.worker.send(Command::ImportAccounts {
-                        path,
-                        on_conflict: dialog.on_conflict,
-                    });
-                }
-            }
-            Action::CloseImport => state.import = None,
             Action::TryDemo => {
                 let started = std::env::current_exe()
                     .and_then(|exe| std::process::Command::new(exe).arg("--demo").spawn());

@@ -1,5 +1,6 @@
-//! The window's bulk actions: marking rows (Ctrl-click, Shift-click, Ctrl+Shift+A on what the
-//! search shows) and sending one change for all of them, after the one question.
+//! The window's actions on many accounts: marking rows (Ctrl-click, Shift-click, Ctrl+Shift+A
+//! on what the search shows) and sending one change for all of them after the one question,
+//! the list's groups, importing (previewed first) and exporting the activity.
 
 use crate::core::protocol::Command;
 use crate::gui::app::SsoApp;
@@ -7,8 +8,10 @@ use crate::gui::commands::Action;
 use crate::gui::views::bulk::{BulkDialog, BulkKind};
 
 impl SsoApp {
-    /// Does a marking or bulk action; any other action is handed back.
+    /// Does a marking, bulk, grouping, import or activity-export action; any other action is
+    /// handed back.
     pub(crate) fn perform_bulk(&mut self, action: Action) -> Option<Action> {
+        let visible: Vec<_> = self.state.visible_accounts().collect();
         let list = &mut self.state.list;
         match action {
             Action::ToggleMark(id) => {
@@ -25,16 +28,22 @@ impl SsoApp {
             }
             Action::MarkRange(id) => {
                 let anchor = list.selected.unwrap_or(id);
-                let position = |wanted| list.shown.iter().position(|shown| *shown == wanted);
+                let position = |wanted| visible.iter().position(|shown| *shown == wanted);
                 if let (Some(from), Some(to)) = (position(anchor), position(id)) {
                     let (first, last) = (from.min(to), from.max(to));
-                    let range: Vec<_> = list.shown[first..=last].to_vec();
-                    list.marked.extend(range);
+                    list.marked.extend(visible[first..=last].iter().copied());
                 }
             }
-            Action::MarkAllShown => {
-                let shown = list.shown.clone();
-                list.marked.extend(shown);
+            Action::MarkAllShown => list.marked.extend(visible),
+            Action::ToggleGroup(group) => {
+                if !list.folded.remove(&group) {
+                    list.folded.insert(group);
+                }
+                self.state.refresh_list_items();
+            }
+            Action::GroupBy(group_by) => {
+                list.group_by = group_by;
+                self.state.refresh_list_items();
             }
             Action::ClearMarks => list.marked.clear(),
             Action::OpenBulk(kind) => {
@@ -78,6 +87,30 @@ impl SsoApp {
                 };
                 self.worker.send(command);
             }
+            Action::ShowImport => {
+                self.state.import = Some(crate::gui::views::import::ImportDialog::default());
+            }
+            Action::PreviewImport => {
+                if let Some(dialog) = &mut self.state.import {
+                    dialog.busy = true;
+                    dialog.preview = None;
+                    dialog.result = None;
+                    let path = std::path::PathBuf::from(dialog.path.trim());
+                    self.worker.send(Command::PreviewImport { path });
+                }
+            }
+            Action::ImportFile => {
+                if let Some(dialog) = &mut self.state.import {
+                    dialog.busy = true;
+                    dialog.result = None;
+                    let path = std::path::PathBuf::from(dialog.path.trim());
+                    self.worker.send(Command::ImportAccounts {
+                        path,
+                        on_conflict: dialog.on_conflict,
+                    });
+                }
+            }
+            Action::CloseImport => self.state.import = None,
             other => return Some(other),
         }
         None

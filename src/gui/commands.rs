@@ -110,6 +110,9 @@ pub enum Action {
     OpenBulk(crate::gui::views::bulk::BulkKind),
     ApplyBulk,
     CloseBulk,
+    /// Fold or unfold a group of the list.
+    ToggleGroup(String),
+    GroupBy(crate::gui::list_groups::GroupBy),
     /// The Activity tab's export: ask for the file, write the rows shown as CSV, or not.
     AskActivityExport,
     ExportActivity,
@@ -183,6 +186,8 @@ impl Action {
             Action::ApplyBulk => "Apply",
             Action::CloseBulk => "Cancel",
             Action::AskActivityExport => "Export CSV…",
+            Action::ToggleGroup(_) => "Fold",
+            Action::GroupBy(group_by) => group_by.label(),
             Action::ExportActivity => "Export",
             Action::CloseActivityExport => "Cancel",
             Action::Quit => "Quit",

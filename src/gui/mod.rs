@@ -7,6 +7,7 @@ mod bulk_actions;
 pub mod commands;
 pub mod editor;
 pub mod held_launch;
+pub mod list_groups;
 pub mod quick;
 pub mod remedies;
 pub mod resident;

@@ -60,11 +60,16 @@ pub struct ListState {
     /// to date once the pointer leaves the list, so rows never move under it.
     pub stale: bool,
     /// The query the current order was made for.
-    arranged_query: Option<String>,
+    pub(crate) arranged_query: Option<String>,
     /// Scroll the selected row into view on the next frame.
     pub scroll_to_selected: bool,
     /// The rows marked for a bulk action (Ctrl-click, Shift-click, Ctrl+Shift+A).
     pub marked: std::collections::BTreeSet<AccountId>,
+    /// How the rows are grouped, which groups are folded, and the lines drawn (see
+    /// [`crate::gui::list_groups`]).
+    pub group_by: crate::gui::list_groups::GroupBy,
+    pub folded: std::collections::BTreeSet<String>,
+    pub items: Vec<crate::gui::list_groups::ListItem>,
 }
 
 #[derive(Default)]
@@ -468,56 +473,6 @@ impl AppState {
             .collect();
         self.list.shown.extend(added);
         self.list.stale = true;
-    }
-
-    /// Brings the list's order up to date: at once when the query changed, else only when
-    /// `pointer_on_list` is false.
-    pub fn arrange_list(&mut self, pointer_on_list: bool) {
-        let query_changed = self.list.arranged_query.as_deref() != Some(self.list.query.as_str());
-        if !query_changed && (!self.list.stale || pointer_on_list) {
-            return;
-        }
-        let order = search::arrange_indexed(
-            &self.search_index,
-            &self.accounts,
-            &self.list.query,
-            self.settings.account_order,
-            &self.last_launched,
-        );
-        self.list.shown = order
-            .into_iter()
-            .map(|index| self.accounts[index].id)
-            .collect();
-        self.list.arranged_query = Some(self.list.query.clone());
-        self.list.stale = false;
-        let selection_gone = self
-            .list
-            .selected
-            .is_none_or(|id| !self.list.shown.contains(&id));
-        if query_changed || selection_gone {
-            // The best match is selected, so Enter launches it and the detail shows it.
-            self.list.selected = self.list.shown.first().copied();
-            self.list.scroll_to_selected = true;
-        }
-    }
-
-    /// Moves the selection by `step` rows within the shown list.
-    pub fn move_selection(&mut self, step: isize) {
-        let shown = &self.list.shown;
-        if shown.is_empty() {
-            return;
-        }
-        let current = self
-            .list
-            .selected
-            .and_then(|id| shown.iter().position(|shown| *shown == id));
-        let next = match current {
-            Some(position) => {
-                (position as isize + step).clamp(0, shown.len() as isize - 1) as usize
-            }
-            None => 0,
-        };
-        self.list.selected = Some(shown[next]);
-        self.list.scroll_to_selected = true;
+        self.refresh_list_items();
     }
 }

@@ -124,3 +124,54 @@ fn marked_rows_are_tagged_exported_and_deleted_after_one_question() {
     });
     assert!(!row_shown(&harness, "Globex") && !row_shown(&harness, "Initech"));
 }
+
+/// Groups by tag or by customer, folded with a click on the header; the keyboard moves over
+/// the rows drawn.
+#[test]
+fn the_list_groups_by_tag_or_customer_and_folds() {
+    let env = TestEnv::new();
+    for (name, tag, context) in [
+        ("Acme EU", "eu", "ops@acme.example"),
+        ("Acme US", "us", "ops@acme.example"),
+        ("Globex", "eu", "it@globex.example"),
+    ] {
+        assert_ok(&env.add_minimal(name, &["environment=sb"]));
+        assert_ok(&env.run(&[
+            "accounts",
+            "edit",
+            name,
+            "--tag",
+            tag,
+            "--set",
+            &format!("context_username={context}"),
+        ]));
+    }
+    let mut harness = window(engine_factory(gui_options(
+        &env,
+        Arc::new(KeyringVault::new()),
+    )));
+    wait_for(&mut harness, "the accounts", |app| {
+        app.state.accounts.len() == 3
+    });
+    click(&mut harness, "Groups");
+    click(&mut harness, "Group by tag");
+    assert!(shows(&harness, "eu (2)") && shows(&harness, "us (1)"));
+    click(&mut harness, "eu (2)");
+    assert!(!row_shown(&harness, "Globex") && row_shown(&harness, "Acme US"));
+    // The keyboard walks the rows drawn: from Acme US, nothing below it.
+    select(&mut harness, "Acme US");
+    harness.key_press(egui::Key::ArrowUp);
+    settle(&mut harness);
+    let selected = harness.state().state.list.selected;
+    assert_eq!(
+        selected,
+        Some(account_id(&harness, "Acme US")),
+        "nothing above"
+    );
+    click(&mut harness, "eu (2)");
+    assert!(row_shown(&harness, "Globex"));
+
+    click(&mut harness, "Groups");
+    click(&mut harness, "Group by customer");
+    assert!(shows(&harness, "ops@acme.example (2)") && shows(&harness, "it@globex.example (1)"));
+}

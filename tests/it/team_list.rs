@@ -109,8 +109,8 @@ fn the_window_shows_the_team_list_and_keeps_the_last_good_copy() {
     });
     assert!(row_shown(&harness, "Globex") && row_shown(&harness, "Initech"));
     assert!(
-        shows(&harness, "Team"),
-        "team rows say where they come from"
+        shows(&harness, "Team (2)"),
+        "the team's accounts are a group of their own"
     );
     select(&mut harness, "Globex");
     assert!(

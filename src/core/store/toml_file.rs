@@ -71,7 +71,11 @@ pub fn parse_versioned<T: DeserializeOwned>(
             });
         }
     }
-    toml::from_str(contents).map_err(parse_error)
+    // The table read once is the file: no second parse. Only when its layout is wrong is the
+    // text read again, for an error that names the line.
+    toml::Value::Table(table)
+        .try_into::<T>()
+        .or_else(|_| toml::from_str(contents).map_err(parse_error))
 }
 
 /// Serialises and writes a file atomically.

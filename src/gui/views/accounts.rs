@@ -8,6 +8,7 @@ use crate::core::account::{Account, ProviderId};
 use crate::core::human_time;
 use crate::core::protocol::TokenStatus;
 use crate::gui::commands::{Action, action_button, primary_button};
+use crate::gui::list_groups::{GroupBy, ListItem};
 use crate::gui::state::{AppState, LaunchState};
 use crate::gui::views::account_detail;
 
@@ -112,7 +113,7 @@ fn search_bar(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     team_notice(ui, state);
     ui.horizontal(|ui| {
         let counts = format!("{} of {}", state.list.shown.len(), state.accounts.len());
-        let reserved = 230.0
+        let reserved = 390.0
             + ui.fonts_mut(|fonts| {
                 fonts
                     .layout_no_wrap(counts.clone(), egui::FontId::default(), Color32::WHITE)
@@ -127,6 +128,19 @@ fn search_bar(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         );
         let _ = search.accessible_name("Search accounts");
         ui.label(counts);
+        let mut group_by = state.list.group_by;
+        egui::ComboBox::from_id_salt("group-by")
+            .selected_text(group_by.label())
+            .show_ui(ui, |ui| {
+                for choice in GroupBy::ALL {
+                    ui.selectable_value(&mut group_by, choice, choice.label());
+                }
+            })
+            .response
+            .accessible_name("Groups");
+        if group_by != state.list.group_by {
+            actions.push(Action::GroupBy(group_by));
+        }
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             let can_add = state.accounts_failure.is_none();
             action_button(ui, Action::NewAccount, None, can_add, actions)
@@ -173,10 +187,13 @@ fn list(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         .id_salt("account-list")
         .auto_shrink(false);
     if std::mem::take(&mut state.list.scroll_to_selected)
-        && let Some(position) = state
-            .list
-            .selected
-            .and_then(|id| state.list.shown.iter().position(|shown| *shown == id))
+        && let Some(position) = state.list.selected.and_then(|id| {
+            state
+                .list
+                .items
+                .iter()
+                .position(|item| *item == ListItem::Account(id))
+        })
     {
         let (offset, viewport) = state.list_viewport;
         let top = position as f32 * (height + ui.spacing().item_spacing.y);
@@ -188,42 +205,24 @@ fn list(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         }
     }
     let now = OffsetDateTime::now_utc();
-    let output = scroll.show_rows(ui, height, state.list.shown.len(), |ui, rows| {
+    let output = scroll.show_rows(ui, height, state.list.items.len(), |ui, rows| {
         for position in rows {
-            let id = state.list.shown[position];
-            if let Some(account) = state.account(id) {
-                row(ui, state, account, now, height, actions);
+            match &state.list.items[position] {
+                ListItem::Account(id) => {
+                    if let Some(account) = state.account(*id) {
+                        row(ui, state, account, now, height, actions);
+                    }
+                }
+                ListItem::Header {
+                    group,
+                    count,
+                    folded,
+                } => super::list_parts::group_header(ui, group, *count, *folded, height, actions),
             }
         }
     });
     state.list_viewport = (output.state.clamped_offset().y, output.inner_rect.height());
     state.list_rect = Some(output.inner_rect);
-}
-
-/// The name in strong text, the letters the search matched underlined in the selection's
-/// colour (so the operator sees why a row is there).
-fn highlighted_name(ui: &Ui, name: &str, query: &str) -> egui::WidgetText {
-    let matched = crate::core::search::highlights(name, query);
-    if matched.is_empty() {
-        return RichText::new(name).strong().into();
-    }
-    let font = egui::TextStyle::Body.resolve(ui.style());
-    let plain = egui::TextFormat::simple(font.clone(), ui.visuals().strong_text_color());
-    let marked = egui::TextFormat {
-        color: ui.visuals().selection.stroke.color,
-        underline: egui::Stroke::new(1.0, ui.visuals().selection.stroke.color),
-        ..egui::TextFormat::simple(font, ui.visuals().strong_text_color())
-    };
-    let mut job = egui::text::LayoutJob::default();
-    for (position, letter) in name.chars().enumerate() {
-        let format = if matched.binary_search(&position).is_ok() {
-            marked.clone()
-        } else {
-            plain.clone()
-        };
-        job.append(letter.encode_utf8(&mut [0; 4]), 0.0, format);
-    }
-    job.into()
 }
 
 /// One line: star, badge, name, tags, status; Launch on hover or selection. The whole row
@@ -321,9 +320,13 @@ fn row(
     left_ui.scope(|ui| {
         ui.set_max_width(name_width);
         let name = ui.add(
-            egui::Label::new(highlighted_name(ui, &account.name, &state.list.query))
-                .selectable(false)
-                .truncate(),
+            egui::Label::new(super::list_parts::highlighted_name(
+                ui,
+                &account.name,
+                &state.list.query,
+            ))
+            .selectable(false)
+            .truncate(),
         );
         if name_width < name_needed {
             name.on_hover_text(&account.name);

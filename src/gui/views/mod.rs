@@ -9,6 +9,7 @@ pub mod dialogs;
 pub mod editor;
 pub mod import;
 pub mod link;
+pub mod list_parts;
 pub mod settings;
 pub mod stage;
 pub mod status;
