@@ -55,6 +55,13 @@ fn window_benches(c: &mut Criterion) {
         b.iter(|| search::arrange(&accounts, "", AccountOrder::Alphabetical, &none))
     });
 
+    for count in [10, ACCOUNTS] {
+        frames(c, count);
+    }
+}
+
+/// One frame of the window over `count` accounts: idle, and while a search is typed.
+fn frames(c: &mut Criterion, count: usize) {
     let dir = tempfile::tempdir().unwrap();
     let paths = AppPaths {
         config_dir: dir.path().join("config"),
@@ -62,7 +69,7 @@ fn window_benches(c: &mut Criterion) {
     };
     AccountStore::new(paths.accounts_file())
         .update(|stored| {
-            stored.extend(accounts.clone());
+            stored.extend(accounts::helpdesk_accounts(count));
             Ok::<_, sso_launcher::core::store::StoreError>(())
         })
         .unwrap();
@@ -72,18 +79,18 @@ fn window_benches(c: &mut Criterion) {
         engine_factory(EngineOptions::new(paths, Arc::new(MemoryVault::new()))),
     );
     let deadline = Instant::now() + Duration::from_secs(60);
-    while app.state.tokens.len() < ACCOUNTS {
+    while app.state.tokens.len() < count {
         assert!(Instant::now() < deadline, "the accounts did not load");
         frame(&ctx, &mut app);
         std::thread::sleep(Duration::from_millis(5));
     }
     frame(&ctx, &mut app);
-    c.bench_function("frame, 10k accounts, idle", |b| {
+    c.bench_function(&format!("frame, {count} accounts, idle"), |b| {
         b.iter(|| frame(&ctx, &mut app))
     });
     let queries = ["acme", "acme e", "acme eu", "acme eur"];
     let mut next = 0;
-    c.bench_function("frame, 10k accounts, typing a search", |b| {
+    c.bench_function(&format!("frame, {count} accounts, typing a search"), |b| {
         b.iter(|| {
             next = (next + 1) % queries.len();
             app.state.list.query = queries[next].to_string();

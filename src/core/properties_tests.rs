@@ -258,6 +258,47 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The team list, whole, broken or hand-edited on a share: the reader never panics; a
+    /// list it takes has an id for every account (from the file) and no name or id twice, and
+    /// beside a personal list it never shows an account the personal list has.
+    #[test]
+    fn team_lists_take_any_content(
+        text in prop_oneof![
+            ".{0,300}",
+            ("[a-zA-Z ]{0,8}", "(assuresign|nonesuch)", 0u32..4, "(\"id\":\"8d7f5c1e-0a6b-4e0e-9d1c-2b3a4c5d6e70\",|\"id\":\"x\",|)", "(\"credential\":\"team-api\",|)").prop_map(
+                |(name, provider, version, id, credential)| format!(
+                    "{{\"format\":\"sso-launcher-accounts\",\"version\":{version},\"accounts\":[{{{id}{credential}\"name\":\"{name}\",\"provider\":\"{provider}\",\"settings\":{ASSURESIGN}}}]}}"
+                )
+            ),
+        ],
+        clash in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("team.json");
+        std::fs::write(&path, &text).unwrap();
+        if let Ok(accounts) = crate::core::transfer::parse_team_list(&text, &[]) {
+            let ids: std::collections::HashSet<_> = accounts.iter().map(|account| account.id).collect();
+            prop_assert_eq!(ids.len(), accounts.len());
+            for account in &accounts {
+                prop_assert!(text.contains(&account.id.to_string()), "the file's own id");
+            }
+        }
+        let personal = if clash {
+            vec![crate::core::account::Account::new("Acme", crate::core::provider::assuresign::ID)]
+        } else {
+            Vec::new()
+        };
+        let view = crate::core::team::TeamList::default().read(Some(&path), &personal, &[]);
+        for account in &view.accounts {
+            prop_assert!(!personal.iter().any(|own| own.name.eq_ignore_ascii_case(&account.name)));
+        }
+        prop_assert!(view.accounts.is_empty() || view.notice.is_none());
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// The loopback listener's request reader, on any bytes a local client sends.

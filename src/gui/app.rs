@@ -176,6 +176,7 @@ impl SsoApp {
             // A plain click picks one row: the marks go.
             Action::Select(id) => {
                 state.list.selected = Some(id);
+                state.list.walked_by_keyboard = false;
                 state.list.marked.clear();
             }
             Action::ToggleFavourite(id) => {

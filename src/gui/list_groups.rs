@@ -51,9 +51,12 @@ impl AppState {
     /// `pointer_on_list` is false.
     pub fn arrange_list(&mut self, pointer_on_list: bool) {
         let query_changed = self.list.arranged_query.as_deref() != Some(self.list.query.as_str());
-        if !query_changed && (!self.list.stale || pointer_on_list) {
+        // Rows never move under the pointer, nor while the keyboard walks them.
+        let held = pointer_on_list || self.list.walked_by_keyboard;
+        if !query_changed && (!self.list.stale || held) {
             return;
         }
+        self.list.walked_by_keyboard = false;
         let order = search::arrange_indexed(
             &self.search_index,
             &self.accounts,
@@ -97,6 +100,7 @@ impl AppState {
         };
         self.list.selected = Some(shown[next]);
         self.list.scroll_to_selected = true;
+        self.list.walked_by_keyboard = true;
     }
 
     /// Makes the list's lines again (after its order, the grouping or a fold changed).

@@ -63,6 +63,9 @@ pub struct ListState {
     pub(crate) arranged_query: Option<String>,
     /// Scroll the selected row into view on the next frame.
     pub scroll_to_selected: bool,
+    /// Up/Down moved the selection since the order was made: a new order waits until the
+    /// query changes or a row is clicked.
+    pub walked_by_keyboard: bool,
     /// The rows marked for a bulk action (Ctrl-click, Shift-click, Ctrl+Shift+A).
     pub marked: std::collections::BTreeSet<AccountId>,
     /// How the rows are grouped, which groups are folded, and the lines drawn (see

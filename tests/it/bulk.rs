@@ -175,3 +175,48 @@ fn the_list_groups_by_tag_or_customer_and_folds() {
     click(&mut harness, "Group by customer");
     assert!(shows(&harness, "ops@acme.example (2)") && shows(&harness, "it@globex.example (1)"));
 }
+
+/// While Up/Down walk the list, a change elsewhere (a favourite starred in a terminal) does
+/// not reorder the rows; the new order comes with the next click or search.
+#[test]
+fn rows_stay_put_while_the_keyboard_walks_them() {
+    let env = TestEnv::new();
+    for name in ["Acme", "Globex", "Initech"] {
+        assert_ok(&env.add_minimal(name, &["environment=sb"]));
+    }
+    let mut harness = window(engine_factory(gui_options(
+        &env,
+        Arc::new(KeyringVault::new()),
+    )));
+    wait_for(&mut harness, "the accounts", |app| {
+        app.state.accounts.len() == 3
+    });
+    let order = |harness: &AppHarness| -> Vec<String> {
+        let state = &harness.state().state;
+        state
+            .visible_accounts()
+            .map(|id| state.account(id).unwrap().name.clone())
+            .collect()
+    };
+    assert_eq!(order(&harness), ["Acme", "Globex", "Initech"]);
+    harness.key_press(egui::Key::ArrowDown);
+    harness.key_press(egui::Key::ArrowDown);
+    settle(&mut harness);
+    assert_ok(&env.run(&["accounts", "edit", "Initech", "--favourite"]));
+    wait_for(&mut harness, "the favourite", |app| {
+        app.state
+            .accounts
+            .iter()
+            .any(|account| account.name == "Initech" && account.favourite)
+    });
+    assert_eq!(order(&harness), ["Acme", "Globex", "Initech"], "held");
+    // A search (here typed, then cleared) makes the order again: favourites first.
+    type_into(&mut harness, "Search accounts", "x");
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness);
+    assert_eq!(
+        order(&harness),
+        ["Initech", "Acme", "Globex"],
+        "favourites first"
+    );
+}

@@ -46,6 +46,14 @@ pub fn parse_versioned<T: DeserializeOwned>(
             message: err.message().trim().to_string(),
         }
     };
+    // The common case in one typed pass: a file this release wrote, its version up front.
+    if top_level_version(contents)
+        .is_some_and(|found| (1..=i64::from(supported_version)).contains(&found))
+        && let Ok(parsed) = toml::from_str::<T>(contents)
+    {
+        return Ok(parsed);
+    }
+    // Otherwise, carefully: the version before the layout, and errors that name the line.
     let table: toml::Table = toml::from_str(contents).map_err(parse_error)?;
     match table.get("schema_version") {
         Some(toml::Value::Integer(found)) if *found > i64::from(supported_version) => {
@@ -71,11 +79,7 @@ pub fn parse_versioned<T: DeserializeOwned>(
             });
         }
     }
-    // The table read once is the file: no second parse. Only when its layout is wrong is the
-    // text read again, for an error that names the line.
-    toml::Value::Table(table)
-        .try_into::<T>()
-        .or_else(|_| toml::from_str(contents).map_err(parse_error))
+    toml::from_str(contents).map_err(parse_error)
 }
 
 /// Serialises and writes a file atomically.
@@ -88,6 +92,22 @@ pub fn write_toml<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError
         path: PathBuf::from(path),
         source,
     })
+}
+
+/// `schema_version = N` among the keys before the first table, as this app writes it.
+fn top_level_version(contents: &str) -> Option<i64> {
+    for line in contents.lines().map(str::trim) {
+        if line.starts_with('[') {
+            return None;
+        }
+        if let Some(value) = line
+            .strip_prefix("schema_version")
+            .and_then(|rest| rest.trim_start().strip_prefix('='))
+        {
+            return value.trim().parse().ok();
+        }
+    }
+    None
 }
 
 fn line_of_key(contents: &str, key: &str) -> Option<usize> {
