@@ -126,8 +126,9 @@ pub struct Account {
     /// listed in `confirm_stages` asks first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
-    /// The credential set it signs in with (by name): the set's secrets and settings serve
-    /// where the account has none of its own.
+    /// The credential set it signs in with (by name): the shareable secrets come from the set
+    /// (the account's own only where the set has none), and the account's own settings win
+    /// over the set's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential: Option<String>,
     /// Provider settings as the user wrote them; each provider parses and validates its own.
