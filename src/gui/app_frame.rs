@@ -84,3 +84,30 @@ impl SsoApp {
         }
     }
 }
+
+impl eframe::App for SsoApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.update_state(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.draw(ui);
+    }
+
+    fn save(&mut self, _storage: &mut dyn eframe::Storage) {
+        // Only the window's size and place are kept (by eframe, in the app's data dir).
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        false
+    }
+
+    /// eframe keeps the window's size and place at these saves: never the quick form's.
+    fn auto_save_interval(&self) -> std::time::Duration {
+        if self.window.quick_mode {
+            std::time::Duration::MAX
+        } else {
+            std::time::Duration::from_secs(30)
+        }
+    }
+}
